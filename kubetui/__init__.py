@@ -1,0 +1,3 @@
+"""kubetui: a keyboard-driven Kubernetes debugging console."""
+
+__version__ = "0.1.0"
