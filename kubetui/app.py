@@ -1,0 +1,177 @@
+"""The application: connection, scope, theme and keymap; the one error funnel for workers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from kubetui.bindings import APP_BINDINGS
+from kubetui.config import Settings
+from kubetui.errorlog import record
+from kubetui.jump import parse_jump
+from kubetui.k8s.cluster import Cluster, ConnectOptions
+from kubetui.k8s.errors import ErrorKind, KubeError
+from kubetui.k8s.namespaces import list_namespace_names
+from kubetui.messages import ContextConnected, NamespacesLoaded, ScopeChanged
+from kubetui.screens.help import HelpScreen
+from kubetui.screens.jump_prompt import JumpPrompt
+from kubetui.screens.main import MainScreen
+from kubetui.themes import THEME_VARIABLE_DEFAULTS, load_all_themes
+
+ERROR_TITLES = {
+    ErrorKind.FORBIDDEN: "Forbidden (RBAC)", ErrorKind.UNAUTHORIZED: "Credentials rejected",
+    ErrorKind.UNREACHABLE: "Cluster unreachable", ErrorKind.TLS: "TLS error",
+    ErrorKind.TIMEOUT: "Timed out", ErrorKind.THROTTLED: "Throttled (429)",
+    ErrorKind.NOT_FOUND: "Not found", ErrorKind.CONFIG: "Kubeconfig",
+    ErrorKind.CREDENTIALS: "Credentials", ErrorKind.UNSUPPORTED: "Not supported here",
+}
+
+
+class KubetuiApp(App[int]):
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "kubetui"
+    BINDINGS = APP_BINDINGS
+
+    def __init__(self, cluster: Cluster, settings: Settings, *, readonly: bool = False,
+                 theme: str | None = None, connect_options: ConnectOptions | None = None):
+        super().__init__()
+        self.cluster = cluster
+        self.info = cluster.info
+        self.settings = settings
+        self.readonly = readonly
+        self._theme_name = theme or settings.theme
+        self._connect_options = connect_options or ConnectOptions()
+        self.namespaces: tuple[str, ...] = ()
+        self._startup_warnings: list[str] = list(settings.warnings)
+
+    # -- start-up ------------------------------------------------------------------------
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}
+
+    def on_mount(self) -> None:
+        loaded = load_all_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        self._startup_warnings.extend(loaded.problems)
+        if self._theme_name in self.available_themes:
+            self.theme = self._theme_name
+        else:
+            self._startup_warnings.append(f"unknown theme '{self._theme_name}', using default")
+            self.theme = "kubetui-dark"
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self.push_screen(MainScreen(self.info, self.readonly))
+        for warning in self._startup_warnings:
+            self.notify(warning, title="Configuration", severity="warning", timeout=10)
+
+    # -- the error funnel ----------------------------------------------------------------
+    @on(Worker.StateChanged)
+    def report_worker_error(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        self.report_error(event.worker.error, event.worker.name or "background task")
+
+    def report_error(self, error: BaseException | None, where: str) -> None:
+        if isinstance(error, KubeError):
+            severity = "warning" if error.kind in (ErrorKind.THROTTLED,) else "error"
+            title = ERROR_TITLES.get(error.kind, "Cluster error")
+            message = error.summary + (f"\n{error.hint}" if error.hint else "")
+            self.notify(message, title=title, severity=severity, timeout=12)
+            return
+        if error is None:
+            return
+        path = record(error, where)
+        self.notify(f"{type(error).__name__}: {error}\nDetails in {path}",
+                    title=f"Unexpected error in {where}", severity="error", timeout=15)
+
+    # -- commands ------------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Switch namespace", "Choose the namespace the panes show",
+                            self.action_switch_namespace)
+        yield SystemCommand("Switch context", "Connect to another kubeconfig context",
+                            self.action_switch_context)
+        yield SystemCommand("Switch theme", "Change colours (kubetui and Textual themes)",
+                            self.search_themes)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.settings.keymap))
+
+    def action_jump(self) -> None:
+        self.push_screen(JumpPrompt(self.info.contexts), self._on_jump)
+
+    def _on_jump(self, text: str | None) -> None:
+        if text is None:
+            return
+        jump = parse_jump(text)
+        if jump.action == "quit":
+            self.exit(0)
+        elif jump.action == "pane":
+            self._main().action_show_pane(jump.value or "pods")
+        elif jump.action == "namespace":
+            self.set_scope(jump.value)
+        elif jump.action == "context":
+            self.switch_context(jump.value or "")
+        else:
+            self.notify(jump.value or "?", title="Jump", severity="warning")
+
+    def _main(self) -> MainScreen:
+        return self.get_screen("main") if self.is_screen_installed("main") else \
+            next(s for s in self.screen_stack if isinstance(s, MainScreen))  # type: ignore
+
+    # -- scope: namespace ----------------------------------------------------------------
+    def action_switch_namespace(self) -> None:
+        self.load_namespaces()
+
+    @work(exclusive=True, group="namespaces", exit_on_error=False)
+    async def load_namespaces(self) -> None:
+        names = await list_namespace_names(self.cluster)
+        self.post_message(NamespacesLoaded(names))
+
+    def on_namespaces_loaded(self, message: NamespacesLoaded) -> None:
+        self.namespaces = message.names
+        commands = [("All namespaces", lambda: self.set_scope(None), "-A")]
+        commands += [(name, (lambda n=name: self.set_scope(n)), None) for name in message.names]
+        self.search_commands(commands, placeholder=f"Namespace (now: {self.info.scope})…")
+
+    def set_scope(self, namespace: str | None) -> None:
+        self.post_message(ScopeChanged(namespace or self.info.namespace, namespace is None))
+
+    def on_scope_changed(self, message: ScopeChanged) -> None:
+        self.info = replace(self.info, namespace=message.target_namespace,
+                            all_namespaces=message.all_namespaces)
+        self._main().show_info(self.info)
+
+    # -- scope: context ------------------------------------------------------------------
+    def action_switch_context(self) -> None:
+        commands = [(name, (lambda n=name: self.switch_context(n)),
+                     "current" if name == self.info.context else None)
+                    for name in self.info.contexts]
+        self.search_commands(commands, placeholder=f"Context (now: {self.info.context})…")
+
+    def switch_context(self, name: str) -> None:
+        if name not in self.info.contexts:
+            self.notify(f'no context "{name}" in the kubeconfig', title="Context",
+                        severity="error")
+            return
+        self.connect_context(name)
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect_context(self, name: str) -> None:
+        options = replace(self._connect_options, context=name, namespace=None,
+                          all_namespaces=self.info.all_namespaces)
+        self.notify(f"connecting to {name}…", title="Context", timeout=3)
+        cluster = await Cluster.connect(options)
+        self.post_message(ContextConnected(cluster, cluster.info))
+
+    async def on_context_connected(self, message: ContextConnected) -> None:
+        old, self.cluster = self.cluster, message.cluster  # type: ignore[assignment]
+        self.info = message.info
+        self._main().show_info(self.info)
+        self.notify(f"{self.info.context}: {self.info.version}", title="Connected", timeout=4)
+        await old.close()

@@ -1,0 +1,32 @@
+"""Every key binding, with an id, in one place.
+
+Screens take their BINDINGS from here; the help screen and the command palette read the same
+list; the config file's ``[keymap]`` remaps any of them by id (``App.set_keymap``).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+APP_BINDINGS: list[Binding] = [
+    Binding("q", "quit", "Quit", id="app.quit"),
+    Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+    Binding("colon", "jump", "Jump", id="app.jump", key_display=":"),
+]
+
+MAIN_BINDINGS: list[Binding] = [
+    Binding("1", "show_pane('pods')", "Pods", id="pane.pods"),
+    Binding("2", "show_pane('events')", "Events", id="pane.events"),
+    Binding("3", "show_pane('flows')", "Flows", id="pane.flows"),
+    Binding("4", "show_pane('pvc')", "PVCs", id="pane.pvc"),
+    Binding("n", "switch_namespace", "Namespace", id="scope.namespace"),
+    Binding("c", "switch_context", "Context", id="scope.context", show=False),
+]
+
+MODAL_BINDINGS: list[Binding] = [
+    Binding("escape", "dismiss", "Close", id="modal.close"),
+]
+
+
+def binding_ids() -> set[str]:
+    return {b.id for b in APP_BINDINGS + MAIN_BINDINGS + MODAL_BINDINGS if b.id}

@@ -1,0 +1,87 @@
+"""Command line: parse arguments, connect and authenticate BEFORE the UI starts.
+
+A failure to connect is one clear line on stderr and a non-zero exit, never a traceback and never
+a half-drawn screen: exit 1 when the cluster cannot be used, 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from kubetui import __version__
+from kubetui.config import load_settings
+from kubetui.k8s.cluster import Cluster, ConnectOptions
+from kubetui.k8s.errors import KubeError
+
+EXIT_CLUSTER = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kubetui",
+        description="A keyboard-driven Kubernetes debugging console.",
+        epilog="Keys: ? help, : jump (pods, events, flows, pvc, ns NAME, ctx NAME), "
+               "ctrl+p commands, q quit.")
+    p.add_argument("--kubeconfig", metavar="PATH",
+                   help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
+    p.add_argument("--context", metavar="NAME", help="kubeconfig context to use")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("-n", "--namespace", metavar="NS", help="namespace to show")
+    scope.add_argument("-A", "--all-namespaces", action="store_true",
+                       help="show every namespace")
+    p.add_argument("--readonly", action="store_true",
+                   help="never send a write to the cluster; mutating actions are hidden")
+    p.add_argument("--theme", metavar="NAME", help="colour theme (kubetui-dark, kubetui-light, "
+                   "kubetui-contrast, or a theme file's name)")
+    p.add_argument("--check", action="store_true",
+                   help="connect, print the cluster and server version, and exit")
+    p.add_argument("--version", action="version", version=f"kubetui {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    options = ConnectOptions(kubeconfig=args.kubeconfig, context=args.context,
+                             namespace=args.namespace, all_namespaces=args.all_namespaces)
+    try:
+        return asyncio.run(_run(args, options, settings))
+    except KeyboardInterrupt:
+        print("kubetui: interrupted", file=sys.stderr)
+        return 130
+
+
+async def _run(args: argparse.Namespace, options: ConnectOptions, settings) -> int:
+    try:
+        cluster = await Cluster.connect(options)
+    except KubeError as exc:
+        print(f"kubetui: error: {exc}", file=sys.stderr)
+        return EXIT_CLUSTER
+    app = None
+    try:
+        info = cluster.info
+        if args.check:
+            print(f"context {info.context}, server {info.server}, "
+                  f"Kubernetes {info.version}, namespace {info.scope}")
+            return 0
+        from kubetui.app import KubetuiApp  # the UI loads only once the cluster answered
+
+        app = KubetuiApp(cluster, settings, readonly=args.readonly, theme=args.theme,
+                         connect_options=options)
+        await app.run_async()
+        return app.return_code or 0
+    finally:
+        # After a context switch the app holds a different cluster than the one we opened.
+        for c in {id(cluster): cluster, id(getattr(app, "cluster", cluster)):
+                  getattr(app, "cluster", cluster)}.values():
+            await _close_quietly(c)
+
+
+async def _close_quietly(cluster: Cluster) -> None:
+    try:
+        await cluster.close()
+    except Exception:  # noqa: BLE001 - closing must never turn a clean exit into a traceback
+        pass

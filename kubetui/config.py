@@ -1,0 +1,94 @@
+"""Typed settings: defaults, then the XDG config file, then ``KUBETUI_*`` environment variables.
+
+The file is ``$XDG_CONFIG_HOME/kubetui/config.toml`` (``KUBETUI_CONFIG_FILE`` overrides the path).
+Credentials are never stored here: the kubeconfig is the source of truth. A broken file does not
+stop kubetui; each problem becomes a warning shown once at start-up and the default is used.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from platformdirs import user_config_path
+
+DEFAULT_THEME = "kubetui-dark"
+
+
+@dataclass(frozen=True)
+class Settings:
+    theme: str = DEFAULT_THEME
+    # Binding id -> key(s), e.g. {"pane.pods" = "p"}; see `?` in the app for every id.
+    keymap: dict[str, str] = field(default_factory=dict)
+    # How often the APF pane polls the debug dump and metrics while it is visible.
+    flows_poll_seconds: float = 2.0
+    # Lines kept per followed log stream.
+    log_buffer_lines: int = 5000
+    warnings: tuple[str, ...] = ()
+
+
+_NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_buffer_lines": (int, 100, 200_000)}
+
+
+def config_dir() -> Path:
+    return user_config_path("kubetui", appauthor=False)
+
+
+def config_file() -> Path:
+    override = os.environ.get("KUBETUI_CONFIG_FILE")
+    return Path(override).expanduser() if override else config_dir() / "config.toml"
+
+
+def _coerce(name: str, value: object, warnings: list[str], origin: str) -> object | None:
+    if name == "theme":
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        warnings.append(f"{origin}: theme must be a theme name")
+        return None
+    if name == "keymap":
+        if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                           for k, v in value.items()):
+            return dict(value)
+        warnings.append(f"{origin}: [keymap] must map binding ids to key strings")
+        return None
+    kind, low, high = _NUMERIC[name]
+    try:
+        number = kind(value)  # type: ignore[operator]
+    except (TypeError, ValueError):
+        warnings.append(f"{origin}: {name} must be a number")
+        return None
+    if not low <= number <= high:
+        warnings.append(f"{origin}: {name} must be between {low} and {high}")
+        return None
+    return number
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    path = path or config_file()
+    warnings: list[str] = []
+    values: dict[str, object] = {}
+    known = {f.name for f in fields(Settings)} - {"warnings"}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text())
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            warnings.append(f"{path}: ignored, it is not valid TOML ({exc})")
+            data = {}
+        for key, value in data.items():
+            name = key.replace("-", "_")
+            if name not in known:
+                warnings.append(f"{path}: unknown setting '{key}' ignored")
+                continue
+            coerced = _coerce(name, value, warnings, str(path))
+            if coerced is not None:
+                values[name] = coerced
+    for name in known - {"keymap"}:
+        raw = env.get(f"KUBETUI_{name.upper()}")
+        if raw is not None:
+            coerced = _coerce(name, raw, warnings, f"KUBETUI_{name.upper()}")
+            if coerced is not None:
+                values[name] = coerced
+    return replace(Settings(), **values, warnings=tuple(warnings))  # type: ignore[arg-type]

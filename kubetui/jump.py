@@ -1,0 +1,50 @@
+"""The ``:`` command line, k9s style: ``:pods``, ``:ns kube-system``, ``:ctx prod``, ``:q``.
+
+Parsing is a pure function so every spelling is unit-tested; the app only acts on the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PANES = ("pods", "events", "flows", "pvc")
+ALIASES = {
+    "pods": "pods", "pod": "pods", "po": "pods",
+    "events": "events", "event": "events", "ev": "events",
+    "flows": "flows", "flow": "flows", "apf": "flows", "flowschemas": "flows", "fs": "flows",
+    "prioritylevels": "flows", "pl": "flows",
+    "pvc": "pvc", "pvcs": "pvc", "persistentvolumeclaims": "pvc", "snapshots": "pvc",
+    "vs": "pvc", "volumesnapshots": "pvc",
+}
+NAMESPACE_WORDS = ("ns", "namespace", "namespaces")
+CONTEXT_WORDS = ("ctx", "context", "contexts")
+QUIT_WORDS = ("q", "q!", "quit", "exit")
+ALL_WORDS = ("all", "-a", "*", "-A")
+SUGGESTIONS = tuple(sorted(set(PANES) | {"ns ", "ctx ", "quit"}))
+
+
+@dataclass(frozen=True)
+class Jump:
+    action: str  # "pane" | "namespace" | "context" | "quit" | "error"
+    value: str | None = None
+
+
+def parse_jump(text: str) -> Jump:
+    words = text.strip().lstrip(":").split()
+    if not words:
+        return Jump("error", "type a view (pods, events, flows, pvc), ns NAME or ctx NAME")
+    head, rest = words[0].lower(), words[1:]
+    if head in QUIT_WORDS and not rest:
+        return Jump("quit")
+    if head in NAMESPACE_WORDS:
+        if len(rest) != 1:
+            return Jump("error", "usage: ns NAME, or ns all")
+        return Jump("namespace", None if rest[0] in ALL_WORDS else rest[0])
+    if head in CONTEXT_WORDS:
+        if len(rest) != 1:
+            return Jump("error", "usage: ctx NAME")
+        return Jump("context", rest[0])
+    if head in ALIASES and not rest:
+        return Jump("pane", ALIASES[head])
+    return Jump("error", f"unknown view '{text.strip()}': try pods, events, flows, pvc, "
+                         "ns NAME, ctx NAME, q")

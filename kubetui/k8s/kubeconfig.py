@@ -1,0 +1,169 @@
+"""Reading kubeconfig files the way kubectl does, with errors a person can act on.
+
+kr8s would accept the files itself, but it reports a malformed file or an unknown context as a
+bare ``ValueError``. We load and merge them first (``KUBECONFIG`` may list several files: the first
+file that sets ``current-context`` wins, and the first definition of each named cluster, user or
+context wins), resolve relative certificate paths against the file that named them, and hand kr8s
+one self-contained dict for the chosen context.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from kubetui.k8s.errors import ErrorKind, KubeError
+
+_PATH_KEYS = {"clusters": ("certificate-authority",),
+              "users": ("client-certificate", "client-key", "tokenFile")}
+
+
+@dataclass(frozen=True)
+class ContextInfo:
+    name: str
+    cluster: str
+    user: str
+    namespace: str | None
+    server: str
+    uses_exec: bool
+
+
+@dataclass(frozen=True)
+class Kubeconfig:
+    """The merged kubeconfig: what ``kubectl config view`` would show."""
+
+    files: tuple[Path, ...]
+    current_context: str | None
+    contexts: dict[str, dict] = field(repr=False)
+    clusters: dict[str, dict] = field(repr=False)
+    users: dict[str, dict] = field(repr=False)
+
+    @property
+    def context_names(self) -> list[str]:
+        return sorted(self.contexts)
+
+    def context(self, name: str | None = None) -> ContextInfo:
+        name = name or self.current_context
+        if not name:
+            if len(self.contexts) == 1:
+                name = next(iter(self.contexts))
+            else:
+                raise KubeError(ErrorKind.CONFIG, "the kubeconfig has no current-context",
+                                _choose_hint(self))
+        if name not in self.contexts:
+            raise KubeError(ErrorKind.CONFIG, f'context "{name}" is not in the kubeconfig',
+                            _choose_hint(self))
+        ctx = self.contexts[name] or {}
+        cluster_name, user_name = ctx.get("cluster"), ctx.get("user")
+        if not cluster_name or cluster_name not in self.clusters:
+            raise KubeError(ErrorKind.CONFIG,
+                            f'context "{name}" refers to cluster "{cluster_name}", '
+                            "which the kubeconfig does not define")
+        cluster = self.clusters[cluster_name] or {}
+        if not cluster.get("server"):
+            raise KubeError(ErrorKind.CONFIG, f'cluster "{cluster_name}" has no server URL')
+        user = self.users.get(user_name or "", {}) or {}
+        if user_name and user_name not in self.users:
+            raise KubeError(ErrorKind.CONFIG,
+                            f'context "{name}" refers to user "{user_name}", '
+                            "which the kubeconfig does not define")
+        return ContextInfo(name=name, cluster=cluster_name, user=user_name or "",
+                           namespace=ctx.get("namespace"), server=cluster["server"],
+                           uses_exec="exec" in user)
+
+    def minimal(self, name: str) -> dict:
+        """A self-contained kubeconfig dict holding just one context, for kr8s."""
+        info = self.context(name)
+        return {
+            "apiVersion": "v1", "kind": "Config", "current-context": name,
+            "contexts": [{"name": name, "context": self.contexts[name]}],
+            "clusters": [{"name": info.cluster, "cluster": self.clusters[info.cluster]}],
+            "users": [{"name": info.user, "user": self.users.get(info.user, {}) or {}}],
+        }
+
+
+def _choose_hint(cfg: Kubeconfig) -> str:
+    names = cfg.context_names
+    if not names:
+        return "it defines no contexts"
+    shown = ", ".join(names[:8]) + (" ..." if len(names) > 8 else "")
+    return f"pick one with --context: {shown}"
+
+
+def kubeconfig_paths(explicit: str | None = None) -> list[Path]:
+    """--kubeconfig, else every file in $KUBECONFIG, else ~/.kube/config."""
+    if explicit:
+        return [Path(explicit).expanduser()]
+    env = os.environ.get("KUBECONFIG", "")
+    if env.strip():
+        return [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+    return [Path("~/.kube/config").expanduser()]
+
+
+def _resolve_paths(section: str, entry: dict, base: Path) -> dict:
+    out = dict(entry)
+    for key in _PATH_KEYS.get(section, ()):
+        value = out.get(key)
+        if isinstance(value, str) and value and not os.path.isabs(os.path.expanduser(value)):
+            out[key] = str(base / value)
+        elif isinstance(value, str) and value:
+            out[key] = os.path.expanduser(value)
+    return out
+
+
+def _load_one(path: Path) -> dict:
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise KubeError(ErrorKind.CONFIG, f"cannot read kubeconfig {path}: {exc.strerror}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise KubeError(ErrorKind.CONFIG, f"kubeconfig {path} is not valid YAML{where}",
+                        "fix or replace the file") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise KubeError(ErrorKind.CONFIG, f"kubeconfig {path} is not a kubeconfig (not a mapping)")
+    for section in ("clusters", "users", "contexts"):
+        items = data.get(section)
+        if items is not None and not (isinstance(items, list) and
+                                      all(isinstance(i, dict) and "name" in i for i in items)):
+            raise KubeError(ErrorKind.CONFIG,
+                            f"kubeconfig {path}: '{section}' must be a list of named entries")
+    return data
+
+
+def load_kubeconfig(explicit: str | None = None) -> Kubeconfig:
+    paths = kubeconfig_paths(explicit)
+    existing = [p for p in paths if p.exists()]
+    if not existing:
+        listed = ", ".join(str(p) for p in paths)
+        raise KubeError(ErrorKind.CONFIG, f"no kubeconfig found ({listed})",
+                        "pass --kubeconfig or set KUBECONFIG")
+    current: str | None = None
+    merged: dict[str, dict[str, dict]] = {"clusters": {}, "users": {}, "contexts": {}}
+    for path in existing:
+        data = _load_one(path)
+        if current is None and data.get("current-context"):
+            current = str(data["current-context"])
+        base = path.resolve().parent
+        for section, inner in (("clusters", "cluster"), ("users", "user"),
+                               ("contexts", "context")):
+            for item in data.get(section) or []:
+                name = str(item["name"])
+                if name not in merged[section]:
+                    merged[section][name] = _resolve_paths(section, item.get(inner) or {}, base)
+    if not merged["contexts"]:
+        raise KubeError(ErrorKind.CONFIG, "the kubeconfig defines no contexts",
+                        ", ".join(str(p) for p in existing))
+    return Kubeconfig(files=tuple(existing), current_context=current,
+                      contexts=merged["contexts"], clusters=merged["clusters"],
+                      users=merged["users"])

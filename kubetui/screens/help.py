@@ -1,0 +1,56 @@
+"""``?``: every binding, its id (for ``[keymap]`` in the config file) and its current key."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS
+from kubetui.jump import PANES
+
+GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
+          ("Dialogs", MODAL_BINDINGS))
+
+
+def effective_key(binding: Binding, keymap: dict[str, str]) -> str:
+    return keymap.get(binding.id or "", binding.key)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [*MODAL_BINDINGS, Binding("question_mark,q", "dismiss", "Close", show=False)]
+
+    def __init__(self, keymap: dict[str, str]) -> None:
+        super().__init__(id="help")
+        self._keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(self._table(), id="help-table")
+
+    def _table(self) -> Table:
+        table = Table(title="kubetui keys", expand=True, box=None, padding=(0, 1),
+                      title_style="bold")
+        table.add_column("Key", style="bold", no_wrap=True)
+        table.add_column("Action")
+        table.add_column("Id (remap in config.toml \\[keymap])", style="dim", no_wrap=True)
+        for title, bindings in GROUPS:
+            table.add_row(Text(title, style="underline"), "", "")
+            for b in bindings:
+                key = self.app.get_key_display(Binding(effective_key(b, self._keymap), ""))
+                table.add_row(key, b.description, b.id or "")
+        table.add_row(Text("Command palette", style="underline"), "", "")
+        table.add_row("ctrl+p", "switch namespace, context or theme", "")
+        table.add_row(Text("Jump prompt", style="underline"), "", "")
+        table.add_row(":", "then " + " | ".join(PANES) + ": show that pane", "")
+        table.add_row(":", "then ns NAME, or ns all: switch namespace", "")
+        table.add_row(":", "then ctx NAME: switch context", "")
+        table.add_row(":", "then q: quit", "")
+        return table
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

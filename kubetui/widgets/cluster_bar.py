@@ -1,0 +1,48 @@
+"""The top line: which cluster, which server version, which namespace, and whether writes are off.
+
+During an incident the first question is "am I pointed at the right cluster?": the bar answers it
+without a keypress and stays one line high at 80 columns.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Label
+
+from kubetui.k8s.cluster import ClusterInfo
+
+
+class ClusterBar(Horizontal):
+    info: reactive[ClusterInfo | None] = reactive(None)
+
+    def __init__(self, info: ClusterInfo, readonly: bool) -> None:
+        super().__init__(id="cluster-bar")
+        self._readonly = readonly
+        self.set_reactive(ClusterBar.info, info)
+
+    def compose(self) -> ComposeResult:
+        yield Label("kubetui", id="brand")
+        yield Label(id="context")
+        yield Label(id="version")
+        yield Label(id="scope")
+        if self._readonly:
+            yield Label(" READ-ONLY ", id="readonly-badge")
+
+    def on_mount(self) -> None:
+        self._show(self.info)
+
+    def watch_info(self, info: ClusterInfo | None) -> None:
+        if self.is_attached:
+            self._show(info)
+
+    def _show(self, info: ClusterInfo | None) -> None:
+        if info is None or not self.children:
+            return
+        self.query_one("#context", Label).update(f"⎈ {info.context}")
+        self.query_one("#context", Label).tooltip = (
+            f"context {info.context}\ncluster {info.cluster}\nuser {info.user}\n"
+            f"server {info.server}")
+        self.query_one("#version", Label).update(str(info.version))
+        self.query_one("#scope", Label).update(f"ns: {info.scope}")

@@ -1,0 +1,25 @@
+"""A pane whose live view is not built yet: says plainly what it will show and for which scope."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+DESCRIPTIONS = {
+    "pods": "Pods: live list+watch table (status, restarts, node, IP)",
+    "events": "Events: live, warnings first, following the selected pod",
+    "flows": "Priority-level flows: API Priority & Fairness levels, schemas, queuing and rejections",
+    "pvc": "PVCs and VolumeSnapshots: snapshot, readyToUse, restore",
+}
+
+
+class PanePlaceholder(Static):
+    scope: reactive[str] = reactive("")
+
+    def __init__(self, pane: str, scope: str) -> None:
+        super().__init__(id=f"placeholder-{pane}", classes="pane-placeholder")
+        self.pane = pane
+        self.set_reactive(PanePlaceholder.scope, scope)
+
+    def render(self) -> str:
+        return f"{DESCRIPTIONS[self.pane]}\n\nScope: {self.scope}\n\nThis view is not built yet."

@@ -1,0 +1,63 @@
+"""Settings and themes: broken input becomes a warning, never an exception."""
+
+import textwrap
+
+from kubetui.config import DEFAULT_THEME, load_settings
+from kubetui.themes import APP_VARIABLES, builtin_theme_dir, load_theme_files
+
+
+def test_defaults_without_a_file(tmp_path):
+    s = load_settings(tmp_path / "missing.toml", environ={})
+    assert s.theme == DEFAULT_THEME and s.warnings == ()
+
+
+def test_file_and_env_override(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text(textwrap.dedent("""
+        theme = "kubetui-light"
+        flows-poll-seconds = 5
+        [keymap]
+        "pane.pods" = "p"
+    """))
+    s = load_settings(f, environ={"KUBETUI_THEME": "kubetui-contrast"})
+    assert s.theme == "kubetui-contrast"
+    assert s.flows_poll_seconds == 5.0
+    assert s.keymap == {"pane.pods": "p"}
+    assert s.warnings == ()
+
+
+def test_bad_values_warn_and_keep_defaults(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text('flows_poll_seconds = 0.01\nbogus = 1\nkeymap = "x"\n')
+    s = load_settings(f, environ={"KUBETUI_LOG_BUFFER_LINES": "lots"})
+    assert s.flows_poll_seconds == 2.0 and s.log_buffer_lines == 5000
+    assert len(s.warnings) == 4
+
+
+def test_invalid_toml_is_one_warning(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text("theme = [unclosed")
+    s = load_settings(f, environ={})
+    assert s.theme == DEFAULT_THEME and "not valid TOML" in s.warnings[0]
+
+
+def test_builtin_themes_define_every_app_variable():
+    loaded = load_theme_files(builtin_theme_dir())
+    assert loaded.problems == ()
+    names = {t.name for t in loaded.themes}
+    assert {"kubetui-dark", "kubetui-light", "kubetui-contrast"} <= names
+    for theme in loaded.themes:
+        assert set(APP_VARIABLES) <= set(theme.variables)
+
+
+def test_broken_user_themes_are_reported_not_raised(tmp_path):
+    (tmp_path / "a.toml").write_text('name = "a"\n[colors]\nprimary = "not-a-colour"\n')
+    (tmp_path / "b.toml").write_text("name = ")
+    (tmp_path / "c.toml").write_text('[colors]\nprimary = "#fff"\n')
+    (tmp_path / "d.toml").write_text('name = "ok"\n[colors]\nprimary = "#123456"\n'
+                                     '[variables]\npod-failed = "#ff0000"\n')
+    loaded = load_theme_files(tmp_path)
+    assert [t.name for t in loaded.themes] == ["ok"]
+    assert len(loaded.problems) == 3
+    assert loaded.themes[0].variables["pod-failed"] == "#ff0000"
+    assert loaded.themes[0].variables["pod-running"]  # default filled in
