@@ -3,7 +3,8 @@
 Sends bursts of LIST requests as the demo user (whose FlowSchema maps to the tight priority level
 ``kubetui-demo-tight``): ``burst`` requests at once every ``interval`` seconds, for a fixed time.
 A burst larger than the level's seats plus its queue space makes it queue and reject (HTTP 429)
-visibly; between bursts it drains, so the picture keeps moving. It refuses to target anything but a loopback address.
+visibly; between bursts it drains, so the picture keeps moving. It refuses to target anything
+but a loopback address.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import argparse
 import asyncio
 import collections
 import ipaddress
+import json
 import logging
 import sys
 import time
 from urllib.parse import urlparse
 
 import kr8s.asyncio
+
+from kubetui.k8s.kubeconfig import load_kubeconfig
 
 log = logging.getLogger("apf-load")
 PATHS = ["pods", "events", "configmaps", "services", "endpoints"]
@@ -36,8 +40,9 @@ def loopback_only(server: str) -> None:
 
 
 async def run(kubeconfig: str, seconds: float, burst: int, interval: float) -> None:
+    # Check the target before anything connects (kr8s contacts the server as it starts).
+    loopback_only(load_kubeconfig(kubeconfig).context().server)
     api = await kr8s.asyncio.api(kubeconfig=kubeconfig)
-    loopback_only(api.auth.server)
     counts: collections.Counter[int] = collections.Counter()
 
     async def one(i: int) -> None:
@@ -58,6 +63,7 @@ async def run(kubeconfig: str, seconds: float, burst: int, interval: float) -> N
             last_report = time.monotonic()
         await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
     log.info("done; responses by status: %s", dict(counts))
+    print(json.dumps({str(code): n for code, n in sorted(counts.items())}))
 
 
 def main() -> None:

@@ -53,22 +53,20 @@ node_ready() {
 }
 
 # A pod that really runs proves the whole node path: scheduler, kubelet, containerd, runc, CNI.
+SMOKE_POD=kubetui-smoke-$$
 smoke_pod() {
   wait_for "the default ServiceAccount" 60 "$LOG_DIR/kube-controller-manager.log" \
     kc -n default get serviceaccount default
-  if ! kc -n default get pod kubetui-smoke >/dev/null 2>&1; then
-    kc -n default run kubetui-smoke --image=busybox:1.35 --image-pull-policy=IfNotPresent \
-      --restart=Never --command -- sh -c 'echo smoke ok; sleep 5' >/dev/null
-  fi
+  kc -n default run "$SMOKE_POD" --image=busybox:1.35 --image-pull-policy=IfNotPresent \
+    --restart=Never --command -- sh -c 'echo smoke ok' >/dev/null ||
+    fail "creating the smoke-test pod failed" "$LOG_DIR/kube-apiserver.log"
   step "waiting for a test pod to run"
   wait_for "the smoke-test pod" 90 "$LOG_DIR/kubelet.log" smoke_ran
-  kc -n default delete pod kubetui-smoke --wait=false >/dev/null 2>&1 || true
+  kc -n default delete pod "$SMOKE_POD" --wait=false >/dev/null 2>&1 || true
 }
 
 smoke_ran() {
-  local phase
-  phase=$(kc -n default get pod kubetui-smoke -o 'jsonpath={.status.phase}' 2>/dev/null)
-  [[ $phase == Running || $phase == Succeeded ]]
+  [[ $(kc -n default logs "$SMOKE_POD" 2>/dev/null) == "smoke ok" ]]
 }
 
 cmd_down() {

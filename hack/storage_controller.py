@@ -97,7 +97,8 @@ class Controller:
         self.vss = Informer(api, SNAP, "volumesnapshots", self.dirty)
         self.vsclasses = Informer(api, SNAP, "volumesnapshotclasses", self.dirty)
         self.contents = Informer(api, SNAP, "volumesnapshotcontents", self.dirty)
-        self.informers = [self.pvcs, self.pvs, self.classes, self.vss, self.vsclasses, self.contents]
+        self.informers = [self.pvcs, self.pvs, self.classes, self.vss, self.vsclasses,
+                          self.contents]
         self.failed: dict[str, str] = {}  # uid -> last error reported, to avoid event storms
 
     async def run(self) -> None:

@@ -102,7 +102,7 @@ class Cluster:
     # -- requests --------------------------------------------------------------------------
     async def request(self, method: str, path: str, *, what: str, params: dict | None = None,
                       json: object | None = None, headers: dict | None = None,
-                      timeout: float | None = None) -> httpx.Response:
+                      timeout: float | None = None) -> httpx.Response:  # noqa: ASYNC109
         """One request; raises KubeError for transport failures and HTTP errors."""
         kwargs: dict = {"params": params, "headers": headers}
         if json is not None:

@@ -8,7 +8,7 @@ from textual.widgets import Static
 DESCRIPTIONS = {
     "pods": "Pods: live list+watch table (status, restarts, node, IP)",
     "events": "Events: live, warnings first, following the selected pod",
-    "flows": "Priority-level flows: API Priority & Fairness levels, schemas, queuing and rejections",
+    "flows": "Priority-level flows: APF levels, schemas, queuing and rejections",
     "pvc": "PVCs and VolumeSnapshots: snapshot, readyToUse, restore",
 }
 

@@ -1,4 +1,4 @@
-"""Discovery picks API shapes from the server's own answers (1.20 recorded live; 1.30 GKE-shaped)."""
+"""Discovery picks API shapes from the server's answers (1.20 recorded live; 1.30 GKE-shaped)."""
 
 import json
 from pathlib import Path

@@ -1,0 +1,57 @@
+"""Regenerate screenshots/*.svg from the running app against the local cluster.
+
+    .venv/bin/python hack/screenshots.py   (the local cluster must be up: hack/localcluster.sh up)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kubetui.app import KubetuiApp  # noqa: E402
+from kubetui.config import Settings  # noqa: E402
+from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
+from kubetui.k8s.errors import KubeError  # noqa: E402
+
+KUBECONFIG = REPO / ".localcluster" / "config" / "admin.kubeconfig"
+SHOTS = [
+    # (file name, size, keys to press, namespace, readonly)
+    ("main-120x40.svg", (120, 40), [], "kubetui-demo", False),
+    ("main-80x24.svg", (80, 24), [], "kubetui-demo", False),
+    ("help-120x40.svg", (120, 40), ["question_mark"], "kubetui-demo", False),
+    ("readonly-flows-120x40.svg", (120, 40), ["3"], "kube-system", True),
+]
+
+
+async def shoot(name: str, size: tuple[int, int], keys: list[str], namespace: str,
+                readonly: bool) -> None:
+    options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=namespace)
+    cluster = await Cluster.connect(options)
+    app = KubetuiApp(cluster, Settings(), readonly=readonly, connect_options=options)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause(0.3)
+        app.save_screenshot(filename=name, path=str(REPO / "screenshots"))
+    await cluster.close()
+    print(f"screenshots/{name}")
+
+
+async def main() -> int:
+    try:
+        for shot in SHOTS:
+            await shoot(*shot)
+    except KubeError as exc:
+        print(f"screenshots: {exc} (is the local cluster up? hack/localcluster.sh up)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, the import contract, then pytest (unit, UI and integration tests;
+# the integration tests bring the local cluster up themselves through their fixture).
+# Stops the local cluster afterwards if this run started it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+if [[ ! -x $VENV/bin/pytest ]]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip
+  "$VENV/bin/pip" install -q -e '.[dev]'
+  touch "$VENV/.installed"
+fi
+was_up=0
+hack/localcluster.sh status >/dev/null 2>&1 && was_up=1
+cleanup() { [[ $was_up == 1 ]] || hack/localcluster.sh down >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+echo "== ruff"
+"$VENV/bin/ruff" check kubetui tests hack bench
+echo "== import contract (kubetui.k8s knows nothing of the UI)"
+"$VENV/bin/lint-imports"
+echo "== local cluster"
+hack/localcluster.sh up
+echo "== pytest"
+"$VENV/bin/pytest" -p no:cacheprovider "$@"

@@ -1,0 +1,157 @@
+"""Pilot tests of the app shell against the real local apiserver."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.widgets import Label, TabbedContent
+
+from kubetui.config import Settings
+from kubetui.messages import ContextConnected, NamespacesLoaded
+from kubetui.screens.help import HelpScreen
+from kubetui.screens.jump_prompt import JumpPrompt
+from kubetui.widgets.pane_placeholder import PanePlaceholder
+from tests.conftest import LocalCluster
+from tests.ui.conftest import make_app
+
+
+def label(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Label).render())
+
+
+async def test_starts_against_the_real_apiserver(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig, namespace="kube-system")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert label(app, "#version") == "v1.20.2"
+        assert "kubetui-local" in label(app, "#context")
+        assert label(app, "#scope") == "ns: kube-system"
+        assert not app.screen.query("#readonly-badge")
+        assert app.info.capabilities.flowcontrol_version == "v1beta1"
+    await app.cluster.close()
+
+
+async def test_readonly_badge(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig, readonly=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "READ-ONLY" in label(app, "#readonly-badge")
+    await app.cluster.close()
+
+
+async def test_number_keys_and_jump_switch_panes(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tabs = app.screen.query_one(TabbedContent)
+        await pilot.press("3")
+        assert tabs.active == "flows"
+        await pilot.press("colon")
+        assert isinstance(app.screen, JumpPrompt)
+        await pilot.press(*"ev", "enter")
+        await pilot.pause()
+        assert tabs.active == "events"
+        await pilot.press("colon", *"nodesx", "enter")
+        await pilot.pause()
+        assert tabs.active == "events"
+        assert any("unknown view" in n.message for n in app._notifications)
+    await app.cluster.close()
+
+
+async def test_jump_to_namespace_updates_every_pane(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("colon", *"ns kube-system", "enter")
+        await pilot.pause()
+        assert label(app, "#scope") == "ns: kube-system"
+        assert all(p.scope == "kube-system" for p in app.screen.query(PanePlaceholder))
+        await pilot.press("colon", *"ns all", "enter")
+        await pilot.pause()
+        assert label(app, "#scope") == "ns: all namespaces"
+    await app.cluster.close()
+
+
+async def test_namespace_switcher_lists_real_namespaces(local_cluster: LocalCluster):
+    messages = []
+    app = await make_app(local_cluster.kubeconfig)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        loaded = [m for m in messages if isinstance(m, NamespacesLoaded)]
+        assert loaded and {"default", "kube-system"} <= set(loaded[0].names)
+        await pilot.press(*"kube-sys")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert label(app, "#scope") == "ns: kube-system"
+    await app.cluster.close()
+
+
+async def test_help_lists_every_binding_id(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(app.screen._table())
+        rendered = console.export_text()
+        for binding_id in ("app.quit", "app.help", "app.jump", "pane.pods", "scope.namespace"):
+            assert binding_id in rendered
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+    await app.cluster.close()
+
+
+async def test_keymap_from_settings_remaps_by_id(local_cluster: LocalCluster):
+    settings = Settings(keymap={"pane.events": "e", "app.quit": "x"})
+    app = await make_app(local_cluster.kubeconfig, settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tabs = app.screen.query_one(TabbedContent)
+        await pilot.press("2")
+        assert tabs.active == "pods"  # the old key no longer does it
+        await pilot.press("e")
+        assert tabs.active == "events"
+        await pilot.press("x")
+        await pilot.pause()
+        assert not app.is_running or app.return_code == 0
+    await app.cluster.close()
+
+
+async def test_context_switch_and_rbac_error_funnel(two_context_kubeconfig):
+    """Switch to a restricted user; its 403 listing namespaces is a notification, not a crash."""
+    messages = []
+    app = await make_app(two_context_kubeconfig)
+    async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await pilot.press("colon", *"ctx viewer", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(isinstance(m, ContextConnected) for m in messages)
+        assert "viewer" in label(app, "#context")
+        assert label(app, "#scope") == "ns: kubetui-demo"
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        forbidden = [n for n in app._notifications if n.title == "Forbidden (RBAC)"]
+        assert forbidden and "list namespaces" in forbidden[0].message
+        assert "kubetui-viewer" in forbidden[0].message
+        assert app.is_running
+    await app.cluster.close()
+
+
+async def test_unknown_context_is_explained(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("colon", *"ctx prod", "enter")
+        await pilot.pause()
+        assert any('no context "prod"' in n.message for n in app._notifications)
+    await app.cluster.close()
+
+
+async def test_broken_theme_name_is_a_warning(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig, settings=Settings(theme="no-such-theme"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "kubetui-dark"
+        assert any("unknown theme" in n.message for n in app._notifications)
+    await app.cluster.close()

@@ -1,0 +1,20 @@
+"""The cluster layer stays free of the UI (the import-linter contract in pyproject.toml)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_import_contract_is_kept():
+    lint = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([str(lint)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_k8s_layer_imports_without_textual():
+    code = ("import sys, kubetui.k8s.cluster, kubetui.k8s.discovery, kubetui.k8s.namespaces; "
+            "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
