@@ -31,5 +31,7 @@ async def make_app(kubeconfig: Path, *, context: str | None = None, namespace: s
                    readonly: bool = False, settings: Settings | None = None) -> KubetuiApp:
     options = ConnectOptions(kubeconfig=str(kubeconfig), context=context, namespace=namespace)
     cluster = await Cluster.connect(options)
-    return KubetuiApp(cluster, settings or Settings(), readonly=readonly,
-                      connect_options=options)
+    app = KubetuiApp(cluster, settings or Settings(), readonly=readonly,
+                     connect_options=options)
+    app.animation_level = "none"  # snapshots must not catch a tab underline mid-slide
+    return app
