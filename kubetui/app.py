@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from textual import on, work
@@ -47,6 +48,7 @@ class KubetuiApp(App[int]):
         self._connect_options = connect_options or ConnectOptions()
         self.namespaces: tuple[str, ...] = ()
         self._startup_warnings: list[str] = list(settings.warnings)
+        self.clock = time.time  # tests freeze it for AGE columns
 
     # -- start-up ------------------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:

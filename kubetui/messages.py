@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from kubetui.k8s.cluster import ClusterInfo
+from kubetui.k8s.reflector import Delta, ReflectorStatus
 
 
 @dataclass
@@ -28,3 +29,17 @@ class ContextConnected(Message):
 
     cluster: object  # kubetui.k8s.cluster.Cluster; kept opaque to widgets
     info: ClusterInfo
+
+
+class WatchDelta(Message):
+    """A coalesced batch from one reflector ("pods", "events")."""
+
+    def __init__(self, resource: str, delta: Delta, generation: int) -> None:
+        super().__init__()
+        self.resource, self.delta, self.generation = resource, delta, generation
+
+
+class WatchStatus(Message):
+    def __init__(self, resource: str, status: ReflectorStatus, generation: int) -> None:
+        super().__init__()
+        self.resource, self.status, self.generation = resource, status, generation

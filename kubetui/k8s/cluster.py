@@ -149,6 +149,10 @@ class Cluster:
             await response.aclose()
 
     @property
+    def server_url(self) -> str:
+        return self._server
+
+    @property
     def _server(self) -> str:
         return str(self._client.base_url).rstrip("/")
 

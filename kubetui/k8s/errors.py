@@ -34,8 +34,8 @@ class ErrorKind(enum.Enum):
     UNSUPPORTED = "unsupported"  # API version or feature missing on this server
 
 
-@dataclass(frozen=True)
-class KubeError(Exception):
+@dataclass(eq=False)
+class KubeError(Exception):  # not frozen: Python sets __traceback__ on raise
     kind: ErrorKind
     summary: str
     hint: str = ""

@@ -1,18 +1,29 @@
 """The main screen: the cluster bar, one pane at a time (switched by 1-4 or ``:``), the footer.
 
-Screens own layout; the app owns the connection and cross-cutting state (scope, theme, keymap).
+Screens own layout and the watch workers that feed their panes; the app owns the connection and
+cross-cutting state (scope, theme, keymap). Each watch restart bumps a generation number so a
+batch from a cancelled reflector can never land in the new scope's table.
 """
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from kubetui.bindings import MAIN_BINDINGS
 from kubetui.k8s.cluster import ClusterInfo
+from kubetui.k8s.events import event_row
+from kubetui.k8s.pods import pod_row
+from kubetui.k8s.reflector import Reflector, ResourceScope
+from kubetui.messages import WatchDelta, WatchStatus
 from kubetui.widgets.cluster_bar import ClusterBar
+from kubetui.widgets.events_pane import EventsPane
+from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.pane_placeholder import PanePlaceholder
+from kubetui.widgets.pods_pane import PodsPane
+from kubetui.widgets.resource_table import ResourceTable
 
 PANE_TITLES = {"pods": "Pods", "events": "Events", "flows": "Flows", "pvc": "PVCs"}
 
@@ -24,14 +35,27 @@ class MainScreen(Screen):
         super().__init__(id="main")
         self._info = info
         self._readonly = readonly
+        self._generation = {"pods": 0, "events": 0}
+        clock = self.app.clock  # type: ignore[attr-defined]
+        self.pods = PodsPane(info.all_namespaces, clock)
+        self.events = EventsPane(info.all_namespaces, clock)
 
     def compose(self) -> ComposeResult:
         yield ClusterBar(self._info, self._readonly)
         with TabbedContent(id="panes", initial="pods"):
-            for i, (pane, title) in enumerate(PANE_TITLES.items(), start=1):
-                with TabPane(f"{title} [{i}]", id=pane):
-                    yield PanePlaceholder(pane, self._info.scope)
+            with TabPane("Pods [1]", id="pods"):
+                yield self.pods
+            with TabPane("Events [2]", id="events"):
+                yield self.events
+            with TabPane("Flows [3]", id="flows"):
+                yield PanePlaceholder("flows", self._info.scope)
+            with TabPane("PVCs [4]", id="pvc"):
+                yield PanePlaceholder("pvc", self._info.scope)
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.start_watches()
+        self.pods.table.focus()
 
     @property
     def active_pane(self) -> str:
@@ -39,6 +63,15 @@ class MainScreen(Screen):
 
     def action_show_pane(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
+        target = {"pods": self.pods, "events": self.events}.get(pane)
+        if target is not None:
+            target.table.focus()
+
+    @on(TabbedContent.TabActivated)
+    def _focus_active_table(self, event: TabbedContent.TabActivated) -> None:
+        target = {"pods": self.pods, "events": self.events}.get(event.pane.id or "")
+        if target is not None:
+            target.table.focus()
 
     def action_switch_namespace(self) -> None:
         self.app.action_switch_namespace()  # type: ignore[attr-defined]
@@ -47,8 +80,64 @@ class MainScreen(Screen):
         self.app.action_switch_context()  # type: ignore[attr-defined]
 
     def show_info(self, info: ClusterInfo) -> None:
-        """New connection or scope: every pane re-reads it."""
+        """New connection or scope: every pane re-reads it and the watches restart."""
         self._info = info
         self.query_one(ClusterBar).info = info
         for placeholder in self.query(PanePlaceholder):
             placeholder.scope = info.scope
+        self.pods.show_namespace(info.all_namespaces)
+        self.events.show_namespace(info.all_namespaces)
+        self.start_watches()
+
+    # -- watches ---------------------------------------------------------------------------
+    def start_watches(self) -> None:
+        ns = None if self._info.all_namespaces else self._info.namespace
+        for pane in (self.pods, self.events):
+            pane.set_scope(self._info.scope)
+        self.restart_pods()
+        self._generation["events"] += 1
+        self.watch("events", ResourceScope("v1", "events", ns), event_row)
+
+    def restart_pods(self) -> None:
+        ns = None if self._info.all_namespaces else self._info.namespace
+        self._generation["pods"] += 1
+        self.watch("pods", ResourceScope("v1", "pods", ns,
+                                         label_selector=self.pods.label_selector), pod_row)
+
+    def watch(self, resource: str, scope: ResourceScope, transform) -> None:
+        generation = self._generation[resource]
+
+        async def run() -> None:
+            reflector = Reflector(
+                self.app.cluster, scope, transform,  # type: ignore[attr-defined]
+                sink=lambda d: self.post_message(WatchDelta(resource, d, generation)),
+                on_status=lambda s: self.post_message(WatchStatus(resource, s, generation)),
+                what=f"watch {resource}")
+            await reflector.run()
+
+        self.run_worker(run, name=f"watch {resource}", group=f"watch-{resource}",
+                        exclusive=True, exit_on_error=False)
+
+    def _pane(self, resource: str) -> LivePane:
+        return self.pods if resource == "pods" else self.events
+
+    def on_watch_delta(self, message: WatchDelta) -> None:
+        if message.generation == self._generation[message.resource]:
+            self._pane(message.resource).apply(message.delta)
+
+    def on_watch_status(self, message: WatchStatus) -> None:
+        if message.generation == self._generation[message.resource]:
+            self._pane(message.resource).set_status(message.status)
+
+    @on(LivePane.FilterChanged)
+    def _filter_changed(self, event: LivePane.FilterChanged) -> None:
+        if event.pane is self.pods:
+            selector = self.pods.label_selector
+            if selector != getattr(self, "_selector", ""):
+                self._selector = selector
+                self.restart_pods()
+
+    @on(ResourceTable.CursorMoved)
+    def _cursor_moved(self, event: ResourceTable.CursorMoved) -> None:
+        if event.table is self.pods.table:
+            self.events.select_pod(event.row)

@@ -1,0 +1,190 @@
+"""Pods as the table shows them: one immutable row per pod, with STATUS computed as kubectl does.
+
+The STATUS rules follow kubectl's ``printPod`` (pkg/printers/internalversion/printers.go): init
+containers first (``Init:N/M``, ``Init:CrashLoopBackOff``...), then the main containers from the
+last to the first (a waiting or terminated reason wins: ``CrashLoopBackOff``,
+``ImagePullBackOff``, ``OOMKilled``, ``Error``, ``Completed``), ``NotReady`` for a pod whose
+containers completed while one still runs without readiness, ``Terminating`` once a deletion
+timestamp is set, and the pod's own ``status.reason`` (``Evicted``, ``NodeLost``) otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Groups for colouring, from the theme variables $pod-running ... $pod-terminating.
+HEALTH_OK, HEALTH_PENDING, HEALTH_FAILED, HEALTH_DONE, HEALTH_TERMINATING = (
+    "running", "pending", "failed", "succeeded", "terminating")
+FAILED_REASONS = {"CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "Error", "OOMKilled",
+                  "Evicted", "CreateContainerConfigError", "CreateContainerError",
+                  "InvalidImageName", "RunContainerError", "ContainerCannotRun", "Unknown",
+                  "NodeLost", "DeadlineExceeded", "StartError", "ErrImageNeverPull",
+                  "NotReady", "Failed", "UnexpectedAdmissionError", "NodeAffinity", "OutOfcpu",
+                  "OutOfmemory", "Shutdown", "Terminated"}
+
+
+@lru_cache(maxsize=4096)
+def parse_time(value: str | None) -> float | None:
+    """RFC 3339 (as the apiserver writes it) to epoch seconds; None if absent or malformed."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PodRow:
+    uid: str
+    namespace: str
+    name: str
+    ready: str  # "1/2"
+    status: str
+    health: str  # one of the HEALTH_* groups
+    restarts: int
+    last_restart: float | None  # epoch seconds of the most recent container restart
+    created: float | None
+    node: str
+    ip: str
+    labels: tuple[tuple[str, str], ...]
+    resource_version: str
+
+    @property
+    def key(self) -> str:
+        return self.uid
+
+
+def _exit_reason(term: dict, prefix: str = "") -> str:
+    if term.get("reason"):
+        return prefix + term["reason"]
+    if term.get("signal"):
+        return f"{prefix}Signal:{term['signal']}"
+    return f"{prefix}ExitCode:{term.get('exitCode', 0)}"
+
+
+def pod_status(pod: dict) -> tuple[str, int, int, int, float | None]:
+    """(status, ready containers, total containers, restarts, last restart epoch)."""
+    spec, status = pod.get("spec") or {}, pod.get("status") or {}
+    meta = pod.get("metadata") or {}
+    total = len(spec.get("containers") or ())
+    reason = status.get("reason") or status.get("phase") or "Unknown"
+    restarts = 0
+    ready = 0
+    last_restart: float | None = None
+
+    def note_restart(cs: dict) -> None:
+        nonlocal last_restart
+        finished = parse_time(((cs.get("lastState") or {}).get("terminated") or {})
+                              .get("finishedAt"))
+        if finished and (last_restart is None or finished > last_restart):
+            last_restart = finished
+
+    initializing = False
+    init_specs = spec.get("initContainers") or ()
+    for i, cs in enumerate(status.get("initContainerStatuses") or ()):
+        restarts += cs.get("restartCount", 0)
+        note_restart(cs)
+        state = cs.get("state") or {}
+        term, wait = state.get("terminated"), state.get("waiting")
+        if term and term.get("exitCode") == 0:
+            continue
+        if term:
+            reason = _exit_reason(term, "Init:")
+        elif wait and wait.get("reason") and wait["reason"] != "PodInitializing":
+            reason = "Init:" + wait["reason"]
+        else:
+            reason = f"Init:{i}/{len(init_specs)}"
+        initializing = True
+        break
+
+    if not initializing:
+        restarts = 0
+        has_running = False
+        for cs in reversed(status.get("containerStatuses") or ()):
+            restarts += cs.get("restartCount", 0)
+            note_restart(cs)
+            state = cs.get("state") or {}
+            term, wait = state.get("terminated"), state.get("waiting")
+            if wait and wait.get("reason"):
+                reason = wait["reason"]
+            elif term and term.get("reason"):
+                reason = term["reason"]
+            elif term:
+                reason = _exit_reason(term)
+            elif cs.get("ready") and "running" in state:
+                has_running = True
+                ready += 1
+        if reason == "Completed" and has_running:
+            conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or ()}
+            reason = "Running" if conditions.get("Ready") == "True" else "NotReady"
+
+    if meta.get("deletionTimestamp"):
+        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
+    return reason, ready, total, restarts, last_restart
+
+
+def health_of(status: str, phase: str) -> str:
+    if status == "Terminating":
+        return HEALTH_TERMINATING
+    if status in ("Completed", "Succeeded"):
+        return HEALTH_DONE
+    if status in FAILED_REASONS or status.startswith(("Init:Error", "Init:Crash", "Init:Err",
+                                                        "Init:Image", "Init:OOM", "Init:Signal",
+                                                        "Init:ExitCode", "Signal:", "ExitCode:")):
+        return HEALTH_FAILED
+    if status == "Running" and phase == "Running":
+        return HEALTH_OK
+    return HEALTH_PENDING
+
+
+def pod_row(pod: dict) -> PodRow:
+    meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
+    text, ready, total, restarts, last = pod_status(pod)
+    health = health_of(text, status.get("phase", ""))
+    if health == HEALTH_OK and ready < total:
+        health = HEALTH_PENDING  # running but not ready: the readiness probe is failing
+    return PodRow(
+        uid=meta.get("uid", ""), namespace=meta.get("namespace", ""), name=meta.get("name", ""),
+        ready=f"{ready}/{total}", status=text, health=health, restarts=restarts,
+        last_restart=last, created=parse_time(meta.get("creationTimestamp")),
+        node=spec.get("nodeName") or "", ip=status.get("podIP") or "",
+        labels=tuple(sorted((meta.get("labels") or {}).items())),
+        resource_version=meta.get("resourceVersion", ""))
+
+
+def human_duration(seconds: float) -> str:
+    """kubectl's ages (apimachinery's HumanDuration): 90s, 5m3s, 75m, 3h20m, 30h, 2d5h, 45d, 3y."""
+    s = int(seconds)
+    if s < -1:
+        return "<invalid>"
+    if s < 0:
+        return "0s"
+    if s < 120:
+        return f"{s}s"
+    m = s // 60
+    if m < 10:
+        return f"{m}m{s % 60}s" if s % 60 else f"{m}m"
+    if m < 180:
+        return f"{m}m"
+    h = m // 60
+    if h < 8:
+        return f"{h}h{m % 60}m" if m % 60 else f"{h}h"
+    if h < 48:
+        return f"{h}h"
+    if h < 24 * 8:
+        return f"{h // 24}d{h % 24}h" if h % 24 else f"{h // 24}d"
+    if h < 24 * 365 * 2:
+        return f"{h // 24}d"
+    if h < 24 * 365 * 8:
+        days = (h // 24) % 365
+        return f"{h // 24 // 365}y{days}d" if days else f"{h // 24 // 365}y"
+    return f"{h // 24 // 365}y"
+
+
+def restarts_text(row: PodRow, now: float) -> str:
+    if row.restarts and row.last_restart:
+        return f"{row.restarts} ({human_duration(now - row.last_restart)} ago)"
+    return str(row.restarts)

@@ -1,0 +1,102 @@
+"""The events pane: LAST SEEN, TYPE, REASON, OBJECT, COUNT, MESSAGE; warnings stand out.
+
+``f`` follows the pod selected in the pods pane (matching involvedObject by uid); otherwise every
+event in the scope is shown, newest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.binding import Binding
+
+from kubetui.k8s.events import EventRow
+from kubetui.k8s.pods import PodRow, human_duration
+from kubetui.widgets.live_pane import LivePane, text_matcher
+from kubetui.widgets.resource_table import Column, SortSpec
+
+
+def event_columns(all_namespaces: bool) -> list[Column]:
+    cols = [Column("namespace", "NAMESPACE", 14)] if all_namespaces else []
+    return cols + [
+        Column("last_seen", "LAST", 6, align="right"),
+        Column("type", "TYPE", 7),
+        Column("reason", "REASON", 15),
+        Column("object", "OBJECT", 22),
+        Column("count", "COUNT", 5, align="right", min_terminal=100),
+        Column("message", "MESSAGE", 0, min_width=20),
+    ]
+
+
+def event_cells(row: EventRow, now: float) -> dict[str, str]:
+    return {"namespace": row.namespace,
+            "last_seen": human_duration(now - row.last_seen) if row.last_seen else "?",
+            "type": row.type, "reason": row.reason, "object": row.object_ref,
+            "count": str(row.count), "message": row.message}
+
+
+EVENT_SORT_KEYS = {
+    "last_seen": lambda r: (r.last_seen or 0, r.uid),
+    "type": lambda r: (r.type, -(r.last_seen or 0)),
+    "reason": lambda r: (r.reason, -(r.last_seen or 0)),
+    "object": lambda r: (r.object_ref, -(r.last_seen or 0)),
+    "count": lambda r: (r.count, r.last_seen or 0),
+}
+
+
+class EventsPane(LivePane):
+    BINDINGS = [Binding("f", "toggle_follow", "Follow pod", id="events.follow")]
+    noun = "events"
+    sortable = ("last_seen", "type", "reason", "object", "count")
+
+    def __init__(self, all_namespaces: bool, clock: Callable[[], float]) -> None:
+        super().__init__(event_columns(all_namespaces), event_cells, EVENT_SORT_KEYS,
+                         default_sort=SortSpec("last_seen", reverse=True),
+                         style_of=lambda r: "event-warning" if r.is_warning else None,
+                         clock=clock, id="events-pane")
+        self.follow = False
+        self.selected_pod: PodRow | None = None
+
+    def show_namespace(self, all_namespaces: bool) -> None:
+        self.table.columns = event_columns(all_namespaces)
+        self.table._widths = []
+        if self.is_mounted:
+            self._update_header()
+            self.table.refresh()
+
+    def select_pod(self, pod: PodRow | None) -> None:
+        changed = (pod.uid if pod else None) != (self.selected_pod.uid if self.selected_pod
+                                                 else None)
+        self.selected_pod = pod
+        if self.follow and changed:
+            self.apply_filter(self.filter_text)
+            self.refresh_status()
+
+    def action_toggle_follow(self) -> None:
+        self.follow = not self.follow
+        self.apply_filter(self.filter_text)
+        self.refresh_status()
+
+    def apply_filter(self, text: str) -> None:
+        match = text_matcher(text) if text else None
+        pod = self.selected_pod if self.follow else None
+        if match is None and pod is None:
+            self.table.set_filter(None)
+            return
+
+        def keep(row: EventRow) -> bool:
+            if pod is not None and row.object_uid != pod.uid and not (
+                    row.object_kind == "Pod" and row.object_name == pod.name
+                    and row.namespace == pod.namespace):
+                return False
+            return match is None or match(f"{row.type} {row.reason} {row.object_ref} "
+                                          f"{row.message}")
+
+        self.table.set_filter(keep)
+
+    def status_text(self) -> tuple[str, bool]:
+        text, problem = super().status_text()
+        if self.follow:
+            who = f"pod/{self.selected_pod.name}" if self.selected_pod else "no pod selected"
+            text = f"following {who} · {text}"
+        return text, problem

@@ -1,0 +1,170 @@
+"""A live pane: a status line, column headers, a ResourceTable, and a `/` filter box.
+
+The pane never talks to the cluster: it receives ``Delta`` batches and ``ReflectorStatus``
+snapshots from the screen's watch workers and renders them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from kubetui.k8s.reflector import Delta, ReflectorStatus
+from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
+
+
+def text_matcher(text: str) -> Callable[[str], bool]:
+    """Case-insensitive regex when ``text`` compiles as one, else a plain substring."""
+    try:
+        pattern = re.compile(text, re.IGNORECASE)
+    except re.error:
+        needle = text.lower()
+        return lambda haystack: needle in haystack.lower()
+    return lambda haystack: pattern.search(haystack) is not None
+
+
+class LivePane(Vertical):
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="pane.filter", key_display="/"),
+        Binding("s", "next_sort", "Sort", id="pane.sort"),
+        Binding("S", "reverse_sort", "Reverse", show=False, id="pane.sort_reverse"),
+    ]
+    DEFAULT_CSS = """
+    LivePane { height: 1fr; }
+    LivePane > .pane-status { height: 1; background: $panel; padding: 0 1; }
+    LivePane > .pane-status.-problem { background: $warning 30%; }
+    LivePane > .pane-header { height: 1; text-style: bold; color: $text-muted; }
+    LivePane > Input.pane-filter { dock: bottom; height: 1; border: none; padding: 0 1;
+                                   display: none; background: $panel; }
+    LivePane > Input.pane-filter.-open { display: block; }
+    """
+
+    class FilterChanged(Message):
+        def __init__(self, pane: LivePane, text: str) -> None:
+            super().__init__()
+            self.pane, self.text = pane, text
+
+    noun = "rows"
+    sortable: tuple[str, ...] = ()
+
+    def __init__(self, columns: list[Column], cells, sort_keys, *, default_sort: SortSpec,
+                 style_of: Callable[[Any], str | None], clock: Callable[[], float],
+                 id: str) -> None:
+        super().__init__(id=id)
+        self.table = ResourceTable(columns, cells, sort_keys, style_of=style_of,
+                                   default_sort=default_sort, clock=clock, id=f"{id}-table")
+        self.scope_text = ""
+        self.filter_text = ""
+        self.status = ReflectorStatus("listing")
+        self.synced = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="pane-status")
+        yield Static(classes="pane-header")
+        yield self.table
+        yield Input(placeholder="filter: text or regex; l:app=web for a label selector",
+                    classes="pane-filter")
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.table.refresh)  # AGE and LAST SEEN move with the clock
+        self.refresh_status()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_header)
+
+    def _update_header(self) -> None:
+        self.query_one(".pane-header", Static).update(self.table.header_text())
+
+    # -- data in -------------------------------------------------------------------------
+    def apply(self, delta: Delta) -> None:
+        self.table.apply(delta.upserts, delta.deletes, delta.reset)
+        if delta.synced and not self.synced:
+            self.synced = True
+        self.refresh_status()
+
+    def set_status(self, status: ReflectorStatus) -> None:
+        self.status = status
+        self.refresh_status()
+
+    def set_scope(self, scope_text: str) -> None:
+        self.scope_text = scope_text
+        self.synced = False
+        self.refresh_status()
+
+    def status_text(self) -> tuple[str, bool]:
+        count = len(self.table.order)
+        total = len(self.table.rows)
+        shown = f"{count}/{total}" if count != total else str(total)
+        parts = [f"{self.noun} in {self.scope_text}", shown]
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
+        s = self.status
+        if s.state == "failed" and s.error:
+            return " · ".join([*parts, f"stopped: {s.error}"]), True
+        if s.state == "backoff" and s.error:
+            return " · ".join([*parts, f"reconnecting in {s.retry_in:.0f}s: "
+                                       f"{s.error.summary}"]), True
+        state = "live" if self.synced and s.state == "watching" else "loading…"
+        return " · ".join([*parts, state]), False
+
+    def refresh_status(self) -> None:
+        if not self.is_mounted:
+            return
+        text, problem = self.status_text()
+        status = self.query_one(".pane-status", Static)
+        status.update(text)
+        status.set_class(problem, "-problem")
+
+    # -- filter and sort -----------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one(".pane-filter", Input)
+        box.add_class("-open")
+        box.value = self.filter_text
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close_filter(event.value.strip())
+
+    def key_escape(self) -> None:
+        box = self.query_one(".pane-filter", Input)
+        if box.has_class("-open"):
+            self._close_filter("")
+
+    def _close_filter(self, text: str) -> None:
+        box = self.query_one(".pane-filter", Input)
+        box.remove_class("-open")
+        self.filter_text = text
+        self.post_message(self.FilterChanged(self, text))
+        self.apply_filter(text)
+        self.table.focus()
+        self.refresh_status()
+
+    def apply_filter(self, text: str) -> None:
+        """Client-side filtering; subclasses decide what a row's searchable text is."""
+        if not text:
+            self.table.set_filter(None)
+            return
+        match = text_matcher(text)
+        self.table.set_filter(lambda row: match(self.search_text(row)))
+
+    def search_text(self, row: Any) -> str:
+        return str(row)
+
+    def action_next_sort(self) -> None:
+        cols = self.sortable
+        current = self.table.sort.column
+        nxt = cols[(cols.index(current) + 1) % len(cols)] if current in cols else cols[0]
+        self.table.set_sort(SortSpec(nxt, self.table.sort.reverse))
+        self._update_header()
+
+    def action_reverse_sort(self) -> None:
+        self.table.set_sort(SortSpec(self.table.sort.column, not self.table.sort.reverse))
+        self._update_header()

@@ -1,0 +1,73 @@
+"""The pods pane: NAME, READY, STATUS, RESTARTS, AGE, NODE, IP; live, filterable, sortable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kubetui.k8s.pods import PodRow, human_duration, restarts_text
+from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.resource_table import Column, SortSpec
+
+LABEL_PREFIX = "l:"
+
+
+def pod_columns(all_namespaces: bool) -> list[Column]:
+    cols = [Column("namespace", "NAMESPACE", 16)] if all_namespaces else []
+    return cols + [
+        Column("name", "NAME", 0, min_width=20),
+        Column("ready", "READY", 5, align="right"),
+        Column("status", "STATUS", 17),
+        Column("restarts", "RESTARTS", 13, align="right"),
+        Column("age", "AGE", 6, align="right"),
+        Column("node", "NODE", 12, min_terminal=100),
+        Column("ip", "IP", 15, min_terminal=115),
+    ]
+
+
+def pod_cells(row: PodRow, now: float) -> dict[str, str]:
+    return {"namespace": row.namespace, "name": row.name, "ready": row.ready,
+            "status": row.status, "restarts": restarts_text(row, now),
+            "age": human_duration(now - row.created) if row.created else "?",
+            "node": row.node, "ip": row.ip}
+
+
+POD_SORT_KEYS = {
+    "name": lambda r: (r.namespace, r.name),
+    "status": lambda r: (r.status, r.namespace, r.name),
+    "restarts": lambda r: (r.restarts, r.namespace, r.name),
+    "age": lambda r: (-(r.created or 0), r.namespace, r.name),
+    "node": lambda r: (r.node, r.namespace, r.name),
+}
+
+
+class PodsPane(LivePane):
+    noun = "pods"
+    sortable = ("name", "status", "restarts", "age", "node")
+
+    def __init__(self, all_namespaces: bool, clock: Callable[[], float]) -> None:
+        super().__init__(pod_columns(True), pod_cells, POD_SORT_KEYS,
+                         default_sort=SortSpec("name"), style_of=lambda r: f"pod-{r.health}",
+                         clock=clock, id="pods-pane")
+        self.show_namespace(all_namespaces)
+
+    def show_namespace(self, all_namespaces: bool) -> None:
+        """NAMESPACE is a column only when the pane shows every namespace."""
+        self.table.columns = pod_columns(all_namespaces)
+        self.table._widths = []
+        if self.is_mounted:
+            self._update_header()
+            self.table.refresh()
+
+    @property
+    def label_selector(self) -> str:
+        text = self.filter_text
+        return text[len(LABEL_PREFIX):].strip() if text.startswith(LABEL_PREFIX) else ""
+
+    def apply_filter(self, text: str) -> None:
+        if text.startswith(LABEL_PREFIX):
+            self.table.set_filter(None)  # applied server-side by the screen's watch
+        else:
+            super().apply_filter(text)
+
+    def search_text(self, row: PodRow) -> str:
+        return f"{row.namespace}/{row.name} {row.status} {row.node} {row.ip}"

@@ -1,0 +1,95 @@
+"""The virtualised table keeps its cursor on the same row (and screen line) while rows change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import App, ComposeResult
+
+from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
+
+
+@dataclass(frozen=True)
+class R:
+    key: str
+    n: int
+
+
+def table() -> ResourceTable:
+    return ResourceTable([Column("key", "KEY", 10), Column("n", "N", 5, align="right")],
+                         lambda r, now: {"key": r.key, "n": str(r.n)},
+                         {"key": lambda r: r.key, "n": lambda r: (r.n, r.key)},
+                         default_sort=SortSpec("key"), clock=lambda: 0.0, id="t")
+
+
+class TableApp(App):
+    def compose(self) -> ComposeResult:
+        yield table()
+
+
+def rows(*keys: str, n: int = 0) -> dict:
+    return {k: R(k, n) for k in keys}
+
+
+async def test_cursor_follows_its_row_through_inserts_and_deletes():
+    app = TableApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        t = app.query_one(ResourceTable)
+        t.focus()
+        t.apply(rows(*[f"k{i:03d}" for i in range(0, 200, 2)]), reset=True)
+        await pilot.pause()
+        await pilot.press("down", "down", "down")
+        assert t.cursor_row.key == "k006"
+        screen_line = t.cursor - int(t.scroll_offset.y)
+        t.apply(rows("k001", "k003", "k005"))  # three rows land above the cursor
+        await pilot.pause()
+        assert t.cursor_row.key == "k006"
+        assert t.cursor - int(t.scroll_offset.y) == screen_line
+        t.apply({}, deletes=["k006"])
+        await pilot.pause()
+        assert t.cursor_row is not None and t.cursor_row.key != "k006"
+        assert len(t.order) == 102
+
+
+async def test_updates_without_order_change_do_not_rebuild():
+    app = TableApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        t = app.query_one(ResourceTable)
+        t.apply(rows("a", "b", "c"), reset=True)
+        order = t.order
+        t.apply({"b": R("b", 5)})
+        await pilot.pause()
+        assert t.order is order  # same list object: no re-sort happened
+        assert t.rows["b"].n == 5
+
+
+async def test_filter_sort_and_page_keys():
+    app = TableApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        t = app.query_one(ResourceTable)
+        t.focus()
+        t.apply({f"r{i}": R(f"r{i}", 100 - i) for i in range(50)}, reset=True)
+        t.set_sort(SortSpec("n"))
+        assert t.order[0] == "r49"
+        t.set_filter(lambda r: r.n % 2 == 0)
+        assert len(t.order) == 25
+        await pilot.press("end")
+        assert t.cursor == 24
+        await pilot.press("home", "pagedown")
+        assert t.cursor == t.size.height - 1
+        t.apply({}, reset=True)
+        await pilot.pause()
+        assert t.cursor_row is None and t.order == []
+
+
+async def test_render_only_visible_lines():
+    app = TableApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        t = app.query_one(ResourceTable)
+        t.apply({f"r{i:05d}": R(f"r{i:05d}", i) for i in range(10_000)}, reset=True)
+        await pilot.pause()
+        before = t.renders
+        t.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        assert 0 < t.renders - before <= 2 * t.size.height
