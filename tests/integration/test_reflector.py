@@ -39,7 +39,7 @@ class Mirror:
             self.rows.update(delta.upserts)
         self.changed.set()
 
-    async def until(self, predicate, timeout: float = 30.0, what: str = ""):
+    async def until(self, predicate, timeout: float = 30.0, what: str = ""):  # noqa: ASYNC109
         deadline = time.monotonic() + timeout
         while not predicate(self.rows):
             remaining = deadline - time.monotonic()
@@ -76,7 +76,8 @@ async def cluster(local_cluster: LocalCluster):
     await c.close()
 
 
-def start(cluster, ns, mirror, transform=pod_row, plural="pods", **kw) -> tuple[Reflector, asyncio.Task]:
+def start(cluster, ns, mirror, transform=pod_row, plural="pods",
+          **kw) -> tuple[Reflector, asyncio.Task]:
     r = Reflector(cluster, ResourceScope("v1", plural, ns, **kw), transform, mirror.sink,
                   on_status=mirror.statuses.append, min_interval=0.05, max_backoff=2.0)
     return r, asyncio.create_task(r.run())
