@@ -9,6 +9,7 @@ in the middle of the UI. Every failure leaves here as a ``KubeError``.
 
 from __future__ import annotations
 
+import asyncio
 import json as jsonlib
 import ssl
 from collections.abc import AsyncIterator
@@ -66,10 +67,12 @@ class FlowHeaders:
 class Cluster:
     """An authenticated connection. Create with ``await Cluster.connect(options)``."""
 
-    def __init__(self, auth: KubeAuth, client: httpx.AsyncClient, info: ClusterInfo,
+    def __init__(self, auth: KubeAuth, client_args: dict, info: ClusterInfo,
                  kubeconfig: Kubeconfig):
         self._auth = auth
-        self._client = client
+        self._client_args = client_args
+        self._http = httpx.AsyncClient(**client_args)
+        self._loop = _running_loop()
         self.info = info
         self.kubeconfig = kubeconfig
         self.last_flow: FlowHeaders | None = None
@@ -79,14 +82,14 @@ class Cluster:
     async def connect(cls, options: ConnectOptions) -> Cluster:
         cfg = load_kubeconfig(options.kubeconfig)
         ctx = cfg.context(options.context)
-        auth, client = await _authenticate(cfg, ctx, options.connect_timeout)
-        probe = cls(auth, client, None, cfg)  # type: ignore[arg-type]
+        auth, client_args = await _authenticate(cfg, ctx, options.connect_timeout)
+        probe = cls(auth, client_args, None, cfg)  # type: ignore[arg-type]
         try:
             version = ServerVersion.from_json(await probe.get_json("/version", what="connect"))
             api = await probe.get_json("/api", what="discover the core API")
             apis = await probe.get_json("/apis", what="discover API groups")
         except BaseException:
-            await client.aclose()
+            await probe.close()
             raise
         discovery = Discovery.from_json(api, apis)
         probe.info = ClusterInfo(
@@ -97,7 +100,21 @@ class Cluster:
         return probe
 
     async def close(self) -> None:
-        await self._client.aclose()
+        if self._loop is _running_loop():
+            await self._http.aclose()
+
+    @property
+    def _client(self) -> httpx.AsyncClient:
+        """The HTTP client for the running event loop.
+
+        httpx connection pools belong to the loop that opened them; a Cluster connected in one
+        loop (a pre-flight ``asyncio.run``) and used in another gets a fresh client there.
+        """
+        loop = _running_loop()
+        if loop is not self._loop:
+            self._http = httpx.AsyncClient(**self._client_args)
+            self._loop = loop
+        return self._http
 
     # -- requests --------------------------------------------------------------------------
     async def request(self, method: str, path: str, *, what: str, params: dict | None = None,
@@ -163,9 +180,16 @@ class Cluster:
             self.last_flow = FlowHeaders(fs or "", pl or "")
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 async def _authenticate(cfg: Kubeconfig, ctx: ContextInfo,
-                        connect_timeout: float) -> tuple[KubeAuth, httpx.AsyncClient]:
-    """Load credentials for ``ctx`` (running an exec plugin if it has one) into an httpx client."""
+                        connect_timeout: float) -> tuple[KubeAuth, dict]:
+    """Load credentials for ``ctx`` (running an exec plugin if it has one): httpx client args."""
     try:
         auth = KubeAuth(kubeconfig=cfg.minimal(ctx.name), context=ctx.name)
         await auth
@@ -194,8 +218,6 @@ async def _authenticate(cfg: Kubeconfig, ctx: ContextInfo,
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     if auth.token:
         headers["Authorization"] = f"Bearer {auth.token}"
-    client = httpx.AsyncClient(
-        base_url=auth.server, headers=headers, verify=ssl_context,
-        timeout=httpx.Timeout(30.0, connect=connect_timeout), follow_redirects=False,
-        http2=False)
-    return auth, client
+    return auth, {"base_url": auth.server, "headers": headers, "verify": ssl_context,
+                  "timeout": httpx.Timeout(30.0, connect=connect_timeout),
+                  "follow_redirects": False}

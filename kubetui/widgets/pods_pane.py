@@ -70,4 +70,4 @@ class PodsPane(LivePane):
             super().apply_filter(text)
 
     def search_text(self, row: PodRow) -> str:
-        return f"{row.namespace}/{row.name} {row.status} {row.node} {row.ip}"
+        return f"{row.name} {row.namespace} {row.status} {row.node} {row.ip}"

@@ -39,7 +39,7 @@ class Mirror:
             self.rows.update(delta.upserts)
         self.changed.set()
 
-    async def until(self, predicate, timeout: float = 30.0, what: str = ""):  # noqa: ASYNC109
+    async def until(self, predicate, timeout: float = 30.0, what: str = ""):
         deadline = time.monotonic() + timeout
         while not predicate(self.rows):
             remaining = deadline - time.monotonic()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,7 @@ import yaml
 from kubetui.app import KubetuiApp
 from kubetui.config import Settings
 from kubetui.k8s.cluster import Cluster, ConnectOptions
+from kubetui.k8s.pods import parse_time
 from tests.conftest import LocalCluster
 
 
@@ -35,3 +39,94 @@ async def make_app(kubeconfig: Path, *, context: str | None = None, namespace: s
                      connect_options=options)
     app.animation_level = "none"  # snapshots must not catch a tab underline mid-slide
     return app
+
+
+SNAP_NS = "kt-snapshot"
+
+
+def iso(t: float) -> str:
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def unscheduled(name: str, **labels: str) -> str:
+    return json.dumps({"apiVersion": "v1", "kind": "Pod",
+                       "metadata": {"name": name, "labels": labels},
+                       "spec": {"schedulerName": "kubetui-none", "terminationGracePeriodSeconds": 0,
+                                "containers": [{"name": "c", "image": "busybox:1.35"}]}})
+
+
+def set_status(c: LocalCluster, ns: str, name: str, status: dict) -> None:
+    # kubectl 1.20 has no --subresource: replace the status through the raw API.
+    c.kubectl("replace", "--raw", f"/api/v1/namespaces/{ns}/pods/{name}/status", "-f", "-",
+              input=json.dumps({**c.get_json("-n", ns, "pod", name), "status": status}))
+
+
+def container(ready: bool, restarts: int, state: dict, last: dict | None = None) -> dict:
+    cs = {"name": "c", "ready": ready, "restartCount": restarts, "image": "busybox:1.35",
+          "imageID": "", "state": state}
+    if last:
+        cs["lastState"] = last
+    return cs
+
+
+@pytest.fixture(scope="session")
+def snapshot_ns(local_cluster: LocalCluster) -> tuple[str, float]:
+    """A namespace whose pods and events are fixed, and the frozen 'now' that makes AGE stable."""
+    c = local_cluster
+    c.kubectl("delete", "namespace", SNAP_NS, "--wait=true", "--timeout=60s", check=False)
+    c.kubectl("create", "namespace", SNAP_NS)
+    c.wait_for(lambda: c.kubectl("-n", SNAP_NS, "get", "sa", "default",
+                                 check=False).returncode == 0, timeout=30, what="the namespace")
+    for name, labels in (("api-0", {"tier": "web"}), ("api-1", {"tier": "web"}),
+                         ("db-0", {"tier": "db"}), ("worker-7f9c", {"tier": "batch"})):
+        c.kubectl("-n", SNAP_NS, "apply", "-f", "-", input=unscheduled(name, **labels))
+    created = max(parse_time(p["metadata"]["creationTimestamp"])
+                  for p in c.get_json("-n", SNAP_NS, "pods")["items"])
+    now = created + 3 * 3600  # ages read "3h"
+    running = {"running": {"startedAt": iso(created)}}
+    set_status(c, SNAP_NS, "api-0", {"phase": "Running", "podIP": "10.214.0.20",
+                                     "containerStatuses": [container(True, 0, running)]})
+    set_status(c, SNAP_NS, "api-1", {"phase": "Running", "podIP": "10.214.0.21",
+                                     "containerStatuses": [container(
+                                         False, 7, {"waiting": {"reason": "CrashLoopBackOff"}},
+                                         {"terminated": {"exitCode": 1, "reason": "Error",
+                                                         "finishedAt": iso(now - 240)}})]})
+    set_status(c, SNAP_NS, "db-0", {"phase": "Pending", "containerStatuses": [container(
+        False, 0, {"waiting": {"reason": "ImagePullBackOff"}})]})
+    for i, (etype, reason, obj, msg, age) in enumerate((
+            ("Warning", "BackOff", "api-1", "Back-off restarting failed container", 40),
+            ("Warning", "Failed", "db-0", 'Failed to pull image "db:latest": not found', 90),
+            ("Normal", "Pulled", "api-0", 'Container image "busybox:1.35" already present', 3000),
+    )):
+        ev = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": f"ev-{i}"},
+              "involvedObject": {"kind": "Pod", "name": obj, "namespace": SNAP_NS},
+              "reason": reason, "message": msg, "type": etype, "count": i + 1,
+              "firstTimestamp": iso(now - age), "lastTimestamp": iso(now - age),
+              "source": {"component": "kubelet"}}
+        c.kubectl("-n", SNAP_NS, "create", "-f", "-", input=json.dumps(ev))
+    return SNAP_NS, now
+
+
+def frozen_app(c: LocalCluster, ns: str, now: float, **kwargs):
+    """An app built outside the snapshot's event loop, with the clock stopped at ``now``."""
+
+    async def build():
+        app = await make_app(c.kubeconfig, namespace=ns, **kwargs)
+        app.clock = lambda: now
+        return app
+
+    return asyncio.run(build())
+
+
+async def settle(pilot) -> None:
+    """Wait until both panes hold the snapshot namespace's rows and say they are live."""
+    screen = pilot.app.screen_stack[1] if len(pilot.app.screen_stack) > 1 else pilot.app.screen
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if (len(screen.pods.table.rows) == 4 and len(screen.events.table.rows) == 3
+                and screen.pods.synced and screen.events.synced
+                and screen.pods.status.state == screen.events.status.state == "watching"):
+            break
+    else:
+        raise AssertionError("the panes did not settle")
+    await pilot.pause(0.2)

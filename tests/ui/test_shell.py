@@ -16,6 +16,15 @@ from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app
 
 
+async def until(pilot, predicate, timeout: float = 15.0) -> None:
+    """Wait for a condition; the watch workers never complete, so wait on what they post."""
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached")
+
+
 def label(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Label).render())
 
@@ -76,7 +85,7 @@ async def test_namespace_switcher_lists_real_namespaces(local_cluster: LocalClus
     app = await make_app(local_cluster.kubeconfig)
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         await pilot.press("n")
-        await app.workers.wait_for_complete()
+        await until(pilot, lambda: any(isinstance(m, NamespacesLoaded) for m in messages))
         await pilot.pause()
         loaded = [m for m in messages if isinstance(m, NamespacesLoaded)]
         assert loaded and {"default", "kube-system"} <= set(loaded[0].names)
@@ -124,14 +133,13 @@ async def test_context_switch_and_rbac_error_funnel(two_context_kubeconfig):
     app = await make_app(two_context_kubeconfig)
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         await pilot.press("colon", *"ctx viewer", "enter")
-        await app.workers.wait_for_complete()
+        await until(pilot, lambda: any(isinstance(m, ContextConnected) for m in messages))
         await pilot.pause()
-        assert any(isinstance(m, ContextConnected) for m in messages)
         assert "viewer" in label(app, "#context")
         assert label(app, "#scope") == "ns: kubetui-demo"
         await pilot.press("n")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: any(n.title == "Forbidden (RBAC)"
+                                       for n in app._notifications))
         forbidden = [n for n in app._notifications if n.title == "Forbidden (RBAC)"]
         assert forbidden and "list namespaces" in forbidden[0].message
         assert "kubetui-viewer" in forbidden[0].message
