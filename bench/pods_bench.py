@@ -1,0 +1,321 @@
+"""Pods pane at scale, against the local cluster. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/pods_bench.py --pods 1000 10000 [--idle 60]
+
+For each N it seeds N pods into namespace ``kt-bench`` straight through the API (``schedulerName``
+that no scheduler serves: they stay Pending and nothing else touches them), then measures:
+
+* time to first row and to the full list in the app (headless, 120x40), and in the same run
+  ``kubectl get pods -n kt-bench -o json`` for the same N;
+* keypress -> paint latency (p50/p95/p99) for cursor moves while a separate thread PATCHes
+  pods at ``--rate`` updates/s; "paint" is the compositor update the key produced (the terminal
+  write itself is not included: the app runs headless);
+* watch event -> row painted latency for those PATCHes;
+* RSS of the process once the list is loaded;
+* LIST and WATCH requests the apiserver received from kubetui during ``--idle`` seconds of idle
+  (from the audit log, by kubetui's User-Agent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from textual import events  # noqa: E402
+
+from kubetui.app import KubetuiApp  # noqa: E402
+from kubetui.config import Settings  # noqa: E402
+from kubetui.k8s.cluster import USER_AGENT, Cluster, ConnectOptions  # noqa: E402
+from kubetui.k8s.errors import KubeError  # noqa: E402
+from kubetui.messages import WatchDelta  # noqa: E402
+
+STATE = REPO / ".localcluster"
+KUBECONFIG = STATE / "config" / "admin.kubeconfig"
+KUBECTL = Path.home() / ".cache" / "kubetui" / "k8s-v1.20.2" / "bin" / "kubectl"
+NS = "kt-bench"
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def fmt_ms(values: list[float]) -> str:
+    return (f"p50 {pct(values, 50) * 1000:6.1f} ms  p95 {pct(values, 95) * 1000:6.1f} ms  "
+            f"p99 {pct(values, 99) * 1000:6.1f} ms  (n={len(values)})")
+
+
+def kubectl(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([str(KUBECTL), "--kubeconfig", str(KUBECONFIG), *args],
+                          capture_output=True, text=True, **kw)
+
+
+def pod_body(i: int) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": f"bench-{i:05d}", "labels": {"app": f"svc-{i % 50}"}},
+            "spec": {"schedulerName": "kubetui-bench-none",
+                     "containers": [{"name": "c", "image": "busybox:1.35"}]}}
+
+
+async def seed(cluster: Cluster, n: int) -> None:
+    """Bring namespace kt-bench to exactly N bench pods."""
+    body = await cluster.get_json(f"/api/v1/namespaces/{NS}/pods", what="count",
+                                  params={"limit": "1"}) if await ns_exists(cluster) else None
+    have = 0
+    if body is not None:
+        have = len(body.get("items", [])) + int(body["metadata"].get("remainingItemCount") or 0)
+    if have > n:
+        kubectl("delete", "namespace", NS, "--wait=true", "--timeout=600s", timeout=900)
+        have = 0
+    if have == 0 and not await ns_exists(cluster):
+        await cluster.request("POST", "/api/v1/namespaces", what="create ns",
+                              json={"apiVersion": "v1", "kind": "Namespace",
+                                    "metadata": {"name": NS}})
+    for _ in range(300):  # the ServiceAccount admission needs the default token first
+        try:
+            sa = await cluster.get_json(f"/api/v1/namespaces/{NS}/serviceaccounts/default",
+                                        what="sa")
+            if sa.get("secrets"):
+                break
+        except KubeError:
+            pass
+        await asyncio.sleep(0.1)
+    t0 = time.perf_counter()
+    sem = asyncio.Semaphore(48)
+
+    async def create(i: int) -> None:
+        async with sem:
+            try:
+                await cluster.request("POST", f"/api/v1/namespaces/{NS}/pods", what="seed",
+                                      json=pod_body(i))
+            except KubeError as exc:
+                if exc.status != 409:
+                    raise
+
+    await asyncio.gather(*(create(i) for i in range(have, n)))
+    if n > have:
+        print(f"  seeded {n - have} pods in {time.perf_counter() - t0:.1f}s")
+
+
+async def ns_exists(cluster: Cluster) -> bool:
+    try:
+        await cluster.get_json(f"/api/v1/namespaces/{NS}", what="ns")
+        return True
+    except KubeError:
+        return False
+
+
+class Updater(threading.Thread):
+    """PATCHes pods at a fixed rate from its own thread and loop, recording send times."""
+
+    def __init__(self, n: int, rate: float, client_args: dict) -> None:
+        super().__init__(daemon=True)
+        self.n, self.rate, self.client_args = n, rate, client_args
+        self.sent: dict[str, float] = {}  # "pod-name/seq" -> monotonic send time
+        self.stop = threading.Event()
+        self.started = time.monotonic()
+
+    def run(self) -> None:
+        asyncio.run(self._run())
+
+    async def _run(self) -> None:
+        args = {**self.client_args,
+                "headers": {**self.client_args["headers"], "User-Agent": "kubetui-bench-load"}}
+        async with httpx.AsyncClient(**args) as client:
+            seq = 0
+            start = time.monotonic()
+            pending: set[asyncio.Task] = set()
+            while not self.stop.is_set():
+                seq += 1
+                name = f"bench-{(seq * 7919) % self.n:05d}"
+                patch = {"metadata": {"labels": {"bench-seq": str(seq)}}}
+                self.sent[f"{name}/{seq}"] = time.monotonic()
+                task = asyncio.create_task(client.patch(
+                    f"/api/v1/namespaces/{NS}/pods/{name}", content=json.dumps(patch),
+                    headers={"Content-Type": "application/merge-patch+json"}))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+                await asyncio.sleep(max(0.0, start + seq / self.rate - time.monotonic()))
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def measure(n: int, rate: float, presses: int) -> dict:
+    options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=NS)
+    cluster = await Cluster.connect(options)
+    await seed(cluster, n)
+
+    t_kubectl = time.perf_counter()
+    out = kubectl("get", "pods", "-n", NS, "-o", "json", timeout=600)
+    t_kubectl = time.perf_counter() - t_kubectl
+    assert out.returncode == 0, out.stderr
+    del out
+
+    app = KubetuiApp(cluster, Settings(), connect_options=options)
+    app.animation_level = "none"
+    marks: dict[str, float] = {}
+    displays: list[float] = []
+    arrivals: list[tuple[float, list]] = []  # (time applied, labels seen)
+
+    original_display = app._display
+
+    def display(screen, renderable):
+        if renderable is not None:
+            displays.append(time.monotonic())
+        return original_display(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+
+    def hook(message) -> None:
+        if isinstance(message, WatchDelta) and message.resource == "pods":
+            now = time.monotonic()
+            if message.delta.upserts and "first" not in marks:
+                marks["first"] = now
+            if message.delta.synced and message.delta.reset and "full" not in marks:
+                marks["full"] = now
+            seqs = []
+            for row in message.delta.upserts.values():
+                seq = dict(row.labels).get("bench-seq")
+                if seq:
+                    seqs.append(f"{row.name}/{seq}")
+            if seqs:
+                arrivals.append((now, seqs))
+
+    t_start = time.monotonic()
+    result: dict = {"n": n, "kubectl_s": t_kubectl}
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        pods = app.screen.pods
+        while "full" not in marks or len(pods.table.rows) < n:
+            await pilot.pause(0.02)
+            if time.monotonic() - t_start > 600:
+                raise RuntimeError("the full list did not arrive in 600s")
+        await pilot.pause(0.5)
+        result["first_row_s"] = marks["first"] - t_start
+        result["full_list_s"] = marks["full"] - t_start
+        result["rss_mb"] = rss_mb()
+
+        updater = Updater(n, rate, cluster._client_args)
+        updater.start()
+        await asyncio.sleep(2.0)  # let the update stream reach steady state
+        latencies = []
+        handled: list[float] = []
+        table = pods.table
+        original_cursor = table.action_cursor
+
+        def cursor(step: int) -> None:
+            original_cursor(step)
+            handled.append(time.monotonic())
+
+        table.action_cursor = cursor  # type: ignore[method-assign]
+        for i in range(presses):
+            before = len(handled)
+            t0 = time.monotonic()
+            # As the terminal driver does: the key enters through the driver's queue.
+            key = events.Key("down" if (i // 20) % 2 == 0 else "up", None)
+            key.set_sender(app)
+            app._driver.send_message(key)
+            while len(handled) == before:
+                await asyncio.sleep(0.001)
+            t_handled = handled[-1]
+            while not any(d >= t_handled for d in displays[-5:]):
+                await asyncio.sleep(0.001)
+            paint = next(d for d in displays if d >= t_handled)
+            latencies.append(paint - t0)
+            await asyncio.sleep(0.03)
+        updater.stop.set()
+        updater.join(timeout=10)
+        await pilot.pause(1.0)
+        event_lat = []
+        seen: set[str] = set()
+        for t_arrived, seqs in arrivals:
+            paint = next((d for d in displays if d >= t_arrived), None)
+            for key in seqs:
+                sent = updater.sent.get(key)
+                if sent is not None and paint is not None and key not in seen:
+                    seen.add(key)
+                    event_lat.append(paint - sent)
+        result["key_latency"] = latencies
+        result["event_latency"] = event_lat
+        result["updates_sent"] = len(updater.sent)
+        result["update_seconds"] = time.monotonic() - updater.started
+        result["rss_after_updates_mb"] = rss_mb()
+    await cluster.close()
+    return result
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def idle_requests(seconds: float) -> dict:
+    """Run the app idle and count what the apiserver saw from kubetui in that window."""
+    options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=NS)
+    cluster = await Cluster.connect(options)
+    app = KubetuiApp(cluster, Settings(), connect_options=options)
+    audit = STATE / "logs" / "audit.log"
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.screen.pods.synced or not app.screen.events.synced:
+            await pilot.pause(0.1)
+        await pilot.pause(1.0)
+        offset = audit.stat().st_size
+        await asyncio.sleep(seconds)
+        with audit.open() as f:
+            f.seek(offset)
+            entries = [json.loads(line) for line in f if USER_AGENT in line]
+    await cluster.close()
+    verbs: dict[str, int] = {}
+    for e in entries:
+        if e.get("stage") == "ResponseComplete" or e.get("stage") == "ResponseStarted":
+            key = f"{e.get('verb')} {e.get('objectRef', {}).get('resource', e.get('requestURI'))}"
+            verbs[key] = verbs.get(key, 0) + 1
+    return verbs
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description="pods pane benchmark (prints figures)")
+    p.add_argument("--pods", type=int, nargs="+", default=[1000, 10000])
+    p.add_argument("--rate", type=float, default=100.0, help="pod updates per second")
+    p.add_argument("--presses", type=int, default=200)
+    p.add_argument("--idle", type=float, default=60.0, help="idle window in seconds (0: skip)")
+    a = p.parse_args()
+    if not KUBECONFIG.exists():
+        print("bench: the local cluster is not up (hack/localcluster.sh up)", file=sys.stderr)
+        return 1
+    for n in a.pods:
+        print(f"== {n} pods")
+        r = asyncio.run(measure(n, a.rate, a.presses))
+        print(f"  kubectl get pods -o json     {r['kubectl_s']:7.2f} s")
+        print(f"  kubetui first row            {r['first_row_s']:7.2f} s")
+        print(f"  kubetui full list            {r['full_list_s']:7.2f} s   "
+              f"({r['full_list_s'] / r['kubectl_s']:.2f}x kubectl)")
+        print(f"  RSS with the list loaded     {r['rss_mb']:7.1f} MB "
+              f"(after updates: {r['rss_after_updates_mb']:.1f} MB)")
+        print(f"  keypress -> paint            {fmt_ms(r['key_latency'])}")
+        print(f"  watch event -> row painted   {fmt_ms(r['event_latency'])}  "
+              f"[{r['updates_sent']} updates in {r['update_seconds']:.0f}s]")
+    if a.idle > 0:
+        verbs = asyncio.run(idle_requests(a.idle))
+        lists = sum(v for k, v in verbs.items() if k.startswith("list "))
+        print(f"== idle {a.idle:g}s: requests from kubetui by verb: {verbs or 'none'}")
+        print(f"  LIST requests while idle: {lists}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
