@@ -267,6 +267,9 @@ async def idle_requests(seconds: float) -> dict:
     """Run the app idle and count what the apiserver saw from kubetui in that window."""
     options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=NS)
     cluster = await Cluster.connect(options)
+    # A User-Agent of its own, so other kubetui clients (tests) cannot pollute the count.
+    agent = f"{USER_AGENT} (idle-bench {time.time():.0f})"
+    cluster._client.headers["User-Agent"] = agent
     app = KubetuiApp(cluster, Settings(), connect_options=options)
     audit = STATE / "logs" / "audit.log"
     async with app.run_test(size=(120, 40)) as pilot:
@@ -274,10 +277,11 @@ async def idle_requests(seconds: float) -> dict:
             await pilot.pause(0.1)
         await pilot.pause(1.0)
         offset = audit.stat().st_size
+        print(f"  (idle window starts; {len(app.screen.pods.table.rows)} pods loaded)")
         await asyncio.sleep(seconds)
         with audit.open() as f:
             f.seek(offset)
-            entries = [json.loads(line) for line in f if USER_AGENT in line]
+            entries = [json.loads(line) for line in f if agent in line]
     await cluster.close()
     verbs: dict[str, int] = {}
     for e in entries:
@@ -289,7 +293,7 @@ async def idle_requests(seconds: float) -> dict:
 
 def main() -> int:
     p = argparse.ArgumentParser(description="pods pane benchmark (prints figures)")
-    p.add_argument("--pods", type=int, nargs="+", default=[1000, 10000])
+    p.add_argument("--pods", type=int, nargs="*", default=[1000, 10000])
     p.add_argument("--rate", type=float, default=100.0, help="pod updates per second")
     p.add_argument("--presses", type=int, default=200)
     p.add_argument("--idle", type=float, default=60.0, help="idle window in seconds (0: skip)")

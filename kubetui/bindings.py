@@ -19,6 +19,7 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("2", "show_pane('events')", "Events", id="pane.events"),
     Binding("3", "show_pane('flows')", "Flows", id="pane.flows"),
     Binding("4", "show_pane('pvc')", "PVCs", id="pane.pvc"),
+    Binding("5", "show_pane('nodes')", "Nodes", id="pane.nodes", show=False),
     Binding("n", "switch_namespace", "Namespace", id="scope.namespace"),
     Binding("c", "switch_context", "Context", id="scope.context", show=False),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PANES = ("pods", "events", "flows", "pvc")
+PANES = ("pods", "events", "flows", "pvc", "nodes")
 ALIASES = {
     "pods": "pods", "pod": "pods", "po": "pods",
     "events": "events", "event": "events", "ev": "events",
@@ -15,6 +15,7 @@ ALIASES = {
     "prioritylevels": "flows", "pl": "flows",
     "pvc": "pvc", "pvcs": "pvc", "persistentvolumeclaims": "pvc", "snapshots": "pvc",
     "vs": "pvc", "volumesnapshots": "pvc",
+    "nodes": "nodes", "node": "nodes", "no": "nodes",
 }
 NAMESPACE_WORDS = ("ns", "namespace", "namespaces")
 CONTEXT_WORDS = ("ctx", "context", "contexts")
@@ -46,5 +47,5 @@ def parse_jump(text: str) -> Jump:
         return Jump("context", rest[0])
     if head in ALIASES and not rest:
         return Jump("pane", ALIASES[head])
-    return Jump("error", f"unknown view '{text.strip()}': try pods, events, flows, pvc, "
+    return Jump("error", f"unknown view '{text.strip()}': try pods, events, flows, pvc, nodes, "
                          "ns NAME, ctx NAME, q")

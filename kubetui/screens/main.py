@@ -15,17 +15,21 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from kubetui.bindings import MAIN_BINDINGS
 from kubetui.k8s.cluster import ClusterInfo
 from kubetui.k8s.events import event_row
+from kubetui.k8s.nodes import node_row
 from kubetui.k8s.pods import pod_row
 from kubetui.k8s.reflector import Reflector, ResourceScope
 from kubetui.messages import WatchDelta, WatchStatus
+from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.nodes_pane import NodesPane
 from kubetui.widgets.pane_placeholder import PanePlaceholder
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 
-PANE_TITLES = {"pods": "Pods", "events": "Events", "flows": "Flows", "pvc": "PVCs"}
+PANE_TITLES = {"pods": "Pods", "events": "Events", "flows": "Flows", "pvc": "PVCs",
+               "nodes": "Nodes"}
 
 
 class MainScreen(Screen):
@@ -35,10 +39,12 @@ class MainScreen(Screen):
         super().__init__(id="main")
         self._info = info
         self._readonly = readonly
-        self._generation = {"pods": 0, "events": 0}
+        self._generation = {"pods": 0, "events": 0, "nodes": 0}
         clock = self.app.clock  # type: ignore[attr-defined]
         self.pods = PodsPane(info.all_namespaces, clock)
         self.events = EventsPane(info.all_namespaces, clock)
+        self.nodes = NodesPane(clock, self._pods_on_node)
+        self._node_counts: tuple[int, dict[str, int]] = (-1, {})
 
     def compose(self) -> ComposeResult:
         yield ClusterBar(self._info, self._readonly)
@@ -51,6 +57,8 @@ class MainScreen(Screen):
                 yield PanePlaceholder("flows", self._info.scope)
             with TabPane("PVCs [4]", id="pvc"):
                 yield PanePlaceholder("pvc", self._info.scope)
+            with TabPane("Nodes [5]", id="nodes"):
+                yield self.nodes
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -63,15 +71,28 @@ class MainScreen(Screen):
 
     def action_show_pane(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
-        target = {"pods": self.pods, "events": self.events}.get(pane)
+        target = self._live_panes().get(pane)
         if target is not None:
             target.table.focus()
 
     @on(TabbedContent.TabActivated)
     def _focus_active_table(self, event: TabbedContent.TabActivated) -> None:
-        target = {"pods": self.pods, "events": self.events}.get(event.pane.id or "")
+        target = self._live_panes().get(event.pane.id or "")
         if target is not None:
             target.table.focus()
+
+    def _live_panes(self) -> dict[str, LivePane]:
+        return {"pods": self.pods, "events": self.events, "nodes": self.nodes}
+
+    def _pods_on_node(self, node: str) -> int:
+        """Pods in the pods pane's cache per node, recounted only when the cache changed."""
+        version = self.pods.table.version
+        if self._node_counts[0] != version:
+            counts: dict[str, int] = {}
+            for row in self.pods.table.rows.values():
+                counts[row.node] = counts.get(row.node, 0) + 1
+            self._node_counts = (version, counts)
+        return self._node_counts[1].get(node, 0)
 
     def action_switch_namespace(self) -> None:
         self.app.action_switch_namespace()  # type: ignore[attr-defined]
@@ -97,6 +118,10 @@ class MainScreen(Screen):
         self.restart_pods()
         self._generation["events"] += 1
         self.watch("events", ResourceScope("v1", "events", ns), event_row)
+        if self._generation["nodes"] == 0:  # cluster-scoped: independent of the namespace
+            self.nodes.set_scope("the cluster")
+            self._generation["nodes"] += 1
+            self.watch("nodes", ResourceScope("v1", "nodes"), node_row)
 
     def restart_pods(self) -> None:
         ns = None if self._info.all_namespaces else self._info.namespace
@@ -119,7 +144,7 @@ class MainScreen(Screen):
                         exclusive=True, exit_on_error=False)
 
     def _pane(self, resource: str) -> LivePane:
-        return self.pods if resource == "pods" else self.events
+        return self._live_panes()[resource]
 
     def on_watch_delta(self, message: WatchDelta) -> None:
         if message.generation == self._generation[message.resource]:
@@ -136,6 +161,10 @@ class MainScreen(Screen):
             if selector != getattr(self, "_selector", ""):
                 self._selector = selector
                 self.restart_pods()
+
+    @on(PodsPane.Open)
+    def _open_pod(self, event: PodsPane.Open) -> None:
+        self.app.push_screen(PodDetailScreen(event.row.namespace, event.row.name, tab=event.tab))
 
     @on(ResourceTable.CursorMoved)
     def _cursor_moved(self, event: ResourceTable.CursorMoved) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.binding import Binding
+from textual.message import Message
+
 from kubetui.k8s.pods import PodRow, human_duration, restarts_text
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
@@ -41,7 +44,24 @@ POD_SORT_KEYS = {
 
 
 class PodsPane(LivePane):
+    BINDINGS = [
+        Binding("enter", "open('describe')", "Describe", id="pods.describe"),
+        Binding("l", "open('logs')", "Logs", id="pods.logs"),
+        Binding("y", "open('yaml')", "YAML", id="pods.yaml", show=False),
+    ]
     noun = "pods"
+
+    class Open(Message):
+        """Open the selected pod's detail screen on a tab."""
+
+        def __init__(self, row: PodRow, tab: str) -> None:
+            super().__init__()
+            self.row, self.tab = row, tab
+
+    def action_open(self, tab: str) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(self.Open(row, tab))
     sortable = ("name", "status", "restarts", "age", "node")
 
     def __init__(self, all_namespaces: bool, clock: Callable[[], float]) -> None:

@@ -90,11 +90,13 @@ class ResourceTable(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._widths: list[int] = []
         self.renders = 0  # lines rendered, for the benchmark
+        self.version = 0  # bumped on every change to the rows
 
     # -- data ----------------------------------------------------------------------------
     def apply(self, upserts: dict[Hashable, Any], deletes: Iterable[Hashable] = (),
               reset: bool = False) -> None:
         sort_key = self.sort_keys[self.sort.column]
+        self.version += 1
         reorder = reset
         if reset:
             self.rows = dict(upserts)

@@ -1,0 +1,166 @@
+"""Enter on a pod: Describe, YAML and Logs tabs for that pod.
+
+Logs follow by default, keep a bounded buffer (``log_buffer_lines``), and switch container with
+``c`` and to the previous instance with ``p`` (the crashed one, for a CrashLoopBackOff).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.syntax import Syntax
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Log, Static, TabbedContent, TabPane
+
+from kubetui.k8s.errors import KubeError
+from kubetui.k8s.pod_detail import PodDetail, fetch_pod, pod_detail, stream_logs
+
+
+class PodLoaded(Message):
+    def __init__(self, detail: PodDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class LogLines(Message):
+    def __init__(self, generation: int, lines: list[str]) -> None:
+        super().__init__()
+        self.generation, self.lines = generation, lines
+
+
+class LogEnded(Message):
+    def __init__(self, generation: int, error: KubeError | None) -> None:
+        super().__init__()
+        self.generation, self.error = generation, error
+
+
+class PodDetailScreen(Screen):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
+        Binding("d", "tab('describe')", "Describe", id="detail.describe"),
+        Binding("y", "tab('yaml')", "YAML", id="detail.yaml"),
+        Binding("l", "tab('logs')", "Logs", id="detail.logs"),
+        Binding("c", "next_container", "Container", id="detail.container"),
+        Binding("p", "toggle_previous", "Previous", id="detail.previous"),
+    ]
+
+    def __init__(self, namespace: str, name: str, container: str | None = None,
+                 tab: str = "describe") -> None:
+        super().__init__(id="pod-detail")
+        self.pod_namespace, self.pod_name = namespace, name
+        self.container = container
+        self.previous = False
+        self.detail: PodDetail | None = None
+        self._initial_tab = tab
+        self._generation = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"pod {self.pod_namespace}/{self.pod_name}", id="detail-title")
+        with TabbedContent(initial=self._initial_tab):
+            with TabPane("Describe (d)", id="describe"), VerticalScroll():
+                yield Static("loading…", id="describe-body")
+            with TabPane("YAML (y)", id="yaml"), VerticalScroll():
+                yield Static("loading…", id="yaml-body")
+            with TabPane("Logs (l)", id="logs"):
+                yield Static("", id="logs-title")
+                yield Log(max_lines=self.app.settings.log_buffer_lines,  # type: ignore[attr-defined]
+                          id="logs-body", auto_scroll=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.load_pod()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @work(exclusive=True, group="pod-detail", exit_on_error=False)
+    async def load_pod(self) -> None:
+        pod = await fetch_pod(self.app.cluster, self.pod_namespace, self.pod_name)  # type: ignore[attr-defined]
+        self.post_message(PodLoaded(pod_detail(pod, self.app.clock())))  # type: ignore[attr-defined]
+
+    def on_pod_loaded(self, message: PodLoaded) -> None:
+        self.detail = message.detail
+        self.query_one("#describe-body", Static).update(message.detail.describe.expandtabs(22))
+        self.query_one("#yaml-body", Static).update(
+            Syntax(message.detail.yaml, "yaml", theme="ansi_dark", background_color="default"))
+        if self.container is None and message.detail.containers:
+            self.container = message.detail.containers[0]
+        self.restart_logs()
+
+    # -- logs ------------------------------------------------------------------------------
+    def restart_logs(self) -> None:
+        self._generation += 1
+        log = self.query_one("#logs-body", Log)
+        log.clear()
+        which = "previous instance of " if self.previous else ""
+        self.query_one("#logs-title", Static).update(
+            f"{which}container {self.container} · c: next container · p: previous instance")
+        self.follow_logs(self._generation, self.container or "", self.previous)
+
+    @work(exclusive=True, group="pod-logs", exit_on_error=False)
+    async def follow_logs(self, generation: int, container: str, previous: bool) -> None:
+        """Stream into a queue; post what arrived every 50 ms, so a chatty container costs
+        one repaint per batch, not per line."""
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+        error: list[KubeError] = []
+
+        async def read() -> None:
+            try:
+                async for line in stream_logs(self.app.cluster,  # type: ignore[attr-defined]
+                                              self.pod_namespace, self.pod_name, container,
+                                              previous=previous):
+                    queue.put_nowait(line)
+            except KubeError as exc:
+                error.append(exc)
+            finally:
+                queue.put_nowait(None)
+
+        reader = asyncio.create_task(read())
+        try:
+            done = False
+            while not done:
+                first = await queue.get()
+                batch = [] if first is None else [first]
+                done = first is None
+                await asyncio.sleep(0.05)
+                while not queue.empty():
+                    item = queue.get_nowait()
+                    if item is None:
+                        done = True
+                        break
+                    batch.append(item)
+                if batch:
+                    self.post_message(LogLines(generation, batch))
+            self.post_message(LogEnded(generation, error[0] if error else None))
+        finally:
+            reader.cancel()
+
+    def on_log_lines(self, message: LogLines) -> None:
+        if message.generation == self._generation:
+            self.query_one("#logs-body", Log).write_lines(message.lines)
+
+    def on_log_ended(self, message: LogEnded) -> None:
+        if message.generation != self._generation:
+            return
+        log = self.query_one("#logs-body", Log)
+        if message.error is not None:
+            log.write_line(f"── {message.error}")
+        else:
+            log.write_line("── end of log")
+
+    def action_next_container(self) -> None:
+        if not self.detail or not self.detail.all_containers:
+            return
+        names = self.detail.all_containers
+        i = names.index(self.container) if self.container in names else -1
+        self.container = names[(i + 1) % len(names)]
+        self.restart_logs()
+
+    def action_toggle_previous(self) -> None:
+        self.previous = not self.previous
+        self.restart_logs()

@@ -1,0 +1,49 @@
+"""The nodes view: NAME, STATUS, PRESSURE, RUNTIME, KUBELET, PODS (in view / allocatable), AGE."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kubetui.k8s.nodes import NodeRow
+from kubetui.k8s.pods import human_duration
+from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.resource_table import Column, SortSpec
+
+NODE_COLUMNS = [
+    Column("name", "NAME", 0, min_width=16),
+    Column("status", "STATUS", 12),
+    Column("pressure", "PRESSURE", 9),
+    Column("runtime", "RUNTIME", 22),
+    Column("kubelet", "KUBELET", 9),
+    Column("pods", "PODS", 8, align="right", min_terminal=100),
+    Column("address", "ADDRESS", 15, min_terminal=115),
+    Column("age", "AGE", 5, align="right"),
+]
+
+NODE_SORT_KEYS = {
+    "name": lambda r: r.name,
+    "status": lambda r: (r.status, r.name),
+    "runtime": lambda r: (r.runtime, r.name),
+    "age": lambda r: (-(r.created or 0), r.name),
+}
+
+
+class NodesPane(LivePane):
+    noun = "nodes"
+    sortable = ("name", "status", "runtime", "age")
+
+    def __init__(self, clock: Callable[[], float], pods_on: Callable[[str], int]) -> None:
+        self.pods_on = pods_on
+        super().__init__(NODE_COLUMNS, self.cells, NODE_SORT_KEYS, default_sort=SortSpec("name"),
+                         style_of=lambda r: f"pod-{r.health}", clock=clock, id="nodes-pane")
+
+    def cells(self, row: NodeRow, now: float) -> dict[str, str]:
+        runtime = row.runtime + (" (dockershim)" if row.dockershim else "")
+        return {"name": row.name, "status": row.status,
+                "pressure": ",".join(row.pressures) or "-", "runtime": runtime,
+                "kubelet": row.kubelet, "pods": f"{self.pods_on(row.name)}/{row.max_pods}",
+                "address": row.internal_ip,
+                "age": human_duration(now - row.created) if row.created else "?"}
+
+    def search_text(self, row: NodeRow) -> str:
+        return f"{row.name} {row.status} {row.runtime} {row.kubelet} {','.join(row.pressures)}"

@@ -1,0 +1,86 @@
+"""Pod detail (describe, YAML, logs) and the nodes view, against the real local cluster."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from textual.widgets import Log, Static
+
+from kubetui.screens.pod_detail import PodDetailScreen
+from tests.conftest import LocalCluster
+from tests.ui.conftest import make_app
+
+
+async def until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def log_text(screen) -> str:
+    return "\n".join(screen.query_one("#logs-body", Log).lines)
+
+
+async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, namespace: str):
+    c = local_cluster
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "talker"},
+           "spec": {"terminationGracePeriodSeconds": 1, "containers": [{
+               "name": "main", "image": "busybox:1.35", "imagePullPolicy": "IfNotPresent",
+               "command": ["sh", "-c", "for i in 1 2 3 4 5; do echo line-$i; done; "
+                                       "sleep 2; echo late-line; exec sleep 3600"],
+               "readinessProbe": {"exec": {"command": ["true"]}, "periodSeconds": 2}}]}}
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps(pod))
+    c.wait_for(lambda: c.kubectl("-n", namespace, "get", "pod", "talker", "-o",
+                                 "jsonpath={.status.phase}").stdout == "Running",
+               timeout=60, what="talker running")
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod row")
+        await pilot.press("enter")
+        assert isinstance(app.screen, PodDetailScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.detail is not None, what="the pod detail")
+        describe = str(screen.query_one("#describe-body", Static).render())
+        assert "talker" in describe and "Readiness:" in describe and "exec true" in describe
+        assert "kind: Pod" in screen.detail.yaml
+        await pilot.press("l")
+        await until(pilot, lambda: "line-5" in log_text(screen), what="the log lines")
+        await until(pilot, lambda: "late-line" in log_text(screen), what="a followed line")
+        assert "── end of log" not in log_text(screen)  # still following
+        await pilot.press("p")  # no previous instance: the server says so, in the log view
+        await until(pilot, lambda: "──" in log_text(screen), what="the previous-log answer")
+        assert "not found" in log_text(screen) or "previous terminated container" in \
+            log_text(screen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PodDetailScreen)
+    await app.cluster.close()
+
+
+async def test_nodes_view(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig, namespace="kubetui-demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        nodes = app.screen.nodes
+        await until(pilot, lambda: len(nodes.table.rows) == 1, what="the node row")
+        row = next(iter(nodes.table.rows.values()))
+        assert row.name == "localhost" and row.status == "Ready"
+        assert row.runtime.startswith("containerd://") and row.kubelet == "v1.20.2"
+        cells = nodes.cells(row, app.clock())
+        assert cells["pressure"] == "-"
+        assert cells["pods"].endswith("/200")
+    await app.cluster.close()
+
+
+async def test_nodes_forbidden_for_a_namespaced_viewer(local_cluster: LocalCluster):
+    app = await make_app(local_cluster.config_dir / "viewer.kubeconfig")
+    async with app.run_test(size=(120, 40)) as pilot:
+        nodes = app.screen.nodes
+        await until(pilot, lambda: nodes.status.state == "failed", what="the 403")
+        text = str(nodes.query_one(".pane-status").render())
+        assert "forbidden" in text.lower() and "nodes" in text
+        assert app.is_running
+    await app.cluster.close()

@@ -1,0 +1,55 @@
+"""Describe and YAML from pods recorded on the local 1.20 cluster."""
+
+import json
+from pathlib import Path
+
+from kubetui.k8s.pod_detail import HIDDEN, pod_detail, probe_text, qos_class, to_yaml
+from kubetui.k8s.pods import parse_time
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "k8s-1.20"
+
+
+def load(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text())
+
+
+def test_describe_shows_probe_restarts_and_last_state():
+    pod = load("pod-liveness-timeout.json")
+    now = parse_time(pod["metadata"]["creationTimestamp"]) + 3600
+    detail = pod_detail(pod, now)
+    text = detail.describe
+    assert detail.containers == ("app",) and detail.init_containers == ()
+    assert "Name:\tliveness-timeout" in text
+    assert "Liveness:\texec sh -c test -f $(PROBE_FILE) || sleep 3 delay=0s timeout=1s " \
+           "period=5s #success=1 #failure=2" in text
+    assert "Restart Count:" in text and "QoS Class:\tBestEffort" in text
+    assert "Last State:\tTerminated" in text
+
+
+def test_describe_lists_volumes_and_yaml_drops_managed_fields():
+    pod = load("pod-writer.json")
+    detail = pod_detail(pod, parse_time(pod["metadata"]["creationTimestamp"]) + 60)
+    assert "data:\tpersistentVolumeClaim data" in detail.describe
+    assert "managedFields" not in detail.yaml
+    assert "claimName: data" in detail.yaml
+
+
+def test_secret_data_is_never_shown():
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+              "data": {"password": "aHVudGVyMg=="}, "stringData": {"token": "abc"}}
+    text = to_yaml(secret)
+    assert "aHVudGVyMg" not in text and "abc" not in text
+    assert text.count(HIDDEN) == 2
+
+
+def test_qos_and_probe_forms():
+    guaranteed = {"spec": {"containers": [{"resources": {
+        "requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}}}]}}
+    burstable = {"spec": {"containers": [{"resources": {"requests": {"cpu": "1"}}}]}}
+    assert qos_class(guaranteed) == "Guaranteed"
+    assert qos_class(burstable) == "Burstable"
+    assert qos_class({"spec": {"containers": [{}]}}) == "BestEffort"
+    assert probe_text({"httpGet": {"port": 8080, "path": "/healthz"}}).startswith(
+        "http-get http://:8080/healthz")
+    assert probe_text({"tcpSocket": {"port": 5432}}).startswith("tcp-socket :5432")
+    assert probe_text(None) == ""
