@@ -36,6 +36,9 @@ lint: venv
 screenshots: cluster
 	$(PY) hack/screenshots.py
 
+bench: cluster
+	$(PY) bench/pods_bench.py
+
 down:
 	hack/localcluster.sh down
 

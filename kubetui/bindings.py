@@ -28,6 +28,3 @@ MODAL_BINDINGS: list[Binding] = [
     Binding("escape", "dismiss", "Close", id="modal.close"),
 ]
 
-
-def binding_ids() -> set[str]:
-    return {b.id for b in APP_BINDINGS + MAIN_BINDINGS + MODAL_BINDINGS if b.id}

@@ -12,9 +12,16 @@ from textual.widgets import Static
 
 from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS
 from kubetui.jump import PANES
+from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.widgets.events_pane import EventsPane
+from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.pods_pane import PodsPane
+from kubetui.widgets.resource_table import ResourceTable
 
 GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
-          ("Dialogs", MODAL_BINDINGS))
+          ("Tables", ResourceTable.BINDINGS), ("Live panes", LivePane.BINDINGS),
+          ("Pods", PodsPane.BINDINGS), ("Events", EventsPane.BINDINGS),
+          ("Pod detail", PodDetailScreen.BINDINGS), ("Dialogs", MODAL_BINDINGS))
 
 
 def effective_key(binding: Binding, keymap: dict[str, str]) -> str:
@@ -41,6 +48,8 @@ class HelpScreen(ModalScreen[None]):
         for title, bindings in GROUPS:
             table.add_row(Text(title, style="underline"), "", "")
             for b in bindings:
+                if not isinstance(b, Binding):
+                    continue
                 key = self.app.get_key_display(Binding(effective_key(b, self._keymap), ""))
                 table.add_row(key, b.description, b.id or "")
         table.add_row(Text("Command palette", style="underline"), "", "")

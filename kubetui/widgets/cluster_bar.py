@@ -40,7 +40,8 @@ class ClusterBar(Horizontal):
     def _show(self, info: ClusterInfo | None) -> None:
         if info is None or not self.children:
             return
-        self.query_one("#context", Label).update(f"⎈ {info.context}")
+        where = info.context if info.cluster == info.context else f"{info.context} @ {info.cluster}"
+        self.query_one("#context", Label).update(f"⎈ {where}")
         self.query_one("#context", Label).tooltip = (
             f"context {info.context}\ncluster {info.cluster}\nuser {info.user}\n"
             f"server {info.server}")
