@@ -238,7 +238,18 @@ class ResourceTable(ScrollView, can_focus=True):
         flex = [c for c in cols if not c.width]
         spare = max(0, self.line_width - fixed)
         share = spare // len(flex) if flex else 0
-        self._widths = [c.width or max(c.min_width, share) for c in cols]
+        widths = [c.width or max(c.min_width, share) for c in cols]
+        # Too narrow (e.g. 80 columns with NAMESPACE shown): take the overflow from the columns
+        # with the most room above their title's width, one cell at a time.
+        overflow = sum(widths) + len(cols) - 1 - self.line_width
+        floors = [max(len(c.title) + 1, 6) for c in cols]
+        while overflow > 0:
+            i = max(range(len(cols)), key=lambda j: widths[j] - floors[j])
+            if widths[i] <= floors[i]:
+                break
+            widths[i] -= 1
+            overflow -= 1
+        self._widths = widths
         return self._widths
 
     def header_text(self) -> str:

@@ -93,3 +93,22 @@ async def test_render_only_visible_lines():
         await pilot.press("down")
         await pilot.pause()
         assert 0 < t.renders - before <= 2 * t.size.height
+
+
+class WideApp(App):
+    def compose(self) -> ComposeResult:
+        yield ResourceTable([Column("a", "NAMESPACE", 16), Column("key", "NAME", 0, min_width=20),
+                             Column("b", "STATUS", 17), Column("c", "RESTARTS", 13)],
+                            lambda r, now: {"key": r.key}, {"key": lambda r: r.key},
+                            default_sort=SortSpec("key"), clock=lambda: 0.0)
+
+
+async def test_columns_shrink_to_fit_a_narrow_terminal():
+    app = WideApp()
+    async with app.run_test(size=(50, 8)) as pilot:
+        t = app.query_one(ResourceTable)
+        t.apply({"x": R("x", 1)}, reset=True)
+        await pilot.pause()
+        header = t.header_text()
+        assert len(header) <= t.line_width
+        assert "RESTARTS" in header and "NAMESPACE" in header
