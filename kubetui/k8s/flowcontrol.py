@@ -2,9 +2,9 @@
 
 Pure functions only (no I/O), so every server generation's shapes are unit-tested:
 
-* ``priority_level_row`` / ``flow_schema_row`` read v1beta1..v1 objects (``assuredConcurrencyShares``
-  became ``nominalConcurrencyShares`` in v1beta3; lendable/borrowing percents appear in newer
-  versions and are ``None`` when absent);
+* ``priority_level_row`` / ``flow_schema_row`` read v1beta1..v1 objects
+  (``assuredConcurrencyShares`` became ``nominalConcurrencyShares`` in v1beta3; lendable and
+  borrowing percents appear in newer versions and are ``None`` when absent);
 * ``parse_priority_levels_dump`` parses ``/debug/api_priority_and_fairness/dump_priority_levels``
   by its header (1.20 has 6 columns, newer servers add dispatched/rejected/timed-out/cancelled);
 * ``parse_metrics`` reads Prometheus text for ``apiserver_flowcontrol_*`` families;
