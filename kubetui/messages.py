@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from kubetui.k8s.apf_poll import ApfPoll
 from kubetui.k8s.cluster import ClusterInfo
 from kubetui.k8s.reflector import Delta, ReflectorStatus
 
@@ -43,3 +44,11 @@ class WatchStatus(Message):
     def __init__(self, resource: str, status: ReflectorStatus, generation: int) -> None:
         super().__init__()
         self.resource, self.status, self.generation = resource, status, generation
+
+
+class ApfPolled(Message):
+    """One poll of the APF debug dump and metrics (only while the flows pane is visible)."""
+
+    def __init__(self, poll: ApfPoll) -> None:
+        super().__init__()
+        self.poll = poll

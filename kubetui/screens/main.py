@@ -7,21 +7,24 @@ batch from a cancelled reflector can never land in the new scope's table.
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from kubetui.bindings import MAIN_BINDINGS
+from kubetui.k8s.apf_poll import poll_apf
 from kubetui.k8s.cluster import ClusterInfo
 from kubetui.k8s.events import event_row
+from kubetui.k8s.flowcontrol import flow_schema_row, priority_level_row
 from kubetui.k8s.nodes import node_row
 from kubetui.k8s.pods import pod_row
 from kubetui.k8s.reflector import Reflector, ResourceScope
-from kubetui.messages import WatchDelta, WatchStatus
+from kubetui.messages import ApfPolled, WatchDelta, WatchStatus
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.events_pane import EventsPane
+from kubetui.widgets.flows_pane import FlowsPane
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.nodes_pane import NodesPane
 from kubetui.widgets.pane_placeholder import PanePlaceholder
@@ -39,11 +42,13 @@ class MainScreen(Screen):
         super().__init__(id="main")
         self._info = info
         self._readonly = readonly
-        self._generation = {"pods": 0, "events": 0, "nodes": 0}
+        self._generation = {"pods": 0, "events": 0, "nodes": 0, "levels": 0, "schemas": 0}
         clock = self.app.clock  # type: ignore[attr-defined]
         self.pods = PodsPane(info.all_namespaces, clock)
         self.events = EventsPane(info.all_namespaces, clock)
         self.nodes = NodesPane(clock, self._pods_on_node)
+        self.flows = FlowsPane(clock)
+        self._poll_timer = None
         self._node_counts: tuple[int, dict[str, int]] = (-1, {})
 
     def compose(self) -> ComposeResult:
@@ -54,7 +59,7 @@ class MainScreen(Screen):
             with TabPane("Events [2]", id="events"):
                 yield self.events
             with TabPane("Flows [3]", id="flows"):
-                yield PanePlaceholder("flows", self._info.scope)
+                yield self.flows
             with TabPane("PVCs [4]", id="pvc"):
                 yield PanePlaceholder("pvc", self._info.scope)
             with TabPane("Nodes [5]", id="nodes"):
@@ -74,15 +79,22 @@ class MainScreen(Screen):
         target = self._live_panes().get(pane)
         if target is not None:
             target.table.focus()
+        self._set_flows_polling(pane == "flows")
 
     @on(TabbedContent.TabActivated)
     def _focus_active_table(self, event: TabbedContent.TabActivated) -> None:
         target = self._live_panes().get(event.pane.id or "")
         if target is not None:
             target.table.focus()
+        self._set_flows_polling(event.pane.id == "flows")
 
     def _live_panes(self) -> dict[str, LivePane]:
-        return {"pods": self.pods, "events": self.events, "nodes": self.nodes}
+        return {"pods": self.pods, "events": self.events, "nodes": self.nodes,
+                "flows": self.flows.levels}
+
+    def _pane(self, resource: str) -> LivePane:
+        return {"pods": self.pods, "events": self.events, "nodes": self.nodes,
+                "levels": self.flows.levels, "schemas": self.flows.schemas}[resource]
 
     def _pods_on_node(self, node: str) -> int:
         """Pods in the pods pane's cache per node, recounted only when the cache changed."""
@@ -122,6 +134,44 @@ class MainScreen(Screen):
             self.nodes.set_scope("the cluster")
             self._generation["nodes"] += 1
             self.watch("nodes", ResourceScope("v1", "nodes"), node_row)
+            self.start_flow_watches()
+
+    def start_flow_watches(self) -> None:
+        """Both APF kinds in the server's preferred flowcontrol version (v1beta1 on 1.20)."""
+        version = self._info.capabilities.flowcontrol_version
+        if version is None:
+            self.flows.set_unsupported("This server does not serve flowcontrol.apiserver.k8s.io:"
+                                       " API Priority & Fairness is off or too old here.")
+            return
+        gv = f"flowcontrol.apiserver.k8s.io/{version}"
+        for resource, plural, transform in (
+                ("levels", "prioritylevelconfigurations", priority_level_row),
+                ("schemas", "flowschemas", flow_schema_row)):
+            self._pane(resource).set_scope(f"the cluster ({version})")
+            self._generation[resource] += 1
+            self.watch(resource, ResourceScope(gv, plural), transform)
+
+    # -- APF polling: only while the flows pane is visible -------------------------------
+    def _set_flows_polling(self, visible: bool) -> None:
+        if visible and self._poll_timer is None and \
+                self._info.capabilities.flowcontrol_version is not None:
+            interval = self.app.settings.flows_poll_seconds  # type: ignore[attr-defined]
+            self.poll_flows()
+            self._poll_timer = self.set_interval(interval, self.poll_flows)
+        elif not visible and self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+
+    @work(exclusive=True, group="apf-poll", exit_on_error=False)
+    async def poll_flows(self) -> None:
+        poll = await poll_apf(self.app.cluster)  # type: ignore[attr-defined]
+        self.post_message(ApfPolled(poll))
+
+    def on_apf_polled(self, message: ApfPolled) -> None:
+        self.flows.apply_poll(message.poll)
+        flow = self.app.cluster.last_flow  # type: ignore[attr-defined]
+        if flow is not None:
+            self.flows.show_whoami(flow.flow_schema_uid, flow.priority_level_uid)
 
     def restart_pods(self) -> None:
         ns = None if self._info.all_namespaces else self._info.namespace
@@ -142,9 +192,6 @@ class MainScreen(Screen):
 
         self.run_worker(run, name=f"watch {resource}", group=f"watch-{resource}",
                         exclusive=True, exit_on_error=False)
-
-    def _pane(self, resource: str) -> LivePane:
-        return self._live_panes()[resource]
 
     def on_watch_delta(self, message: WatchDelta) -> None:
         if message.generation == self._generation[message.resource]:

@@ -80,11 +80,15 @@ class LivePane(Vertical):
         self.call_after_refresh(self._update_header)
 
     def _update_header(self) -> None:
-        self.query_one(".pane-header", Static).update(self.table.header_text())
+        text = self.table.header_text()
+        if text != getattr(self, "_header", None):
+            self._header = text
+            self.query_one(".pane-header", Static).update(text)
 
     # -- data in -------------------------------------------------------------------------
     def apply(self, delta: Delta) -> None:
         self.table.apply(delta.upserts, delta.deletes, delta.reset)
+        self.call_after_refresh(self._update_header)  # a scrollbar may have come or gone
         if delta.synced and not self.synced:
             self.synced = True
         self.refresh_status()

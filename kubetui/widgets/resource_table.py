@@ -89,6 +89,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._cursor_key: Hashable | None = None
         self._styles: dict[str, Style] = {}
         self._widths: list[int] = []
+        self._widths_for: tuple[int, int] = (0, 0)
         self.renders = 0  # lines rendered, for the benchmark
         self.version = 0  # bumped on every change to the rows
 
@@ -231,8 +232,10 @@ class ResourceTable(ScrollView, can_focus=True):
         return [c for c in self.columns if self.size.width >= c.min_terminal]
 
     def column_widths(self) -> list[int]:
-        if self._widths:
+        # Cached per line width: a scrollbar appearing (more rows than lines) narrows the rows.
+        if self._widths and self._widths_for == (self.line_width, len(self.columns)):
             return self._widths
+        self._widths_for = (self.line_width, len(self.columns))
         cols = self.visible_columns()
         fixed = sum(c.width for c in cols if c.width) + len(cols)  # one space between
         flex = [c for c in cols if not c.width]

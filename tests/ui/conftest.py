@@ -107,11 +107,11 @@ def snapshot_ns(local_cluster: LocalCluster) -> tuple[str, float]:
     return SNAP_NS, now
 
 
-def frozen_app(c: LocalCluster, ns: str, now: float, **kwargs):
+def frozen_app(c: LocalCluster, ns: str, now: float, kubeconfig: Path | None = None, **kwargs):
     """An app built outside the snapshot's event loop, with the clock stopped at ``now``."""
 
     async def build():
-        app = await make_app(c.kubeconfig, namespace=ns, **kwargs)
+        app = await make_app(kubeconfig or c.kubeconfig, namespace=ns, **kwargs)
         app.clock = lambda: now
         return app
 

@@ -1,0 +1,185 @@
+"""The priority-level flows pane: API Priority & Fairness on one screen.
+
+Top: priority levels (type, shares, queuing, live waiting/executing from the debug dump, rejected
+per second from the metrics, and a trend). Bottom: flow schemas (precedence, level, distinguisher,
+who and what they match). The first line says which schema and level kubetui's own requests land
+in (from the ``X-Kubernetes-PF-*`` response headers).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from kubetui.k8s.apf_poll import ApfPoll
+from kubetui.k8s.flowcontrol import FlowSchemaRow, PriorityLevelRow, rates
+from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.resource_table import Column, SortSpec
+
+SPARK = " ▁▂▃▄▅▆▇█"
+HISTORY = 90  # polls kept (3 minutes at the default 2 s)
+
+
+def sparkline(values: list[float], width: int) -> str:
+    values = values[-width:]
+    top = max(values, default=0.0)
+    if top <= 0:
+        return "▁" * len(values) if values else ""
+    return "".join(SPARK[min(8, int(round(v / top * 8)))] for v in values)
+
+
+@dataclass
+class LevelLive:
+    waiting: int | None = None
+    executing: int | None = None
+    rejected_per_s: float | None = None
+    history: deque = field(default_factory=lambda: deque(maxlen=HISTORY))
+
+
+LEVEL_COLUMNS = [
+    Column("name", "PRIORITY LEVEL", 0, min_width=18),
+    Column("type", "TYPE", 7),
+    Column("shares", "SHARES", 6, align="right"),
+    Column("queuing", "QUEUING", 24, min_terminal=110),
+    Column("lend", "LEND/BORROW", 11, min_terminal=130),
+    Column("waiting", "WAIT", 5, align="right"),
+    Column("executing", "EXEC", 5, align="right"),
+    Column("rejected", "REJ/s", 6, align="right"),
+    Column("trend", "TREND (wait+rej)", 16, min_terminal=100),
+]
+
+SCHEMA_COLUMNS = [
+    Column("precedence", "PREC", 5, align="right"),
+    Column("name", "FLOW SCHEMA", 24),
+    Column("level", "LEVEL", 18),
+    Column("by", "BY", 11, min_terminal=100),
+    Column("matches", "MATCHES", 0, min_width=16),
+]
+
+
+class LevelsPane(LivePane):
+    noun = "priority levels"
+    sortable = ("name", "shares", "activity")
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.live: dict[str, LevelLive] = {}
+        super().__init__(LEVEL_COLUMNS, self.cells, {
+            "name": lambda r: r.name,
+            "shares": lambda r: (-(r.shares or 0), r.name),
+            "activity": lambda r: (-self._activity(r.name), r.name),
+        }, default_sort=SortSpec("name"), style_of=self.style, clock=clock, id="levels-pane")
+
+    def _activity(self, name: str) -> float:
+        live = self.live.get(name)
+        return sum(live.history) if live else 0.0
+
+    def cells(self, row: PriorityLevelRow, now: float) -> dict[str, str]:
+        live = self.live.get(row.name, LevelLive())
+        lend = "" if row.lendable_percent is None else \
+            f"{row.lendable_percent}%/{row.borrowing_limit_percent or 0}%"
+        return {"name": row.name, "type": row.type,
+                "shares": "" if row.shares is None else str(row.shares),
+                "queuing": row.queuing, "lend": lend,
+                "waiting": _num(live.waiting), "executing": _num(live.executing),
+                "rejected": "" if live.rejected_per_s is None else f"{live.rejected_per_s:.1f}",
+                "trend": sparkline(list(live.history), 16)}
+
+    def style(self, row: PriorityLevelRow) -> str | None:
+        live = self.live.get(row.name)
+        if live and live.rejected_per_s:
+            return "apf-rejected"
+        if live and live.waiting:
+            return "apf-queued"
+        return None
+
+    def search_text(self, row: PriorityLevelRow) -> str:
+        return f"{row.name} {row.type}"
+
+
+class SchemasPane(LivePane):
+    noun = "flow schemas"
+    sortable = ("precedence", "name", "level")
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__(SCHEMA_COLUMNS, self.cells, {
+            "precedence": lambda r: (r.precedence, r.name),
+            "name": lambda r: r.name,
+            "level": lambda r: (r.priority_level, r.precedence, r.name),
+        }, default_sort=SortSpec("precedence"),
+            style_of=lambda r: "apf-rejected" if r.dangling else None, clock=clock,
+            id="schemas-pane")
+
+    def cells(self, row: FlowSchemaRow, now: float) -> dict[str, str]:
+        level = row.priority_level + (" (dangling)" if row.dangling else "")
+        return {"precedence": str(row.precedence), "name": row.name, "level": level,
+                "by": row.distinguisher or "-", "matches": row.summary()}
+
+    def search_text(self, row: FlowSchemaRow) -> str:
+        return f"{row.name} {row.priority_level} {row.summary()}"
+
+
+def _num(v: int | None) -> str:
+    return "-" if v is None else str(v)
+
+
+class FlowsPane(Vertical):
+    DEFAULT_CSS = """
+    FlowsPane { height: 1fr; }
+    FlowsPane > #flows-whoami { height: 1; padding: 0 1; color: $accent; }
+    FlowsPane > #flows-notes { height: auto; max-height: 3; padding: 0 1; color: $warning; }
+    FlowsPane > #levels-pane { height: 1fr; }
+    FlowsPane > #schemas-pane { height: 1fr; }
+    """
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__(id="flows-pane")
+        self.levels = LevelsPane(clock)
+        self.schemas = SchemasPane(clock)
+        self.last_poll: ApfPoll | None = None
+        self.unsupported: str = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="flows-whoami")
+        yield Static("", id="flows-notes")
+        yield self.levels
+        yield self.schemas
+
+    def set_unsupported(self, message: str) -> None:
+        self.unsupported = message
+        self.query_one("#flows-notes", Static).update(message)
+
+    def show_whoami(self, schema_uid: str, level_uid: str) -> None:
+        schema = next((r.name for r in self.schemas.table.rows.values() if r.uid == schema_uid),
+                      None)
+        level = next((r.name for r in self.levels.table.rows.values() if r.uid == level_uid),
+                     None)
+        if schema or level:
+            self.query_one("#flows-whoami", Static).update(
+                f"kubetui's requests: schema {schema or '?'} → level {level or '?'}")
+
+    def apply_poll(self, poll: ApfPoll) -> None:
+        previous, self.last_poll = self.last_poll, poll
+        rejected = rates(previous.rejected_total, poll.rejected_total, poll.at - previous.at) \
+            if previous and poll.metrics_ok else {}
+        names = set(self.levels.live) | {r.name for r in self.levels.table.rows.values()}
+        for name in names:
+            live = self.levels.live.setdefault(name, LevelLive())
+            state = poll.levels.get(name) if poll.levels else None
+            live.waiting = state.waiting if state else _opt_int(poll.inqueue.get(name))
+            live.executing = state.executing if state else _opt_int(poll.executing.get(name))
+            live.rejected_per_s = rejected.get(name, 0.0) if previous and poll.metrics_ok \
+                else None
+            live.history.append((live.waiting or 0) + (live.rejected_per_s or 0.0))
+        self.query_one("#flows-notes", Static).update(
+            "\n".join((self.unsupported, *poll.notes)).strip())
+        self.levels.table.refresh()
+        self.levels.table.version += 1
+
+
+def _opt_int(v: float | None) -> int | None:
+    return None if v is None else int(v)
