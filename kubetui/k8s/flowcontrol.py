@@ -18,7 +18,6 @@ Malformed input yields empty or partial results, never an exception.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -45,6 +44,10 @@ def _m(v: object) -> dict:
     return v if isinstance(v, dict) else {}
 
 
+def _list(v: object) -> list:
+    return v if isinstance(v, list) else []
+
+
 def _int(v: object) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
@@ -58,17 +61,23 @@ def priority_level_row(obj: dict) -> PriorityLevelRow:
     response = _m(limited.get("limitResponse"))
     if response.get("type") == "Queue":
         q = _m(response.get("queuing"))
-        queuing = (f"queues={q.get('queues', '?')} hand={q.get('handSize', '?')} "
-                   f"len={q.get('queueLengthLimit', '?')}")
+        queuing = (
+            f"queues={q.get('queues', '?')} hand={q.get('handSize', '?')} "
+            f"len={q.get('queueLengthLimit', '?')}"
+        )
     elif response.get("type") == "Reject":
         queuing = "Reject"
     else:
         queuing = ""
     return PriorityLevelRow(
-        uid=str(meta.get("uid", "")), name=str(meta.get("name", "")),
-        type=str(spec.get("type", "")), shares=shares, queuing=queuing,
+        uid=str(meta.get("uid", "")),
+        name=str(meta.get("name", "")),
+        type=str(spec.get("type", "")),
+        shares=shares,
+        queuing=queuing,
         lendable_percent=_int(limited.get("lendablePercent")),
-        borrowing_limit_percent=_int(limited.get("borrowingLimitPercent")))
+        borrowing_limit_percent=_int(limited.get("borrowingLimitPercent")),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +132,18 @@ class FlowSchemaRow:
         subjects, what = [], []
         for rule in self.rules:
             for s in rule.subjects:
-                subjects.append(f"SA {s.namespace}/{s.name}" if s.kind == "ServiceAccount"
-                                else f"{s.kind} {s.name}")
+                subjects.append(
+                    f"SA {s.namespace}/{s.name}"
+                    if s.kind == "ServiceAccount"
+                    else f"{s.kind} {s.name}"
+                )
             for r in rule.resource_rules:
                 what.append(f"{','.join(r.verbs)} {','.join(r.resources)}")
             for n in rule.non_resource_rules:
                 what.append(f"{','.join(n.verbs)} {','.join(n.urls)}")
-        return "; ".join(filter(None, [", ".join(dict.fromkeys(subjects)),
-                                       ", ".join(dict.fromkeys(what))]))
+        return "; ".join(
+            filter(None, [", ".join(dict.fromkeys(subjects)), ", ".join(dict.fromkeys(what))])
+        )
 
 
 def _strs(v: object) -> tuple[str, ...]:
@@ -150,30 +163,43 @@ def _subject(s: dict) -> Subject | None:
 
 
 def flow_schema_row(obj: dict) -> FlowSchemaRow:
-    meta, spec, status = (_m(obj.get("metadata")), _m(obj.get("spec")),
-                          _m(obj.get("status")))
+    meta, spec, status = (_m(obj.get("metadata")), _m(obj.get("spec")), _m(obj.get("status")))
     rules = []
-    for r in spec.get("rules") or []:
+    for r in _list(spec.get("rules")):
         r = _m(r)
-        subjects = tuple(s for s in (_subject(_m(x)) for x in r.get("subjects") or []) if s)
+        subjects = tuple(s for s in (_subject(_m(x)) for x in _list(r.get("subjects"))) if s)
         resource_rules = tuple(
-            ResourceRule(_strs(_m(x).get("verbs")), _strs(_m(x).get("apiGroups")),
-                         _strs(_m(x).get("resources")), _strs(_m(x).get("namespaces")),
-                         bool(_m(x).get("clusterScope", False)))
-            for x in r.get("resourceRules") or [])
-        non_resource = tuple(NonResourceRule(_strs(_m(x).get("verbs")),
-                                             _strs(_m(x).get("nonResourceURLs")))
-                             for x in r.get("nonResourceRules") or [])
+            ResourceRule(
+                _strs(_m(x).get("verbs")),
+                _strs(_m(x).get("apiGroups")),
+                _strs(_m(x).get("resources")),
+                _strs(_m(x).get("namespaces")),
+                bool(_m(x).get("clusterScope", False)),
+            )
+            for x in _list(r.get("resourceRules"))
+        )
+        non_resource = tuple(
+            NonResourceRule(_strs(_m(x).get("verbs")), _strs(_m(x).get("nonResourceURLs")))
+            for x in _list(r.get("nonResourceRules"))
+        )
         rules.append(Rule(subjects, resource_rules, non_resource))
     precedence = _int(spec.get("matchingPrecedence"))
     return FlowSchemaRow(
-        uid=str(meta.get("uid", "")), name=str(meta.get("name", "")),
+        uid=str(meta.get("uid", "")),
+        name=str(meta.get("name", "")),
         precedence=1000 if precedence is None else precedence,
         priority_level=str(_m(spec.get("priorityLevelConfiguration")).get("name", "")),
         distinguisher=str(_m(spec.get("distinguisherMethod")).get("type", "")),
         rules=tuple(rules),
-        conditions=tuple((str(_m(c).get("type", "")), str(_m(c).get("status", "")),
-                          str(_m(c).get("message", ""))) for c in status.get("conditions") or []))
+        conditions=tuple(
+            (
+                str(_m(c).get("type", "")),
+                str(_m(c).get("status", "")),
+                str(_m(c).get("message", "")),
+            )
+            for c in _list(status.get("conditions"))
+        ),
+    )
 
 
 # -- the debug dump ------------------------------------------------------------------------
@@ -194,10 +220,15 @@ class PriorityLevelState:
 
 
 _DUMP_COLUMNS = {
-    "prioritylevelname": "name", "activequeues": "active_queues", "isidle": "is_idle",
-    "isquiescing": "is_quiescing", "waitingrequests": "waiting",
-    "executingrequests": "executing", "dispatchedrequests": "dispatched",
-    "rejectedrequests": "rejected", "timedoutrequests": "timed_out",
+    "prioritylevelname": "name",
+    "activequeues": "active_queues",
+    "isidle": "is_idle",
+    "isquiescing": "is_quiescing",
+    "waitingrequests": "waiting",
+    "executingrequests": "executing",
+    "dispatchedrequests": "dispatched",
+    "rejectedrequests": "rejected",
+    "timedoutrequests": "timed_out",
     "cancelledrequests": "cancelled",
 }
 _BOOLS = {"is_idle", "is_quiescing"}
@@ -219,7 +250,10 @@ def _cell(field_name: str, raw: str) -> object:
 
 def parse_priority_levels_dump(text: str) -> list[PriorityLevelState]:
     """Parse by header: unknown columns are ignored, missing ones are None."""
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error:
+        return []
     if not rows:
         return []
     header = [_DUMP_COLUMNS.get(h.strip().lower()) for h in rows[0]]
@@ -232,11 +266,25 @@ def parse_priority_levels_dump(text: str) -> list[PriorityLevelState]:
             if name:
                 values[name] = _cell(name, raw)
         if values.get("name"):
-            out.append(PriorityLevelState(
-                name=str(values["name"]),
-                **{k: values.get(k) for k in ("active_queues", "is_idle", "is_quiescing",
-                                              "waiting", "executing", "dispatched",
-                                              "rejected", "timed_out", "cancelled")}))
+            out.append(
+                PriorityLevelState(
+                    name=str(values["name"]),
+                    **{
+                        k: values.get(k)
+                        for k in (
+                            "active_queues",
+                            "is_idle",
+                            "is_quiescing",
+                            "waiting",
+                            "executing",
+                            "dispatched",
+                            "rejected",
+                            "timed_out",
+                            "cancelled",
+                        )
+                    },
+                )
+            )
     return out
 
 
@@ -253,7 +301,7 @@ class Sample:
         return dict(self.labels).get(key, "")
 
 
-_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)')
+_SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)")
 _LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
 
@@ -270,8 +318,10 @@ def parse_metrics(text: str, prefix: str = "apiserver_flowcontrol_") -> list[Sam
             value = float(m.group(4))
         except ValueError:
             continue
-        labels = tuple((k, v.replace('\\"', '"').replace("\\\\", "\\"))
-                       for k, v in _LABEL.findall(m.group(3) or ""))
+        labels = tuple(
+            (k, v.replace('\\"', '"').replace("\\\\", "\\"))
+            for k, v in _LABEL.findall(m.group(3) or "")
+        )
         out.append(Sample(m.group(1), labels, value))
     return out
 
@@ -387,10 +437,16 @@ def match_flow_schema(schemas: list[FlowSchemaRow], req: RequestAttrs) -> MatchR
     for schema in ordered:
         for i, rule in enumerate(schema.rules):
             if rule_matches(rule, req):
-                return MatchResult(schema, tuple(considered),
-                                   f"rule {i + 1} of {schema.name} (precedence "
-                                   f"{schema.precedence}) matches; {len(considered)} schema(s) "
-                                   "with lower precedence did not")
+                return MatchResult(
+                    schema,
+                    tuple(considered),
+                    f"rule {i + 1} of {schema.name} (precedence "
+                    f"{schema.precedence}) matches; {len(considered)} schema(s) "
+                    "with lower precedence did not",
+                )
         considered.append(schema.name)
-    return MatchResult(None, tuple(considered), "no FlowSchema matches: the server would use "
-                                                "catch-all if it exists")
+    return MatchResult(
+        None,
+        tuple(considered),
+        "no FlowSchema matches: the server would use catch-all if it exists",
+    )

@@ -14,6 +14,7 @@ from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS
 from kubetui.jump import PANES
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.events_pane import EventsPane
+from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
@@ -21,6 +22,7 @@ from kubetui.widgets.resource_table import ResourceTable
 GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
           ("Tables", ResourceTable.BINDINGS), ("Live panes", LivePane.BINDINGS),
           ("Pods", PodsPane.BINDINGS), ("Events", EventsPane.BINDINGS),
+          ("Priority levels", LevelsPane.BINDINGS), ("Flow schemas", SchemasPane.BINDINGS),
           ("Pod detail", PodDetailScreen.BINDINGS), ("Dialogs", MODAL_BINDINGS))
 
 

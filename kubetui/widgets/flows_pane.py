@@ -12,8 +12,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static
 
 from kubetui.k8s.apf_poll import ApfPoll
@@ -63,7 +66,24 @@ SCHEMA_COLUMNS = [
 
 
 class LevelsPane(LivePane):
+    BINDINGS = [Binding("enter", "feeders", "Schemas feeding it", id="levels.feeders"),
+                Binding("w", "who", "Who matches", id="flows.who")]
     noun = "priority levels"
+
+    class ShowFeeders(Message):
+        def __init__(self, level: str | None) -> None:
+            super().__init__()
+            self.level = level
+
+    class WhoMatches(Message):
+        pass
+
+    def action_feeders(self) -> None:
+        row = self.table.cursor_row
+        self.post_message(self.ShowFeeders(row.name if row else None))
+
+    def action_who(self) -> None:
+        self.post_message(self.WhoMatches())
     sortable = ("name", "shares", "activity")
 
     def __init__(self, clock: Callable[[], float]) -> None:
@@ -102,7 +122,44 @@ class LevelsPane(LivePane):
 
 
 class SchemasPane(LivePane):
+    BINDINGS = [Binding("enter", "rules", "Rules", id="schemas.rules"),
+                Binding("w", "who", "Who matches", id="schemas.who")]
     noun = "flow schemas"
+    feeding: str | None = None
+
+    class ShowRules(Message):
+        def __init__(self, schema: FlowSchemaRow) -> None:
+            super().__init__()
+            self.schema = schema
+
+    def action_rules(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(self.ShowRules(row))
+
+    def action_who(self) -> None:
+        self.post_message(LevelsPane.WhoMatches())
+
+    def feed(self, level: str | None) -> None:
+        """Show only the schemas that send requests to ``level`` (None: all)."""
+        self.feeding = None if level == self.feeding else level
+        self.apply_filter(self.filter_text)
+        self.refresh_status()
+
+    def apply_filter(self, text: str) -> None:
+        from kubetui.widgets.live_pane import text_matcher
+
+        match = text_matcher(text) if text else None
+        level = self.feeding
+        if match is None and level is None:
+            self.table.set_filter(None)
+            return
+        self.table.set_filter(lambda r: (level is None or r.priority_level == level) and
+                              (match is None or match(self.search_text(r))))
+
+    def status_text(self) -> tuple[str, bool]:
+        text, problem = super().status_text()
+        return (f"feeding {self.feeding} · {text}" if self.feeding else text), problem
     sortable = ("precedence", "name", "level")
 
     def __init__(self, clock: Callable[[], float]) -> None:
@@ -148,6 +205,22 @@ class FlowsPane(Vertical):
         yield Static("", id="flows-notes")
         yield self.levels
         yield self.schemas
+
+    @on(LevelsPane.ShowFeeders)
+    def _feeders(self, event: LevelsPane.ShowFeeders) -> None:
+        self.schemas.feed(event.level)
+
+    @on(SchemasPane.ShowRules)
+    def _rules(self, event: SchemasPane.ShowRules) -> None:
+        from kubetui.screens.apf_tools import SchemaRulesScreen
+
+        self.app.push_screen(SchemaRulesScreen(event.schema))
+
+    @on(LevelsPane.WhoMatches)
+    def _who(self) -> None:
+        from kubetui.screens.apf_tools import WhoMatchesScreen
+
+        self.app.push_screen(WhoMatchesScreen(list(self.schemas.table.rows.values())))
 
     def set_unsupported(self, message: str) -> None:
         self.unsupported = message

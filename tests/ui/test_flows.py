@@ -151,3 +151,37 @@ def test_flows_pane_snapshot(snap_compare, seeded: LocalCluster, size):
                      kubeconfig=seeded.config_dir / "viewer.kubeconfig")
     app.settings = Settings(flows_poll_seconds=60)
     assert snap_compare(app, terminal_size=size, run_before=_flows_settle)
+
+
+async def test_feeders_rules_and_who_matches(seeded: LocalCluster):
+    from kubetui.screens.apf_tools import SchemaRulesScreen, WhoMatchesScreen
+
+    app = await make_app(seeded.kubeconfig, namespace="kubetui-demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        flows = app.screen.flows
+        await until(pilot, lambda: flows.levels.synced and flows.schemas.synced, what="sync")
+        key = next(k for k, r in flows.levels.table.rows.items() if r.name == "workload-high")
+        flows.levels.table.select_key(key)
+        await pilot.press("enter")  # schemas feeding workload-high
+        await pilot.pause()
+        names = {flows.schemas.table.rows[k].name for k in flows.schemas.table.order}
+        assert names == {"kube-controller-manager", "kube-scheduler",
+                         "kube-system-service-accounts"}
+        await pilot.press("enter")  # same level again: back to all
+        await pilot.pause()
+        assert len(flows.schemas.table.order) == len(flows.schemas.table.rows)
+        flows.schemas.table.focus()
+        key = next(k for k, r in flows.schemas.table.rows.items() if r.name == "kubetui-demo")
+        flows.schemas.table.select_key(key)
+        await pilot.press("enter")
+        assert isinstance(app.screen, SchemaRulesScreen)
+        assert "subject User kubetui-demo" in str(app.screen.query_one("#schema-rules").render())
+        await pilot.press("escape", "w")
+        assert isinstance(app.screen, WhoMatchesScreen)
+        await pilot.press(*"kubetui-demo", "tab", "tab", *"list", "tab", *"pods", "tab", *"x")
+        await pilot.pause()
+        assert "flow schema kubetui-demo → priority level kubetui-demo-tight" in \
+            app.screen.result_text
+        await pilot.press("escape")
+    await app.cluster.close()

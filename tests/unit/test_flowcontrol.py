@@ -117,3 +117,27 @@ def test_malformed_objects_never_raise(obj):
 def test_malformed_text_never_raises(text):
     parse_priority_levels_dump(text)
     parse_metrics("apiserver_flowcontrol_" + text)
+
+
+@pytest.mark.parametrize("target,ns,group,resource,path", [
+    ("pods", "x", "", "pods", ""),
+    ("pods/log", "x", "", "pods/log", ""),
+    ("apps/deployments", "x", "apps", "deployments", ""),
+    ("snapshot.storage.k8s.io/volumesnapshots", "x", "snapshot.storage.k8s.io",
+     "volumesnapshots", ""),
+    ("/healthz", "", "", "", "/healthz"),
+])
+def test_who_matches_form_parsing(target, ns, group, resource, path):
+    from kubetui.screens.apf_tools import parse_request
+
+    req = parse_request("alice", "dev, ops", "list", target, ns)
+    assert (req.api_group, req.resource, req.path) == (group, resource, path)
+    assert req.groups == ("dev", "ops")
+
+
+def test_rules_text_lists_every_rule():
+    from kubetui.screens.apf_tools import rules_text
+
+    text = rules_text(next(s for s in schemas() if s.name == "workload-leader-election"))
+    assert "subject ServiceAccount kube-system/*" in text
+    assert "resources verbs=get,create,update" in text and "precedence 200" in text
