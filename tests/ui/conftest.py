@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,14 @@ async def settle(pilot) -> None:
     else:
         raise AssertionError("the panes did not settle")
     await pilot.pause(0.2)
+
+
+async def until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
+    """Wait on what the app shows: the watch workers never complete, so there is no worker to
+    wait for."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what or predicate}")

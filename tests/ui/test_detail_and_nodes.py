@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 
 from textual.widgets import Log, Static
 
 from kubetui.screens.pod_detail import PodDetailScreen
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app
-
-
-async def until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.ui.conftest import make_app, until
 
 
 def log_text(screen) -> str:

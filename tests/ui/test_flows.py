@@ -13,16 +13,7 @@ import pytest
 from kubetui.config import Settings
 from kubetui.messages import ApfPolled
 from tests.conftest import REPO, LocalCluster
-from tests.ui.conftest import frozen_app, make_app
-
-
-async def until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.ui.conftest import frozen_app, make_app, until
 
 
 def rows(pane) -> dict:

@@ -13,16 +13,7 @@ from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
 from kubetui.widgets.pane_placeholder import PanePlaceholder
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app
-
-
-async def until(pilot, predicate, timeout: float = 15.0) -> None:
-    """Wait for a condition; the watch workers never complete, so wait on what they post."""
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached")
+from tests.ui.conftest import make_app, until
 
 
 def label(app, selector: str) -> str:
