@@ -16,6 +16,7 @@ from kubetui.k8s.flowcontrol import (
     parse_metrics,
     parse_priority_levels_dump,
     per_level,
+    per_level_and,
 )
 
 DUMP = "/debug/api_priority_and_fairness/dump_priority_levels"
@@ -23,6 +24,7 @@ REJECTED = "apiserver_flowcontrol_rejected_requests_total"
 DISPATCHED = "apiserver_flowcontrol_dispatched_requests_total"
 INQUEUE = "apiserver_flowcontrol_current_inqueue_requests"
 EXECUTING = "apiserver_flowcontrol_current_executing_requests"
+WAIT = "apiserver_flowcontrol_request_wait_duration_seconds"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class ApfPoll:
     executing: dict[str, float]
     notes: tuple[str, ...]  # why something is missing, for the pane's status line
     metrics_ok: bool = True  # False: /metrics was not readable (rates unknown, not zero)
+    rejected_by_reason: dict[str, float] | None = None  # "level/reason" -> counter
+    wait_sum: dict[str, float] | None = None  # by level: histogram _sum and _count
+    wait_count: dict[str, float] | None = None
 
 
 def _denied(exc: KubeError, what: str, url: str) -> str:
@@ -62,4 +67,6 @@ async def poll_apf(cluster: Cluster) -> ApfPoll:
         notes.append(_denied(exc, "rates", "/metrics"))
     return ApfPoll(time.monotonic(), levels, per_level(samples, REJECTED),
                    per_level(samples, DISPATCHED), per_level(samples, INQUEUE),
-                   per_level(samples, EXECUTING), tuple(notes), metrics_ok)
+                   per_level(samples, EXECUTING), tuple(notes), metrics_ok,
+                   per_level_and(samples, REJECTED, "reason"),
+                   per_level(samples, WAIT + "_sum"), per_level(samples, WAIT + "_count"))

@@ -336,6 +336,27 @@ def per_level(samples: list[Sample], name: str) -> dict[str, float]:
     return totals
 
 
+def per_level_and(samples: list[Sample], name: str, label: str) -> dict[str, float]:
+    """Sum one metric by ``priority_level`` and another label, keyed "level/value"."""
+    totals: dict[str, float] = {}
+    for s in samples:
+        if s.name == name and not math.isnan(s.value):
+            key = f"{s.label('priority_level')}/{s.label(label)}"
+            totals[key] = totals.get(key, 0.0) + s.value
+    return totals
+
+
+def mean_over(before_sum: dict[str, float], before_count: dict[str, float],
+              after_sum: dict[str, float], after_count: dict[str, float]) -> dict[str, float]:
+    """Mean of a histogram between two polls (Δsum/Δcount), for keys that saw observations."""
+    out = {}
+    for key, count in after_count.items():
+        d_count = count - before_count.get(key, 0.0)
+        if d_count > 0:
+            out[key] = (after_sum.get(key, 0.0) - before_sum.get(key, 0.0)) / d_count
+    return out
+
+
 def rates(before: dict[str, float], after: dict[str, float], seconds: float) -> dict[str, float]:
     """Per-second increase of counters between two polls (a reset counts from zero)."""
     if seconds <= 0:

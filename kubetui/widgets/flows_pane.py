@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from kubetui.k8s.apf_poll import ApfPoll
-from kubetui.k8s.flowcontrol import FlowSchemaRow, PriorityLevelRow, rates
+from kubetui.k8s.flowcontrol import FlowSchemaRow, PriorityLevelRow, mean_over, rates
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
 
@@ -41,6 +41,8 @@ class LevelLive:
     waiting: int | None = None
     executing: int | None = None
     rejected_per_s: float | None = None
+    reasons: dict[str, float] = field(default_factory=dict)  # reason -> rejected/s
+    wait_ms: float | None = None  # mean queue wait over the last poll interval
     history: deque = field(default_factory=lambda: deque(maxlen=HISTORY))
 
 
@@ -53,7 +55,9 @@ LEVEL_COLUMNS = [
     Column("waiting", "WAIT", 5, align="right"),
     Column("executing", "EXEC", 5, align="right"),
     Column("rejected", "REJ/s", 6, align="right"),
+    Column("wait_ms", "WAIT ms", 7, align="right", min_terminal=100),
     Column("trend", "TREND (wait+rej)", 16, min_terminal=100),
+    Column("reasons", "REJECTED BY", 22, min_terminal=150),
 ]
 
 SCHEMA_COLUMNS = [
@@ -107,7 +111,9 @@ class LevelsPane(LivePane):
                 "queuing": row.queuing, "lend": lend,
                 "waiting": _num(live.waiting), "executing": _num(live.executing),
                 "rejected": "" if live.rejected_per_s is None else f"{live.rejected_per_s:.1f}",
-                "trend": sparkline(list(live.history), 16)}
+                "wait_ms": "" if live.wait_ms is None else f"{live.wait_ms:.1f}",
+                "trend": sparkline(list(live.history), 16),
+                "reasons": reasons_text(live.reasons)}
 
     def style(self, row: PriorityLevelRow) -> str | None:
         live = self.live.get(row.name)
@@ -180,6 +186,12 @@ class SchemasPane(LivePane):
         return f"{row.name} {row.priority_level} {row.summary()}"
 
 
+def reasons_text(reasons: dict[str, float]) -> str:
+    """"queue-full 20.0, time-out 1.5": why requests were rejected, busiest first."""
+    busy = sorted(((r, v) for r, v in reasons.items() if v > 0), key=lambda rv: -rv[1])
+    return ", ".join(f"{r} {v:.1f}" for r, v in busy)
+
+
 def _num(v: int | None) -> str:
     return "-" if v is None else str(v)
 
@@ -237,7 +249,13 @@ class FlowsPane(Vertical):
 
     def apply_poll(self, poll: ApfPoll) -> None:
         previous, self.last_poll = self.last_poll, poll
-        rejected = rates(previous.rejected_total, poll.rejected_total, poll.at - previous.at) \
+        interval = poll.at - previous.at if previous else 0.0
+        rejected = rates(previous.rejected_total, poll.rejected_total, interval) \
+            if previous and poll.metrics_ok else {}
+        by_reason = rates(previous.rejected_by_reason or {}, poll.rejected_by_reason or {},
+                          interval) if previous and poll.metrics_ok else {}
+        waits = mean_over(previous.wait_sum or {}, previous.wait_count or {},
+                          poll.wait_sum or {}, poll.wait_count or {}) \
             if previous and poll.metrics_ok else {}
         names = set(self.levels.live) | {r.name for r in self.levels.table.rows.values()}
         for name in names:
@@ -247,6 +265,10 @@ class FlowsPane(Vertical):
             live.executing = state.executing if state else _opt_int(poll.executing.get(name))
             live.rejected_per_s = rejected.get(name, 0.0) if previous and poll.metrics_ok \
                 else None
+            live.reasons = {key.split("/", 1)[1]: v for key, v in by_reason.items()
+                            if key.split("/", 1)[0] == name}
+            live.wait_ms = waits[name] * 1000 if name in waits else (
+                0.0 if previous and poll.metrics_ok else None)
             live.history.append((live.waiting or 0) + (live.rejected_per_s or 0.0))
         self.query_one("#flows-notes", Static).update(
             "\n".join((self.unsupported, *poll.notes)).strip())

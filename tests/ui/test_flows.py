@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import subprocess
 import sys
@@ -73,6 +74,10 @@ async def test_load_shows_rejections_on_the_tight_level(seeded: LocalCluster):
         await until(pilot, rejecting, timeout=20, what="rejections on kubetui-demo-tight")
         tight = rows(flows.levels)["kubetui-demo-tight"]
         assert flows.levels.style(tight) == "apf-rejected"
+        await until(pilot, lambda: flows.levels.live["kubetui-demo-tight"].reasons,
+                    timeout=10, what="rejections by reason")
+        assert all(v >= 0 for v in flows.levels.live["kubetui-demo-tight"].reasons.values())
+        assert flows.levels.live["kubetui-demo-tight"].wait_ms is not None
         assert max(flows.levels.live["kubetui-demo-tight"].history) > 0
         await load.wait()
     await app.cluster.close()
@@ -175,4 +180,23 @@ async def test_feeders_rules_and_who_matches(seeded: LocalCluster):
         assert "flow schema kubetui-demo → priority level kubetui-demo-tight" in \
             app.screen.result_text
         await pilot.press("escape")
+    await app.cluster.close()
+
+
+async def test_server_without_flowcontrol_says_so(seeded: LocalCluster):
+    """As on a server that serves no flowcontrol group: a message, no watches, no polling."""
+    polls = []
+    app = await make_app(seeded.kubeconfig, namespace="kubetui-demo",
+                         settings=Settings(flows_poll_seconds=0.2))
+    app.cluster.info = dataclasses.replace(
+        app.cluster.info, capabilities=dataclasses.replace(app.cluster.info.capabilities,
+                                                           flowcontrol_version=None))
+    app.info = app.cluster.info
+    async with app.run_test(size=(120, 40), message_hook=lambda m: polls.append(m)
+                            if isinstance(m, ApfPolled) else None) as pilot:
+        await pilot.press("3")
+        await pilot.pause(1.0)
+        notes = str(app.screen.flows.query_one("#flows-notes").render())
+        assert "does not serve flowcontrol.apiserver.k8s.io" in notes
+        assert polls == [] and not app.screen.flows.levels.table.rows
     await app.cluster.close()

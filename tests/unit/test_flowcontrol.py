@@ -141,3 +141,23 @@ def test_rules_text_lists_every_rule():
     text = rules_text(next(s for s in schemas() if s.name == "workload-leader-election"))
     assert "subject ServiceAccount kube-system/*" in text
     assert "resources verbs=get,create,update" in text and "precedence 200" in text
+
+
+def test_rejections_by_reason_and_mean_wait():
+    from kubetui.k8s.flowcontrol import mean_over, per_level_and
+    from kubetui.widgets.flows_pane import reasons_text
+
+    text = "\n".join([
+        'apiserver_flowcontrol_rejected_requests_total{flow_schema="a",priority_level="p",'
+        'reason="queue-full"} 30',
+        'apiserver_flowcontrol_rejected_requests_total{flow_schema="b",priority_level="p",'
+        'reason="time-out"} 4',
+    ])
+    by_reason = per_level_and(parse_metrics(text), "apiserver_flowcontrol_rejected_requests_total",
+                              "reason")
+    assert by_reason == {"p/queue-full": 30.0, "p/time-out": 4.0}
+    r = rates({"p/queue-full": 10.0}, by_reason, 2.0)
+    assert reasons_text({k.split("/")[1]: v for k, v in r.items()}) == \
+        "queue-full 10.0, time-out 2.0"
+    assert mean_over({"p": 1.0}, {"p": 10}, {"p": 1.5}, {"p": 20}) == {"p": 0.05}
+    assert mean_over({"p": 1.0}, {"p": 10}, {"p": 1.0}, {"p": 10}) == {}
