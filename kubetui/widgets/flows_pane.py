@@ -20,7 +20,13 @@ from textual.message import Message
 from textual.widgets import Static
 
 from kubetui.k8s.apf_poll import ApfPoll
-from kubetui.k8s.flowcontrol import FlowSchemaRow, PriorityLevelRow, mean_over, rates
+from kubetui.k8s.flowcontrol import (
+    FlowSchemaRow,
+    PriorityLevelRow,
+    PriorityLevelState,
+    mean_over,
+    rates,
+)
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
 
@@ -43,6 +49,7 @@ class LevelLive:
     rejected_per_s: float | None = None
     reasons: dict[str, float] = field(default_factory=dict)  # reason -> rejected/s
     wait_ms: float | None = None  # mean queue wait over the last poll interval
+    totals: str = ""  # newer servers' dump: dispatched/rejected/timed-out/cancelled so far
     history: deque = field(default_factory=lambda: deque(maxlen=HISTORY))
 
 
@@ -58,6 +65,7 @@ LEVEL_COLUMNS = [
     Column("wait_ms", "WAIT ms", 7, align="right", min_terminal=100),
     Column("trend", "TREND (wait+rej)", 16, min_terminal=100),
     Column("reasons", "REJECTED BY", 22, min_terminal=150),
+    Column("totals", "DISP/REJ/TO/CANC", 24, min_terminal=175),
 ]
 
 SCHEMA_COLUMNS = [
@@ -113,7 +121,7 @@ class LevelsPane(LivePane):
                 "rejected": "" if live.rejected_per_s is None else f"{live.rejected_per_s:.1f}",
                 "wait_ms": "" if live.wait_ms is None else f"{live.wait_ms:.1f}",
                 "trend": sparkline(list(live.history), 16),
-                "reasons": reasons_text(live.reasons)}
+                "reasons": reasons_text(live.reasons), "totals": live.totals}
 
     def style(self, row: PriorityLevelRow) -> str | None:
         live = self.live.get(row.name)
@@ -192,6 +200,15 @@ def reasons_text(reasons: dict[str, float]) -> str:
     return ", ".join(f"{r} {v:.1f}" for r, v in busy)
 
 
+def dump_totals(state: PriorityLevelState | None) -> str:
+    """Counters only newer servers put in the dump (1.20 has none: empty)."""
+    if state is None or all(v is None for v in (state.dispatched, state.rejected,
+                                                 state.timed_out, state.cancelled)):
+        return ""
+    return "/".join(_num(v) for v in (state.dispatched, state.rejected, state.timed_out,
+                                      state.cancelled))
+
+
 def _num(v: int | None) -> str:
     return "-" if v is None else str(v)
 
@@ -261,6 +278,7 @@ class FlowsPane(Vertical):
         for name in names:
             live = self.levels.live.setdefault(name, LevelLive())
             state = poll.levels.get(name) if poll.levels else None
+            live.totals = dump_totals(state)
             live.waiting = state.waiting if state else _opt_int(poll.inqueue.get(name))
             live.executing = state.executing if state else _opt_int(poll.executing.get(name))
             live.rejected_per_s = rejected.get(name, 0.0) if previous and poll.metrics_ok \

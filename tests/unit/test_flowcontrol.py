@@ -161,3 +161,14 @@ def test_rejections_by_reason_and_mean_wait():
         "queue-full 10.0, time-out 2.0"
     assert mean_over({"p": 1.0}, {"p": 10}, {"p": 1.5}, {"p": 20}) == {"p": 0.05}
     assert mean_over({"p": 1.0}, {"p": 10}, {"p": 1.0}, {"p": 10}) == {}
+
+
+def test_newer_dump_totals_are_shown_and_old_ones_are_blank():
+    from kubetui.widgets.flows_pane import dump_totals
+
+    new = {s.name: s for s in parse_priority_levels_dump(
+        (APF / "dump_priority_levels-1.31.csv").read_text())}
+    assert dump_totals(new["global-default"]) == "98121/311/4/17"
+    old = {s.name: s for s in parse_priority_levels_dump(
+        (APF / "dump_priority_levels-1.20.csv").read_text())}
+    assert dump_totals(old["global-default"]) == "" and dump_totals(None) == ""
