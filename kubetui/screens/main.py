@@ -49,6 +49,7 @@ class MainScreen(Screen):
         self.nodes = NodesPane(clock, self._pods_on_node)
         self.flows = FlowsPane(clock)
         self._poll_timer = None
+        self._selector = ""  # the pods pane's server-side label selector
         self._node_counts: tuple[int, dict[str, int]] = (-1, {})
 
     def compose(self) -> ComposeResult:
@@ -161,6 +162,7 @@ class MainScreen(Screen):
         elif not visible and self._poll_timer is not None:
             self._poll_timer.stop()
             self._poll_timer = None
+        self._selector = ""  # the pods pane's server-side label selector
 
     @work(exclusive=True, group="apf-poll", exit_on_error=False)
     async def poll_flows(self) -> None:
@@ -205,7 +207,7 @@ class MainScreen(Screen):
     def _filter_changed(self, event: LivePane.FilterChanged) -> None:
         if event.pane is self.pods:
             selector = self.pods.label_selector
-            if selector != getattr(self, "_selector", ""):
+            if selector != self._selector:
                 self._selector = selector
                 self.restart_pods()
 

@@ -27,7 +27,7 @@ from kubetui.k8s.flowcontrol import (
     mean_over,
     rates,
 )
-from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.live_pane import LivePane, text_matcher
 from kubetui.widgets.resource_table import Column, SortSpec
 
 SPARK = " ▁▂▃▄▅▆▇█"
@@ -161,8 +161,6 @@ class SchemasPane(LivePane):
         self.refresh_status()
 
     def apply_filter(self, text: str) -> None:
-        from kubetui.widgets.live_pane import text_matcher
-
         match = text_matcher(text) if text else None
         level = self.feeding
         if match is None and level is None:
