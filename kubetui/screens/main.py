@@ -31,9 +31,6 @@ from kubetui.widgets.pane_placeholder import PanePlaceholder
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 
-PANE_TITLES = {"pods": "Pods", "events": "Events", "flows": "Flows", "pvc": "PVCs",
-               "nodes": "Nodes"}
-
 
 class MainScreen(Screen):
     BINDINGS = MAIN_BINDINGS

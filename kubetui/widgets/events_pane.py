@@ -58,11 +58,7 @@ class EventsPane(LivePane):
         self.selected_pod: PodRow | None = None
 
     def show_namespace(self, all_namespaces: bool) -> None:
-        self.table.columns = event_columns(all_namespaces)
-        self.table._widths = []
-        if self.is_mounted:
-            self._update_header()
-            self.table.refresh()
+        self.set_columns(event_columns(all_namespaces))
 
     def select_pod(self, pod: PodRow | None) -> None:
         changed = (pod.uid if pod else None) != (self.selected_pod.uid if self.selected_pod

@@ -85,6 +85,14 @@ class LivePane(Vertical):
             self._header = text
             self.query_one(".pane-header", Static).update(text)
 
+    def set_columns(self, columns: list[Column]) -> None:
+        """Swap the column set (e.g. NAMESPACE only when every namespace is shown)."""
+        self.table.columns = columns
+        self.table._widths = []
+        if self.is_mounted:
+            self._update_header()
+            self.table.refresh()
+
     # -- data in -------------------------------------------------------------------------
     def apply(self, delta: Delta) -> None:
         self.table.apply(delta.upserts, delta.deletes, delta.reset)

@@ -6,9 +6,6 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 DESCRIPTIONS = {
-    "pods": "Pods: live list+watch table (status, restarts, node, IP)",
-    "events": "Events: live, warnings first, following the selected pod",
-    "flows": "Priority-level flows: APF levels, schemas, queuing and rejections",
     "pvc": "PVCs and VolumeSnapshots: snapshot, readyToUse, restore",
 }
 

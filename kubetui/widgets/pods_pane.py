@@ -72,11 +72,7 @@ class PodsPane(LivePane):
 
     def show_namespace(self, all_namespaces: bool) -> None:
         """NAMESPACE is a column only when the pane shows every namespace."""
-        self.table.columns = pod_columns(all_namespaces)
-        self.table._widths = []
-        if self.is_mounted:
-            self._update_header()
-            self.table.refresh()
+        self.set_columns(pod_columns(all_namespaces))
 
     @property
     def label_selector(self) -> str:
