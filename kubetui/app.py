@@ -5,19 +5,30 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.markup import escape
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kubetui.bindings import APP_BINDINGS
+from kubetui.bindings import APP_BINDINGS, NEEDS
 from kubetui.config import Settings
 from kubetui.errorlog import record
+from kubetui.guard import Guarded
 from kubetui.jump import parse_jump
+from kubetui.k8s.access import AccessRules, Need, readable_namespaces, review_rules
 from kubetui.k8s.cluster import Cluster, ConnectOptions
 from kubetui.k8s.errors import ErrorKind, KubeError
 from kubetui.k8s.namespaces import list_namespace_names
-from kubetui.messages import ContextConnected, NamespacesLoaded, ScopeChanged
+from kubetui.messages import (
+    AccessLoaded,
+    ContextConnected,
+    NamespacesLoaded,
+    ReadableNamespaces,
+    ScopeChanged,
+)
+from kubetui.safe_text import visible, visible_lines
 from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
 from kubetui.screens.main import MainScreen
@@ -32,7 +43,12 @@ ERROR_TITLES = {
 }
 
 
-class KubetuiApp(App[int]):
+def palette_label(name: str) -> str:
+    """The command palette parses its entries as markup: a context name is data."""
+    return escape(visible(name))
+
+
+class KubetuiApp(Guarded, App[int]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
@@ -44,17 +60,23 @@ class KubetuiApp(App[int]):
         self.info = cluster.info
         self.settings = settings
         self.readonly = readonly
+        cluster.readonly = cluster.readonly or readonly  # the request path refuses writes too
         self._theme_name = theme or settings.theme
         self._connect_options = connect_options or ConnectOptions()
         self.namespaces: tuple[str, ...] = ()
         self._startup_warnings: list[str] = list(settings.warnings)
         self.clock = time.time  # tests freeze it for AGE columns
+        self.unexpected_errors: list[BaseException] = []  # reported, logged, app kept running
+        self.access: dict[str, AccessRules] = {}  # namespace -> the user's rules there
+        self._access_pending: set[str] = set()
+        self._pick_readable = False  # the namespace picker waits for readable_namespaces
 
     # -- start-up ------------------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}
 
     def on_mount(self) -> None:
+        self.cluster.set_terminal_handover(self.suspend)
         loaded = load_all_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
@@ -67,6 +89,7 @@ class KubetuiApp(App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.push_screen(MainScreen(self.info, self.readonly))
+        self.request_access(self.info.namespace)
         for warning in self._startup_warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
 
@@ -86,9 +109,31 @@ class KubetuiApp(App[int]):
             return
         if error is None:
             return
+        self.unexpected_errors.append(error)
         path = record(error, where)
         self.notify(f"{type(error).__name__}: {error}\nDetails in {path}",
                     title=f"Unexpected error in {where}", severity="error", timeout=15)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last resort for an exception in a handler, timer, callback or render.
+
+        Textual would end the app with a traceback. Once the app is up, kubetui reports it like
+        any other error and keeps running (the details go to the log file); before that (the
+        first screen failed to build) it exits with one line and the log file's path.
+        """
+        if self._running and self.screen_stack and not self._closing:
+            self.report_error(error, "the user interface")
+            return
+        path = record(error, "start-up")
+        self._return_code = 1
+        self.panic(Text(f"kubetui: error: {type(error).__name__}: {visible(error)}\n"
+                        f"details in {path}"))
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text: messages quote server errors, names and input."""
+        super().notify(visible_lines(message, limit=2000), title=visible(title, limit=200),
+                       severity=severity, timeout=timeout, markup=False)
 
     # -- commands ------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen):
@@ -132,14 +177,25 @@ class KubetuiApp(App[int]):
 
     @work(exclusive=True, group="namespaces", exit_on_error=False)
     async def load_namespaces(self) -> None:
-        names = await list_namespace_names(self.cluster)
+        try:
+            names = await list_namespace_names(self.cluster)
+        except KubeError as error:
+            if error.kind != ErrorKind.FORBIDDEN:
+                raise
+            self.notify("You may not list namespaces; checking which ones you can read…",
+                        title="Namespaces", timeout=5)
+            self._pick_readable = True
+            self.offer_readable_namespaces()
+            return
         self.post_message(NamespacesLoaded(names))
 
     def on_namespaces_loaded(self, message: NamespacesLoaded) -> None:
         self.namespaces = message.names
         commands = [("All namespaces", lambda: self.set_scope(None), "-A")]
-        commands += [(name, (lambda n=name: self.set_scope(n)), None) for name in message.names]
-        self.search_commands(commands, placeholder=f"Namespace (now: {self.info.scope})…")
+        commands += [(palette_label(name), (lambda n=name: self.set_scope(n)), None)
+                     for name in message.names]
+        self.search_commands(commands,
+                             placeholder=visible(f"Namespace (now: {self.info.scope})…"))
 
     def set_scope(self, namespace: str | None) -> None:
         self.post_message(ScopeChanged(namespace or self.info.namespace, namespace is None))
@@ -148,13 +204,71 @@ class KubetuiApp(App[int]):
         self.info = replace(self.info, namespace=message.target_namespace,
                             all_namespaces=message.all_namespaces)
         self._main().show_info(self.info)
+        self.request_access(self.info.namespace)
+
+    # -- RBAC: which keys are active -----------------------------------------------------
+    def request_access(self, namespace: str) -> None:
+        """One SelfSubjectRulesReview per namespace, cached for the connection."""
+        if namespace in self.access or namespace in self._access_pending:
+            return
+        self._access_pending.add(namespace)
+        self.run_worker(self._review(namespace), name=f"review rights in {namespace}",
+                        group=f"access-{namespace}", exit_on_error=False)
+
+    async def _review(self, namespace: str) -> None:
+        try:
+            rules = await review_rules(self.cluster, namespace)
+        finally:
+            self._access_pending.discard(namespace)
+        self.post_message(AccessLoaded(rules))
+
+    def on_access_loaded(self, message: AccessLoaded) -> None:
+        self.access[message.rules.namespace] = message.rules
+        for screen in self.screen_stack:
+            screen.refresh_bindings()
+
+    def denied(self, binding_id: str, namespace: str) -> tuple[Need, ...]:
+        """The rules ``binding_id`` needs in ``namespace`` that the user lacks (none if unknown
+        yet: the review is asked for, and the keys are redrawn when it answers)."""
+        needs = NEEDS.get(binding_id)
+        if not needs:
+            return ()
+        rules = self.access.get(namespace)
+        if rules is None:
+            self.request_access(namespace)
+            return ()
+        return rules.missing(needs)
+
+    def offer_readable_namespaces(self) -> None:
+        """After a 403 on an all-namespaces list: find the namespaces the user can read."""
+        self.run_worker(self._readable(), name="find readable namespaces",
+                        group="readable", exclusive=True, exit_on_error=False)
+
+    async def _readable(self) -> None:
+        cfg = self.cluster.kubeconfig
+        candidates = [self.info.namespace, *self.namespaces,
+                      *((c or {}).get("namespace") for c in cfg.contexts.values()), "default"]
+        candidates = [c for c in dict.fromkeys(candidates) if isinstance(c, str) and c]
+        names = await readable_namespaces(self.cluster, candidates)
+        self.post_message(ReadableNamespaces(tuple(names), tuple(candidates)))
+
+    def on_readable_namespaces(self, message: ReadableNamespaces) -> None:
+        self._main().show_readable(message.names, message.checked)
+        if self._pick_readable and message.names:
+            self._pick_readable = False
+            self.post_message(NamespacesLoaded(message.names))
+        elif self._pick_readable:
+            self._pick_readable = False
+            self.notify("You may list pods in none of: " + ", ".join(message.checked),
+                        title="Namespaces", severity="warning")
 
     # -- scope: context ------------------------------------------------------------------
     def action_switch_context(self) -> None:
-        commands = [(name, (lambda n=name: self.switch_context(n)),
+        commands = [(palette_label(name), (lambda n=name: self.switch_context(n)),
                      "current" if name == self.info.context else None)
                     for name in self.info.contexts]
-        self.search_commands(commands, placeholder=f"Context (now: {self.info.context})…")
+        self.search_commands(commands,
+                             placeholder=visible(f"Context (now: {self.info.context})…"))
 
     def switch_context(self, name: str) -> None:
         if name not in self.info.contexts:
@@ -173,6 +287,9 @@ class KubetuiApp(App[int]):
 
     async def on_context_connected(self, message: ContextConnected) -> None:
         old, self.cluster = self.cluster, message.cluster  # type: ignore[assignment]
+        self.access.clear()
+        self.request_access(message.info.namespace)
+        self.cluster.set_terminal_handover(self.suspend)
         self.info = message.info
         self._main().show_info(self.info)
         self.notify(f"{self.info.context}: {self.info.version}", title="Connected", timeout=4)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from kubetui.k8s.access import Need
+
 APP_BINDINGS: list[Binding] = [
     Binding("q", "quit", "Quit", id="app.quit"),
     Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
@@ -28,3 +30,19 @@ MODAL_BINDINGS: list[Binding] = [
     Binding("escape", "dismiss", "Close", id="modal.close"),
 ]
 
+
+#: The RBAC rules each binding needs (by id). A key whose rule the user lacks in the namespace at
+#: hand is shown dimmed, says what is missing when pressed, and lists it on ``?``.
+NEEDS: dict[str, tuple[Need, ...]] = {
+    "pods.describe": (Need("get", "pods"),),
+    "pods.yaml": (Need("get", "pods"),),
+    "pods.logs": (Need("get", "pods"), Need("get", "pods/log")),
+    "detail.logs": (Need("get", "pods/log"),),
+    "detail.previous": (Need("get", "pods/log"),),
+    "detail.container": (Need("get", "pods/log"),),
+}
+
+#: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path
+#: refuses their writes regardless). Every mutating action adds its id here; the read-only
+#: audit test (tests/integration/test_readonly_audit.py) presses every key either way.
+MUTATING: frozenset[str] = frozenset()

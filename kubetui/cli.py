@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings()
     options = ConnectOptions(kubeconfig=args.kubeconfig, context=args.context,
-                             namespace=args.namespace, all_namespaces=args.all_namespaces)
+                             namespace=args.namespace, all_namespaces=args.all_namespaces,
+                             readonly=args.readonly)
     try:
         return asyncio.run(_run(args, options, settings))
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from kubetui.k8s.access import AccessRules
 from kubetui.k8s.apf_poll import ApfPoll
 from kubetui.k8s.cluster import ClusterInfo
 from kubetui.k8s.reflector import Delta, ReflectorStatus
@@ -52,3 +53,18 @@ class ApfPolled(Message):
     def __init__(self, poll: ApfPoll) -> None:
         super().__init__()
         self.poll = poll
+
+
+@dataclass
+class AccessLoaded(Message):
+    """The user's RBAC rules in one namespace (a SelfSubjectRulesReview)."""
+
+    rules: AccessRules
+
+
+@dataclass
+class ReadableNamespaces(Message):
+    """After a 403 on an all-namespaces list: the namespaces the user may list pods in."""
+
+    names: tuple[str, ...]
+    checked: tuple[str, ...]

@@ -1,10 +1,13 @@
 """The connection to one cluster: authenticate, learn the server, send requests.
 
-kr8s does what it is good at, reading credentials (client certificates, tokens, exec plugins)
-into ``KubeAuth``. Requests go through our own ``httpx.AsyncClient`` built from that auth, because
-kr8s's ``call_api`` appends a slash to raw paths (``/metrics/`` is a 404) and retries every 401 and
-403 three times with re-authentication, which makes RBAC denials slow and lets an exec plugin run
-in the middle of the UI. Every failure leaves here as a ``KubeError``.
+Every request goes through ``_send``: credentials are refreshed before they expire and once
+after a 401 (``credentials.CredentialSource``), and a rebuilt TLS context follows a plugin's new
+client certificate. Requests use our own ``httpx.AsyncClient``, because kr8s's ``call_api``
+appends a slash to raw paths (``/metrics/`` is a 404) and retries every 401 and 403 three times,
+which makes RBAC denials slow. Writes have their own path (``kubetui.k8s.writes``): never
+retried blindly. In read-only mode ``_send`` refuses anything but reads and access reviews, so
+the guarantee does not depend on every screen remembering it. Every failure leaves here as a
+``KubeError``.
 """
 
 from __future__ import annotations
@@ -12,17 +15,17 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
-from kr8s._auth import KubeAuth  # credentials loader: certs, tokens, exec plugins
 
 from kubetui import __version__
+from kubetui.k8s.credentials import Credential, CredentialSource, ssl_context
 from kubetui.k8s.discovery import Capabilities, Discovery, ServerVersion, capabilities
 from kubetui.k8s.errors import ErrorKind, KubeError, from_exception, from_response
-from kubetui.k8s.kubeconfig import ContextInfo, Kubeconfig, load_kubeconfig
+from kubetui.k8s.kubeconfig import Kubeconfig, load_kubeconfig
 
 USER_AGENT = f"kubetui/{__version__}"
 
@@ -34,6 +37,7 @@ class ConnectOptions:
     namespace: str | None = None
     all_namespaces: bool = False
     connect_timeout: float = 10.0
+    readonly: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,24 +71,32 @@ class FlowHeaders:
 class Cluster:
     """An authenticated connection. Create with ``await Cluster.connect(options)``."""
 
-    def __init__(self, auth: KubeAuth, client_args: dict, info: ClusterInfo,
-                 kubeconfig: Kubeconfig):
-        self._auth = auth
-        self._client_args = client_args
-        self._http = httpx.AsyncClient(**client_args)
-        self._loop = _running_loop()
+    def __init__(self, credentials: CredentialSource, cluster_entry: dict, server: str,
+                 info: ClusterInfo, kubeconfig: Kubeconfig, connect_timeout: float = 10.0,
+                 readonly: bool = False):
+        self.credentials = credentials
+        self._cluster_entry = cluster_entry
+        self._server_url = server.rstrip("/")
+        self._connect_timeout = connect_timeout
+        self._http: httpx.AsyncClient | None = None
+        self._http_for: tuple = ()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.info = info
         self.kubeconfig = kubeconfig
+        self.readonly = readonly
         self.last_flow: FlowHeaders | None = None
+        self.requests_sent = 0
 
     # -- connecting ------------------------------------------------------------------------
     @classmethod
     async def connect(cls, options: ConnectOptions) -> Cluster:
         cfg = load_kubeconfig(options.kubeconfig)
         ctx = cfg.context(options.context)
-        auth, client_args = await _authenticate(cfg, ctx, options.connect_timeout)
-        probe = cls(auth, client_args, None, cfg)  # type: ignore[arg-type]
+        source = CredentialSource(ctx.user, dict(cfg.users.get(ctx.user) or {}))
+        probe = cls(source, dict(cfg.clusters[ctx.cluster]), ctx.server, None,  # type: ignore[arg-type]
+                    cfg, options.connect_timeout, options.readonly)
         try:
+            await probe._client_for(await probe._credential())
             version = ServerVersion.from_json(await probe.get_json("/version", what="connect"))
             api = await probe.get_json("/api", what="discover the core API")
             apis = await probe.get_json("/apis", what="discover API groups")
@@ -100,37 +112,104 @@ class Cluster:
         return probe
 
     async def close(self) -> None:
-        if self._loop is _running_loop():
+        if self._http is not None and self._loop is _running_loop():
             await self._http.aclose()
+        self._http = None
 
-    @property
-    def _client(self) -> httpx.AsyncClient:
-        """The HTTP client for the running event loop.
+    def set_terminal_handover(self, handover: Callable | None) -> None:
+        """The UI lends the terminal to a credential plugin that must prompt (App.suspend)."""
+        self.credentials.handover = handover
 
-        httpx connection pools belong to the loop that opened them; a Cluster connected in one
-        loop (a pre-flight ``asyncio.run``) and used in another gets a fresh client there.
+    async def _credential(self) -> Credential:
+        try:
+            return await self.credentials.current()
+        except KubeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise KubeError(ErrorKind.CREDENTIALS, f'cannot load the credentials of user '
+                            f'"{self.credentials.user_name}": {exc}') from None
+
+    async def _client_for(self, cred: Credential) -> httpx.AsyncClient:
+        """The HTTP client for the running event loop and the credential's TLS identity.
+
+        httpx connection pools belong to the loop that opened them (a pre-flight connect runs
+        in its own loop), and a client certificate is part of the TLS context: either change
+        means a new client.
         """
         loop = _running_loop()
-        if loop is not self._loop:
-            self._http = httpx.AsyncClient(**self._client_args)
-            self._loop = loop
+        key = (loop, cred.tls_key)
+        if self._http is None or self._http_for != key:
+            try:
+                verify = ssl_context(self._cluster_entry, cred)
+            except ssl.SSLError as exc:
+                raise KubeError(ErrorKind.CREDENTIALS,
+                                f'the certificate or key of user "{self.credentials.user_name}" '
+                                f"is unusable: {exc.reason or exc}",
+                                "check client-certificate and client-key") from None
+            except (OSError, ValueError) as exc:
+                raise KubeError(ErrorKind.CREDENTIALS, f'cannot read the certificates of '
+                                f'cluster or user "{self.credentials.user_name}": {exc}') from None
+            old = self._http if self._loop is loop else None
+            self._http = httpx.AsyncClient(
+                base_url=self._server_url, verify=verify, follow_redirects=False,
+                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                timeout=httpx.Timeout(30.0, connect=self._connect_timeout))
+            self._http_for, self._loop = key, loop
+            if old is not None:
+                await old.aclose()
         return self._http
 
+    @property
+    def _client_args(self) -> dict:
+        """What a second client (the benchmark's load generator) needs to act as this one."""
+        cred = self.credentials._cred or Credential()
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if cred.token:
+            headers["Authorization"] = f"Bearer {cred.token}"
+        return {"base_url": self._server_url, "headers": headers,
+                "verify": ssl_context(self._cluster_entry, cred),
+                "timeout": httpx.Timeout(30.0, connect=self._connect_timeout)}
+
     # -- requests --------------------------------------------------------------------------
+    async def _send(self, method: str, path: str, *, what: str, stream: bool = False,
+                    **kwargs) -> httpx.Response:
+        """Send once with a fresh credential; after a 401, refresh it and send once more (a
+        401 means the server did nothing, so even a write may be repeated)."""
+        if self.readonly and not _is_read(method, path):
+            raise KubeError(ErrorKind.FORBIDDEN, f"{what}: not sent (kubetui is read-only)",
+                            "start kubetui without --readonly to change the cluster")
+        for attempt in (0, 1):
+            cred = await self._credential()
+            client = await self._client_for(cred)
+            headers = dict(kwargs.get("headers") or {})
+            if cred.token:
+                headers["Authorization"] = f"Bearer {cred.token}"
+            request = client.build_request(method, path, **{**kwargs, "headers": headers})
+            try:
+                response = await client.send(request, stream=stream)
+            except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
+                raise from_exception(exc, what, self._server_url) from None
+            self.requests_sent += 1
+            self._note_flow(response.headers)
+            if response.status_code == 401 and attempt == 0 and \
+                    await self.credentials.refresh(cred):
+                await response.aclose()
+                continue
+            return response
+        raise AssertionError("unreachable")
+
     async def request(self, method: str, path: str, *, what: str, params: dict | None = None,
                       json: object | None = None, headers: dict | None = None,
-                      timeout: float | None = None) -> httpx.Response:  # noqa: ASYNC109
+                      timeout: float | None = None,  # noqa: ASYNC109
+                      content_type: str = "application/json") -> httpx.Response:
         """One request; raises KubeError for transport failures and HTTP errors."""
-        kwargs: dict = {"params": params, "headers": headers}
+        kwargs: dict = {"params": params, "headers": dict(headers or {})}
         if json is not None:
             kwargs["content"] = jsonlib.dumps(json).encode()
+            kwargs["headers"].setdefault("Content-Type", content_type)
         if timeout is not None:
             kwargs["timeout"] = timeout
-        try:
-            response = await self._client.request(method, path, **kwargs)
-        except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
-            raise from_exception(exc, what, self._server) from None
-        self._note_flow(response.headers)
+        response = await self._send(method, path, what=what, **kwargs)
         if response.is_error:
             raise from_response(response.status_code, response.content, what, response.headers)
         return response
@@ -150,14 +229,10 @@ class Cluster:
     async def stream(self, path: str, *, what: str, params: dict | None = None,
                      read_timeout: float | None = None) -> AsyncIterator[httpx.Response]:
         """A streaming GET (watches, log follow). The body is read by the caller."""
-        timeout = httpx.Timeout(read_timeout, connect=self._client.timeout.connect)
-        request = self._client.build_request("GET", path, params=params, timeout=timeout)
+        timeout = httpx.Timeout(read_timeout, connect=self._connect_timeout)
+        response = await self._send("GET", path, what=what, stream=True, params=params,
+                                    timeout=timeout)
         try:
-            response = await self._client.send(request, stream=True)
-        except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
-            raise from_exception(exc, what, self._server) from None
-        try:
-            self._note_flow(response.headers)
             if response.is_error:
                 body = await response.aread()
                 raise from_response(response.status_code, body, what, response.headers)
@@ -167,11 +242,7 @@ class Cluster:
 
     @property
     def server_url(self) -> str:
-        return self._server
-
-    @property
-    def _server(self) -> str:
-        return str(self._client.base_url).rstrip("/")
+        return self._server_url
 
     def _note_flow(self, headers: httpx.Headers) -> None:
         fs = headers.get("X-Kubernetes-PF-FlowSchema-UID")
@@ -180,44 +251,17 @@ class Cluster:
             self.last_flow = FlowHeaders(fs or "", pl or "")
 
 
+#: Creates that change nothing: the server answers a question about the caller's own rights.
+ACCESS_REVIEWS = ("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+                  "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
+
+
+def _is_read(method: str, path: str) -> bool:
+    return method in ("GET", "HEAD") or (method == "POST" and path in ACCESS_REVIEWS)
+
+
 def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
-
-
-async def _authenticate(cfg: Kubeconfig, ctx: ContextInfo,
-                        connect_timeout: float) -> tuple[KubeAuth, dict]:
-    """Load credentials for ``ctx`` (running an exec plugin if it has one): httpx client args."""
-    try:
-        auth = KubeAuth(kubeconfig=cfg.minimal(ctx.name), context=ctx.name)
-        await auth
-        ssl_context = await auth.ssl_context()
-    except KubeError:
-        raise
-    except RuntimeError as exc:  # kr8s: the exec plugin exited non-zero
-        detail = str(exc).split("\n", 1)[-1].strip().splitlines()
-        raise KubeError(ErrorKind.CREDENTIALS,
-                        f'the credential plugin of user "{ctx.user}" failed',
-                        detail[0][:300] if detail else "it exited with an error") from None
-    except FileNotFoundError as exc:
-        raise KubeError(ErrorKind.CREDENTIALS,
-                        f'a file needed by user "{ctx.user}" is missing: {exc.filename}',
-                        "a credential plugin command, certificate or key") from None
-    except (ValueError, KeyError) as exc:  # kr8s: unsupported auth, bad plugin output
-        raise KubeError(ErrorKind.CREDENTIALS,
-                        f'cannot load the credentials of user "{ctx.user}": {exc}') from None
-    except ssl.SSLError as exc:
-        raise KubeError(ErrorKind.CREDENTIALS,
-                        f'the certificate or key of user "{ctx.user}" is unusable: '
-                        f"{exc.reason or exc}", "check client-certificate and client-key") from None
-    except OSError as exc:
-        raise KubeError(ErrorKind.CREDENTIALS,
-                        f'cannot read the credentials of user "{ctx.user}": {exc}') from None
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-    if auth.token:
-        headers["Authorization"] = f"Bearer {auth.token}"
-    return auth, {"base_url": auth.server, "headers": headers, "verify": ssl_context,
-                  "timeout": httpx.Timeout(30.0, connect=connect_timeout),
-                  "follow_redirects": False}

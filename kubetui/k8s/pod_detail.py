@@ -133,6 +133,11 @@ def describe_pod(pod: dict, now: float) -> str:
     labels = meta.get("labels") or {}
     lines.append("Labels:\t" + (", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
                                 or "<none>"))
+    annotations = meta.get("annotations") or {}
+    if annotations:
+        lines.append("Annotations:")
+        lines += [f"  {k}:\t{v}" for k, v in sorted(annotations.items())
+                  if k != "kubectl.kubernetes.io/last-applied-configuration"]
     if spec.get("serviceAccountName"):
         lines.append(f"Service Account:\t{spec['serviceAccountName']}")
     if spec.get("runtimeClassName"):

@@ -11,7 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from kubetui.bindings import MODAL_BINDINGS
+from kubetui.guard import Guarded
 from kubetui.k8s.flowcontrol import FlowSchemaRow, RequestAttrs, match_flow_schema
+from kubetui.safe_text import plain_lines
 
 
 def rules_text(schema: FlowSchemaRow) -> str:
@@ -36,7 +38,7 @@ def rules_text(schema: FlowSchemaRow) -> str:
     return "\n".join(lines)
 
 
-class SchemaRulesScreen(ModalScreen[None]):
+class SchemaRulesScreen(Guarded, ModalScreen[None]):
     BINDINGS = MODAL_BINDINGS
 
     def __init__(self, schema: FlowSchemaRow) -> None:
@@ -45,7 +47,7 @@ class SchemaRulesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="apf-dialog-body"):
-            yield Static(rules_text(self.schema), id="schema-rules")
+            yield Static(plain_lines(rules_text(self.schema)), id="schema-rules")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
@@ -70,7 +72,7 @@ def parse_request(user: str, groups: str, verb: str, target: str, namespace: str
                         namespace=namespace.strip())
 
 
-class WhoMatchesScreen(ModalScreen[None]):
+class WhoMatchesScreen(Guarded, ModalScreen[None]):
     """Type a request; see which FlowSchema (and so which priority level) it lands in."""
 
     BINDINGS = MODAL_BINDINGS
@@ -109,7 +111,7 @@ class WhoMatchesScreen(ModalScreen[None]):
         else:
             text = (f"→ flow schema {result.schema.name} → priority level "
                     f"{result.schema.priority_level}\n{result.reason}")
-        self.query_one("#who-result", Static).update(text)
+        self.query_one("#who-result", Static).update(plain_lines(text))
         self.result_text = text
 
     def action_dismiss(self) -> None:  # type: ignore[override]

@@ -10,8 +10,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS
+from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS, NEEDS
+from kubetui.guard import Guarded
 from kubetui.jump import PANES
+from kubetui.safe_text import plain
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
@@ -30,7 +32,7 @@ def effective_key(binding: Binding, keymap: dict[str, str]) -> str:
     return keymap.get(binding.id or "", binding.key)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Guarded, ModalScreen[None]):
     BINDINGS = [*MODAL_BINDINGS, Binding("question_mark,q", "dismiss", "Close", show=False)]
 
     def __init__(self, keymap: dict[str, str]) -> None:
@@ -47,20 +49,25 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Action")
         table.add_column("Id (remap in config.toml \\[keymap])", style="dim", no_wrap=True)
+        namespace = self.app.info.namespace  # type: ignore[attr-defined]
+        table.add_column(plain(f"Your rights in {namespace}"), no_wrap=True)
         for title, bindings in GROUPS:
-            table.add_row(Text(title, style="underline"), "", "")
+            table.add_row(Text(title, style="underline"), "", "", "")
             for b in bindings:
                 if not isinstance(b, Binding):
                     continue
                 key = self.app.get_key_display(Binding(effective_key(b, self._keymap), ""))
-                table.add_row(key, b.description, b.id or "")
-        table.add_row(Text("Command palette", style="underline"), "", "")
-        table.add_row("ctrl+p", "switch namespace, context or theme", "")
-        table.add_row(Text("Jump prompt", style="underline"), "", "")
-        table.add_row(":", "then " + " | ".join(PANES) + ": show that pane", "")
-        table.add_row(":", "then ns NAME, or ns all: switch namespace", "")
-        table.add_row(":", "then ctx NAME: switch context", "")
-        table.add_row(":", "then q: quit", "")
+                missing = self.app.denied(b.id or "", namespace)  # type: ignore[attr-defined]
+                rights = (Text("✗ needs " + ", ".join(map(str, missing)), style="bold")
+                          if missing else Text("✓" if b.id in NEEDS else ""))
+                table.add_row(plain(key), b.description, b.id or "", rights)
+        table.add_row(Text("Command palette", style="underline"), "", "", "")
+        table.add_row("ctrl+p", "switch namespace, context or theme", "", "")
+        table.add_row(Text("Jump prompt", style="underline"), "", "", "")
+        table.add_row(":", "then " + " | ".join(PANES) + ": show that pane", "", "")
+        table.add_row(":", "then ns NAME, or ns all: switch namespace", "", "")
+        table.add_row(":", "then ctx NAME: switch context", "", "")
+        table.add_row(":", "then q: quit", "", "")
         return table
 
     def action_dismiss(self) -> None:  # type: ignore[override]

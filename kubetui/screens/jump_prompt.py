@@ -8,10 +8,11 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
 from kubetui.bindings import MODAL_BINDINGS
+from kubetui.guard import Guarded
 from kubetui.jump import ALIASES, SUGGESTIONS
 
 
-class JumpPrompt(ModalScreen[str | None]):
+class JumpPrompt(Guarded, ModalScreen[str | None]):
     BINDINGS = MODAL_BINDINGS
 
     def __init__(self, contexts: tuple[str, ...] = ()) -> None:

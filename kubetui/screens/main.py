@@ -13,8 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent, TabPane
 
 from kubetui.bindings import MAIN_BINDINGS
+from kubetui.guard import Guarded
 from kubetui.k8s.apf_poll import poll_apf
 from kubetui.k8s.cluster import ClusterInfo
+from kubetui.k8s.errors import ErrorKind
 from kubetui.k8s.events import event_row
 from kubetui.k8s.flowcontrol import flow_schema_row, priority_level_row
 from kubetui.k8s.nodes import node_row
@@ -32,7 +34,7 @@ from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 
 
-class MainScreen(Screen):
+class MainScreen(Guarded, Screen):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, info: ClusterInfo, readonly: bool) -> None:
@@ -113,6 +115,7 @@ class MainScreen(Screen):
     def show_info(self, info: ClusterInfo) -> None:
         """New connection or scope: every pane re-reads it and the watches restart."""
         self._info = info
+        self.pods.note = ""
         self.query_one(ClusterBar).info = info
         for placeholder in self.query(PanePlaceholder):
             placeholder.scope = info.scope
@@ -197,8 +200,23 @@ class MainScreen(Screen):
             self._pane(message.resource).apply(message.delta)
 
     def on_watch_status(self, message: WatchStatus) -> None:
-        if message.generation == self._generation[message.resource]:
-            self._pane(message.resource).set_status(message.status)
+        if message.generation != self._generation[message.resource]:
+            return
+        status = message.status
+        self._pane(message.resource).set_status(status)
+        if (message.resource == "pods" and self._info.all_namespaces and status.state == "failed"
+                and status.error is not None and status.error.kind == ErrorKind.FORBIDDEN):
+            self.pods.note = "looking for namespaces you can read…"
+            self.app.offer_readable_namespaces()  # type: ignore[attr-defined]
+
+    def show_readable(self, names: tuple[str, ...], checked: tuple[str, ...]) -> None:
+        """After a 403 on the all-namespaces pods list: where the user can look instead."""
+        if names:
+            self.pods.note = ("you may list pods in: " + ", ".join(names)
+                              + " (n or :ns NAME to switch)")
+        else:
+            self.pods.note = "you may list pods in none of: " + ", ".join(checked)
+        self.pods.refresh_status()
 
     @on(LivePane.FilterChanged)
     def _filter_changed(self, event: LivePane.FilterChanged) -> None:
@@ -216,3 +234,5 @@ class MainScreen(Screen):
     def _cursor_moved(self, event: ResourceTable.CursorMoved) -> None:
         if event.table is self.pods.table:
             self.events.select_pod(event.row)
+            if self._info.all_namespaces:  # rights differ per namespace: redraw the keys
+                self.refresh_bindings()

@@ -17,14 +17,23 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Log, Static, TabbedContent, TabPane
 
+from kubetui.access_keys import AccessAware
+from kubetui.guard import Guarded
 from kubetui.k8s.errors import KubeError
 from kubetui.k8s.pod_detail import PodDetail, fetch_pod, pod_detail, stream_logs
+from kubetui.safe_text import plain, plain_lines, visible, visible_lines
 
 
 class PodLoaded(Message):
     def __init__(self, detail: PodDetail) -> None:
         super().__init__()
         self.detail = detail
+
+
+class PodLoadFailed(Message):
+    def __init__(self, error: KubeError) -> None:
+        super().__init__()
+        self.error = error
 
 
 class LogLines(Message):
@@ -39,7 +48,7 @@ class LogEnded(Message):
         self.generation, self.error = generation, error
 
 
-class PodDetailScreen(Screen):
+class PodDetailScreen(AccessAware, Guarded, Screen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
         Binding("d", "tab('describe')", "Describe", id="detail.describe"),
@@ -60,7 +69,7 @@ class PodDetailScreen(Screen):
         self._generation = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(f"pod {self.pod_namespace}/{self.pod_name}", id="detail-title")
+        yield Static(plain(f"pod {self.pod_namespace}/{self.pod_name}"), id="detail-title")
         with TabbedContent(initial=self._initial_tab):
             with TabPane("Describe (d)", id="describe"), VerticalScroll():
                 yield Static("loading…", id="describe-body")
@@ -75,19 +84,35 @@ class PodDetailScreen(Screen):
     def on_mount(self) -> None:
         self.load_pod()
 
+    def access_namespace(self) -> str:
+        return self.pod_namespace
+
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
     @work(exclusive=True, group="pod-detail", exit_on_error=False)
     async def load_pod(self) -> None:
-        pod = await fetch_pod(self.app.cluster, self.pod_namespace, self.pod_name)  # type: ignore[attr-defined]
+        """A failure is shown in place (every tab), never an endless "loading…"."""
+        try:
+            pod = await fetch_pod(self.app.cluster, self.pod_namespace, self.pod_name)  # type: ignore[attr-defined]
+        except KubeError as error:
+            self.post_message(PodLoadFailed(error))
+            return
         self.post_message(PodLoaded(pod_detail(pod, self.app.clock())))  # type: ignore[attr-defined]
+
+    def on_pod_load_failed(self, message: PodLoadFailed) -> None:
+        text = plain_lines(f"{message.error}\n\nesc: back", style="bold")
+        for body in ("#describe-body", "#yaml-body"):
+            self.query_one(body, Static).update(text)
+        self.query_one("#logs-title", Static).update(text)
 
     def on_pod_loaded(self, message: PodLoaded) -> None:
         self.detail = message.detail
-        self.query_one("#describe-body", Static).update(message.detail.describe.expandtabs(22))
+        self.query_one("#describe-body", Static).update(
+            plain_lines(message.detail.describe.expandtabs(22)))
         self.query_one("#yaml-body", Static).update(
-            Syntax(message.detail.yaml, "yaml", theme="ansi_dark", background_color="default"))
+            Syntax(visible_lines(message.detail.yaml), "yaml", theme="ansi_dark",
+                   background_color="default"))
         if self.container is None and message.detail.containers:
             self.container = message.detail.containers[0]
         self.restart_logs()
@@ -99,7 +124,8 @@ class PodDetailScreen(Screen):
         log.clear()
         which = "previous instance of " if self.previous else ""
         self.query_one("#logs-title", Static).update(
-            f"{which}container {self.container} · c: next container · p: previous instance")
+            plain(f"{which}container {self.container} · c: next container · "
+                  "p: previous instance"))
         self.follow_logs(self._generation, self.container or "", self.previous)
 
     @work(exclusive=True, group="pod-logs", exit_on_error=False)
@@ -142,14 +168,14 @@ class PodDetailScreen(Screen):
 
     def on_log_lines(self, message: LogLines) -> None:
         if message.generation == self._generation:
-            self.query_one("#logs-body", Log).write_lines(message.lines)
+            self.query_one("#logs-body", Log).write_lines([visible(line) for line in message.lines])
 
     def on_log_ended(self, message: LogEnded) -> None:
         if message.generation != self._generation:
             return
         log = self.query_one("#logs-body", Log)
         if message.error is not None:
-            log.write_line(f"── {message.error}")
+            log.write_line(visible(f"── {message.error}"))
         else:
             log.write_line("── end of log")
 

@@ -11,10 +11,12 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Label
 
+from kubetui.guard import Guarded
 from kubetui.k8s.cluster import ClusterInfo
+from kubetui.safe_text import plain, plain_lines
 
 
-class ClusterBar(Horizontal):
+class ClusterBar(Guarded, Horizontal):
     info: reactive[ClusterInfo | None] = reactive(None)
 
     def __init__(self, info: ClusterInfo, readonly: bool) -> None:
@@ -41,9 +43,9 @@ class ClusterBar(Horizontal):
         if info is None or not self.children:
             return
         where = info.context if info.cluster == info.context else f"{info.context} @ {info.cluster}"
-        self.query_one("#context", Label).update(f"⎈ {where}")
-        self.query_one("#context", Label).tooltip = (
+        self.query_one("#context", Label).update(plain(f"⎈ {where}"))
+        self.query_one("#context", Label).tooltip = plain_lines(
             f"context {info.context}\ncluster {info.cluster}\nuser {info.user}\n"
             f"server {info.server}")
-        self.query_one("#version", Label).update(str(info.version))
-        self.query_one("#scope", Label).update(f"ns: {info.scope}")
+        self.query_one("#version", Label).update(plain(info.version))
+        self.query_one("#scope", Label).update(plain(f"ns: {info.scope}"))

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from kubetui.guard import Guarded
 from kubetui.k8s.apf_poll import ApfPoll
 from kubetui.k8s.flowcontrol import (
     FlowSchemaRow,
@@ -27,6 +28,7 @@ from kubetui.k8s.flowcontrol import (
     mean_over,
     rates,
 )
+from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.live_pane import LivePane, text_matcher
 from kubetui.widgets.resource_table import Column, SortSpec
 
@@ -211,7 +213,7 @@ def _num(v: int | None) -> str:
     return "-" if v is None else str(v)
 
 
-class FlowsPane(Vertical):
+class FlowsPane(Guarded, Vertical):
     DEFAULT_CSS = """
     FlowsPane { height: 1fr; }
     FlowsPane > #flows-whoami { height: 1; padding: 0 1; color: $accent; }
@@ -251,7 +253,7 @@ class FlowsPane(Vertical):
 
     def set_unsupported(self, message: str) -> None:
         self.unsupported = message
-        self.query_one("#flows-notes", Static).update(message)
+        self.query_one("#flows-notes", Static).update(plain_lines(message))
 
     def show_whoami(self, schema_uid: str, level_uid: str) -> None:
         schema = next((r.name for r in self.schemas.table.rows.values() if r.uid == schema_uid),
@@ -260,7 +262,7 @@ class FlowsPane(Vertical):
                      None)
         if schema or level:
             self.query_one("#flows-whoami", Static).update(
-                f"kubetui's requests: schema {schema or '?'} → level {level or '?'}")
+                plain(f"kubetui's requests: schema {schema or '?'} → level {level or '?'}"))
 
     def apply_poll(self, poll: ApfPoll) -> None:
         previous, self.last_poll = self.last_poll, poll
@@ -287,7 +289,7 @@ class FlowsPane(Vertical):
                 0.0 if previous and poll.metrics_ok else None)
             live.history.append((live.waiting or 0) + (live.rejected_per_s or 0.0))
         self.query_one("#flows-notes", Static).update(
-            "\n".join((self.unsupported, *poll.notes)).strip())
+            plain_lines("\n".join((self.unsupported, *poll.notes)).strip()))
         self.levels.table.refresh()
         self.levels.table.version += 1
 

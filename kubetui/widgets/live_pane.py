@@ -16,7 +16,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from kubetui.guard import Guarded
 from kubetui.k8s.reflector import Delta, ReflectorStatus
+from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
 
 
@@ -30,7 +32,7 @@ def text_matcher(text: str) -> Callable[[str], bool]:
     return lambda haystack: pattern.search(haystack) is not None
 
 
-class LivePane(Vertical):
+class LivePane(Guarded, Vertical):
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="pane.filter", key_display="/"),
         Binding("s", "next_sort", "Sort", id="pane.sort"),
@@ -39,7 +41,7 @@ class LivePane(Vertical):
     DEFAULT_CSS = """
     LivePane { height: 1fr; }
     LivePane > .pane-status { height: 1; background: $panel; padding: 0 1; }
-    LivePane > .pane-status.-problem { background: $warning 30%; }
+    LivePane > .pane-status.-problem { background: $warning 30%; height: auto; max-height: 6; }
     LivePane > .pane-header { height: 1; text-style: bold; color: $text-muted; }
     LivePane > Input.pane-filter { dock: bottom; height: 1; border: none; padding: 0 1;
                                    display: none; background: $panel; }
@@ -64,6 +66,7 @@ class LivePane(Vertical):
         self.filter_text = ""
         self.status = ReflectorStatus("listing")
         self.synced = False
+        self.note = ""  # advice shown after the status (e.g. namespaces readable after a 403)
 
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-status")
@@ -83,7 +86,7 @@ class LivePane(Vertical):
         text = self.table.header_text()
         if text != getattr(self, "_header", None):
             self._header = text
-            self.query_one(".pane-header", Static).update(text)
+            self.query_one(".pane-header", Static).update(plain(text))
 
     def set_columns(self, columns: list[Column]) -> None:
         """Swap the column set (e.g. NAMESPACE only when every namespace is shown)."""
@@ -119,7 +122,8 @@ class LivePane(Vertical):
             parts.append(f"filter: {self.filter_text}")
         s = self.status
         if s.state == "failed" and s.error:
-            return " · ".join([*parts, f"stopped: {s.error}"]), True
+            return " · ".join([*parts, f"stopped: {s.error}", *([self.note] if self.note
+                                                                 else [])]), True
         if s.state == "backoff" and s.error:
             return " · ".join([*parts, f"reconnecting in {s.retry_in:.0f}s: "
                                        f"{s.error.summary}"]), True
@@ -131,7 +135,8 @@ class LivePane(Vertical):
             return
         text, problem = self.status_text()
         status = self.query_one(".pane-status", Static)
-        status.update(text)
+        # A problem is shown whole (wrapped), never cut at the terminal's width.
+        status.update(plain_lines(text) if problem else plain(text))
         status.set_class(problem, "-problem")
 
     # -- filter and sort -----------------------------------------------------------------

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
+
+from kubetui.guard import Guarded
+from kubetui.safe_text import plain_lines
 
 DESCRIPTIONS = {
     "pvc": "PVCs and VolumeSnapshots: snapshot, readyToUse, restore",
 }
 
 
-class PanePlaceholder(Static):
+class PanePlaceholder(Guarded, Static):
     scope: reactive[str] = reactive("")
 
     def __init__(self, pane: str, scope: str) -> None:
@@ -18,5 +22,6 @@ class PanePlaceholder(Static):
         self.pane = pane
         self.set_reactive(PanePlaceholder.scope, scope)
 
-    def render(self) -> str:
-        return f"{DESCRIPTIONS[self.pane]}\n\nScope: {self.scope}\n\nThis view is not built yet."
+    def render(self) -> Text:
+        return plain_lines(f"{DESCRIPTIONS[self.pane]}\n\nScope: {self.scope}\n\n"
+                           "This view is not built yet.")

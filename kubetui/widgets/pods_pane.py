@@ -7,6 +7,7 @@ from collections.abc import Callable
 from textual.binding import Binding
 from textual.message import Message
 
+from kubetui.access_keys import AccessAware
 from kubetui.k8s.pods import PodRow, human_duration, restarts_text
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
@@ -43,7 +44,7 @@ POD_SORT_KEYS = {
 }
 
 
-class PodsPane(LivePane):
+class PodsPane(AccessAware, LivePane):
     BINDINGS = [
         Binding("enter", "open('describe')", "Describe", id="pods.describe"),
         Binding("l", "open('logs')", "Logs", id="pods.logs"),
@@ -84,6 +85,10 @@ class PodsPane(LivePane):
             self.table.set_filter(None)  # applied server-side by the screen's watch
         else:
             super().apply_filter(text)
+
+    def access_namespace(self) -> str:
+        row = self.table.cursor_row
+        return row.namespace if row is not None else super().access_namespace()
 
     def search_text(self, row: PodRow) -> str:
         return f"{row.name} {row.namespace} {row.status} {row.node} {row.ip}"

@@ -23,6 +23,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kubetui.guard import Guarded
+from kubetui.safe_text import visible
+
 
 @dataclass(frozen=True)
 class Column:
@@ -50,7 +53,7 @@ def _color(value: str) -> Color | None:
         return None
 
 
-class ResourceTable(ScrollView, can_focus=True):
+class ResourceTable(Guarded, ScrollView, can_focus=True):
     """Rows are any objects with a hashable ``key``; ``cells(row, now)`` gives their text."""
 
     BINDINGS = [
@@ -275,7 +278,7 @@ class ResourceTable(ScrollView, can_focus=True):
         cells = self.cells(row, self.clock())
         parts = []
         for col, w in zip(cols, self.column_widths(), strict=True):
-            text = cells.get(col.key, "")
+            text = visible(cells.get(col.key, ""))  # cluster text: data, never control codes
             if len(text) > w:
                 text = text[: max(0, w - 1)] + "…"
             parts.append(text.rjust(w) if col.align == "right" else text.ljust(w))

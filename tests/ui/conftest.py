@@ -34,7 +34,8 @@ def two_context_kubeconfig(local_cluster: LocalCluster, tmp_path: Path) -> Path:
 
 async def make_app(kubeconfig: Path, *, context: str | None = None, namespace: str | None = None,
                    readonly: bool = False, settings: Settings | None = None) -> KubetuiApp:
-    options = ConnectOptions(kubeconfig=str(kubeconfig), context=context, namespace=namespace)
+    options = ConnectOptions(kubeconfig=str(kubeconfig), context=context, namespace=namespace,
+                             readonly=readonly)
     cluster = await Cluster.connect(options)
     app = KubetuiApp(cluster, settings or Settings(), readonly=readonly,
                      connect_options=options)

@@ -18,3 +18,26 @@ def test_k8s_layer_imports_without_textual():
     code = ("import sys, kubetui.k8s.cluster, kubetui.k8s.discovery, kubetui.k8s.namespaces; "
             "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_every_widget_and_screen_is_guarded():
+    """An exception in any kubetui handler is reported, never the end of the app (guard.py)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.message_pump import MessagePump
+
+    import kubetui
+    from kubetui.guard import Guarded
+
+    unguarded = []
+    for mod in pkgutil.walk_packages(kubetui.__path__, "kubetui."):
+        if mod.name.startswith("kubetui.k8s"):
+            continue
+        module = importlib.import_module(mod.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == mod.name and issubclass(cls, MessagePump) \
+                    and not issubclass(cls, Guarded):
+                unguarded.append(f"{mod.name}.{cls.__name__}")
+    assert unguarded == []

@@ -1,0 +1,53 @@
+"""Keys that follow the user's RBAC rights: dimmed when a right is missing, explained on press.
+
+A screen or widget mixes in ``AccessAware`` (before ``Guarded``) and says which namespace its
+actions act in (``access_namespace``). The rights come from the app's per-namespace
+SelfSubjectRulesReview cache (``KubetuiApp.denied``); which rights a key needs is
+``bindings.NEEDS``; keys in ``bindings.MUTATING`` are not bound at all in ``--readonly``.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.actions import parse as parse_action
+from textual.binding import Binding
+
+from kubetui.bindings import MUTATING, NEEDS
+
+
+class AccessAware:
+    def access_namespace(self) -> str:
+        return self.app.info.namespace  # type: ignore[attr-defined]
+
+    def _binding_for(self, action: str, parameters: tuple) -> Binding | None:
+        for bindings in self._bindings.key_to_bindings.values():  # type: ignore[attr-defined]
+            for binding in bindings:
+                _, name, params = parse_action(binding.action)
+                if name == action and tuple(params) == tuple(parameters):
+                    return binding
+        return None
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        binding = self._binding_for(action, parameters)
+        if binding is None or not binding.id:
+            return True
+        if binding.id in MUTATING and self.app.readonly:  # type: ignore[attr-defined]
+            return False  # not bound, not shown
+        if binding.id in NEEDS and self.app.denied(  # type: ignore[attr-defined]
+                binding.id, self.access_namespace()):
+            return None  # shown dimmed
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A dimmed key says why instead of doing nothing."""
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):  # type: ignore[attr-defined]
+            namespace = self.access_namespace()
+            missing = self.app.denied(binding.id or "", namespace)  # type: ignore[attr-defined]
+            if missing:
+                event.stop()
+                event.prevent_default()
+                needs = ", ".join(str(n) for n in missing)
+                self.app.notify(f"{binding.description}: you may not {needs} in {namespace}.\n"
+                                "Ask for that RBAC rule; ? lists what each key needs.",
+                                title="Not allowed (RBAC)", severity="warning")
+                return
