@@ -93,3 +93,26 @@ def pytest_collection_modifyitems(config, items):
         parts = Path(str(item.fspath)).parts
         if "integration" in parts or "ui" in parts:
             item.add_marker(pytest.mark.integration)
+
+
+def audit_events(c: LocalCluster, *, user_agent: str = "kubetui/", since: str = "",
+                 namespace: str | None = None) -> list[dict]:
+    """The apiserver's audit log (ResponseComplete stage): what really reached the server."""
+    events = []
+    with (c.state_dir / "logs" / "audit.log").open() as f:
+        for line in f:
+            if user_agent not in line or (namespace and namespace not in line):
+                continue
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            if ev.get("stage") != "ResponseComplete" or \
+                    not ev.get("userAgent", "").startswith(user_agent):
+                continue
+            if since and ev.get("requestReceivedTimestamp", "") < since:
+                continue
+            if namespace and (ev.get("objectRef") or {}).get("namespace") != namespace:
+                continue
+            events.append(ev)
+    return events

@@ -123,6 +123,11 @@ def from_exception(exc: BaseException, what: str, server: str = "") -> KubeError
     while e is not None and len(chain) < 8:
         chain.append(e)
         e = e.__cause__ or e.__context__
+    # A read timeout on a TLS connection carries an SSLWantReadError as its context: the
+    # timeout is what happened, not a TLS problem.
+    if any(isinstance(e, httpx.TimeoutException | TimeoutError) for e in chain):
+        return KubeError(ErrorKind.TIMEOUT, f"{what}: timed out talking to{where}",
+                         "the apiserver is slow or unreachable")
     for e in chain:
         if isinstance(e, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(e):
             reason = getattr(e, "verify_message", "") or "certificate verify failed"
@@ -132,9 +137,6 @@ def from_exception(exc: BaseException, what: str, server: str = "") -> KubeError
             return KubeError(ErrorKind.TLS, f"{what}: TLS error talking to{where}: {e}",
                              "check the server URL and the client certificate")
     for e in chain:
-        if isinstance(e, httpx.TimeoutException | TimeoutError):
-            return KubeError(ErrorKind.TIMEOUT, f"{what}: timed out talking to{where}",
-                             "the apiserver is slow or unreachable")
         if isinstance(e, httpx.ConnectError | ConnectionError | OSError):
             return KubeError(ErrorKind.UNREACHABLE, f"{what}: cannot reach{where}: {_short(e)}",
                              "is the cluster up, and is this the right context?")

@@ -126,6 +126,11 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         self.query_one("#logs-title", Static).update(
             plain(f"{which}container {self.container} · c: next container · "
                   "p: previous instance"))
+        missing = self.app.denied("detail.logs", self.pod_namespace)  # type: ignore[attr-defined]
+        if missing:  # known up front: say so instead of sending a request bound to fail
+            log.write_line(visible(f"── you may not {', '.join(map(str, missing))} in "
+                                   f"{self.pod_namespace}"))
+            return
         self.follow_logs(self._generation, self.container or "", self.previous)
 
     @work(exclusive=True, group="pod-logs", exit_on_error=False)

@@ -33,9 +33,10 @@ def two_context_kubeconfig(local_cluster: LocalCluster, tmp_path: Path) -> Path:
 
 
 async def make_app(kubeconfig: Path, *, context: str | None = None, namespace: str | None = None,
-                   readonly: bool = False, settings: Settings | None = None) -> KubetuiApp:
+                   readonly: bool = False, settings: Settings | None = None,
+                   all_namespaces: bool = False) -> KubetuiApp:
     options = ConnectOptions(kubeconfig=str(kubeconfig), context=context, namespace=namespace,
-                             readonly=readonly)
+                             readonly=readonly, all_namespaces=all_namespaces)
     cluster = await Cluster.connect(options)
     app = KubetuiApp(cluster, settings or Settings(), readonly=readonly,
                      connect_options=options)
@@ -143,3 +144,21 @@ async def until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None
             return
         await pilot.pause(0.05)
     raise AssertionError(f"timed out waiting for {what or predicate}")
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_errors(request, monkeypatch):
+    """The app survives handler errors by design, so Pilot no longer re-raises them: fail the
+    test instead when any app it started reported one (unless the test injects them)."""
+    apps: list[KubetuiApp] = []
+    original = KubetuiApp.__init__
+
+    def tracking_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        apps.append(self)
+
+    monkeypatch.setattr(KubetuiApp, "__init__", tracking_init)
+    yield
+    if request.node.get_closest_marker("injects_errors") is None:
+        errors = [repr(e) for app in apps for e in app.unexpected_errors]
+        assert errors == [], f"the app reported unexpected errors: {errors}"

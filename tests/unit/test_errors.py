@@ -82,3 +82,19 @@ def test_transport_errors():
 def test_any_error_response_maps_without_raising(code, body, headers):
     err = from_response(code, body, "do something", headers)
     assert err.summary.startswith("do something")
+
+
+def test_a_read_timeout_on_tls_is_a_timeout_not_a_tls_error():
+    import ssl
+
+    import httpx
+
+    from kubetui.k8s.errors import ErrorKind, from_exception
+
+    try:
+        try:
+            raise ssl.SSLWantReadError("The operation did not complete (read)")
+        except ssl.SSLError as inner:
+            raise httpx.ReadTimeout("timed out") from inner
+    except httpx.ReadTimeout as exc:
+        assert from_exception(exc, "create x").kind == ErrorKind.TIMEOUT
