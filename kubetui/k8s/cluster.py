@@ -26,6 +26,7 @@ from kubetui.k8s.credentials import Credential, CredentialSource, ssl_context
 from kubetui.k8s.discovery import Capabilities, Discovery, ServerVersion, capabilities
 from kubetui.k8s.errors import ErrorKind, KubeError, from_exception, from_response
 from kubetui.k8s.kubeconfig import Kubeconfig, load_kubeconfig
+from kubetui.k8s.shapes import SHAPE_ERRORS
 
 USER_AGENT = f"kubetui/{__version__}"
 
@@ -128,6 +129,9 @@ class Cluster:
         except (OSError, ValueError) as exc:
             raise KubeError(ErrorKind.CREDENTIALS, f'cannot load the credentials of user '
                             f'"{self.credentials.user_name}": {exc}') from None
+        except SHAPE_ERRORS as exc:
+            raise KubeError(ErrorKind.CONFIG, f'user "{self.credentials.user_name}" in the '
+                            f"kubeconfig is malformed ({type(exc).__name__}: {exc})") from None
 
     async def _client_for(self, cred: Credential) -> httpx.AsyncClient:
         """The HTTP client for the running event loop and the credential's TLS identity.

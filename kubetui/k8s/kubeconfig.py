@@ -159,6 +159,9 @@ def load_kubeconfig(explicit: str | None = None) -> Kubeconfig:
                                ("contexts", "context")):
             for item in data.get(section) or []:
                 name = str(item["name"])
+                if not isinstance(item.get(inner) or {}, dict):
+                    raise KubeError(ErrorKind.CONFIG, f"kubeconfig {path}: {section} entry "
+                                    f"'{name}' has a '{inner}' that is not a mapping")
                 if name not in merged[section]:
                     merged[section][name] = _resolve_paths(section, item.get(inner) or {}, base)
     if not merged["contexts"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kubetui.k8s.pods import parse_time
+from kubetui.k8s.shapes import mapping, text, tolerant, unreadable
 
 PRESSURES = (("MemoryPressure", "mem"), ("DiskPressure", "disk"), ("PIDPressure", "pid"),
              ("NetworkUnavailable", "net"))
@@ -47,6 +48,14 @@ class NodeRow:
         return self.runtime.startswith("docker://")
 
 
+def _unreadable_node(node: dict, error: Exception) -> NodeRow:
+    meta = mapping(node.get("metadata"))
+    return NodeRow(uid=text(meta.get("uid")), name=text(meta.get("name")), ready="Unknown",
+                   schedulable=True, pressures=(), runtime=unreadable(error), kubelet="",
+                   internal_ip="", max_pods="", created=None)
+
+
+@tolerant(_unreadable_node)
 def node_row(node: dict) -> NodeRow:
     meta, spec, status = (node.get("metadata") or {}, node.get("spec") or {},
                           node.get("status") or {})

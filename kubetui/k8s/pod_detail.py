@@ -13,6 +13,7 @@ import yaml
 
 from kubetui.k8s.cluster import Cluster
 from kubetui.k8s.pods import human_duration, parse_time, pod_status
+from kubetui.k8s.shapes import mapping, text, tolerant
 
 HIDDEN = "<hidden by kubetui>"
 
@@ -36,6 +37,15 @@ async def fetch_pod(cluster: Cluster, namespace: str, name: str) -> dict:
                                   what=f"get pod {namespace}/{name}")
 
 
+def _undescribable(pod: dict, error: Exception) -> PodDetail:
+    meta = mapping(pod.get("metadata"))
+    return PodDetail(text(meta.get("namespace")), text(meta.get("name")), (), (),
+                     f"This pod cannot be described: a field has an unexpected type "
+                     f"({type(error).__name__}: {error}).\nThe YAML tab shows it as the server "
+                     "sent it.", to_yaml(pod))
+
+
+@tolerant(_undescribable)
 def pod_detail(pod: dict, now: float) -> PodDetail:
     meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
     return PodDetail(meta.get("namespace", ""), meta.get("name", ""),
@@ -45,8 +55,8 @@ def pod_detail(pod: dict, now: float) -> PodDetail:
 
 
 def to_yaml(obj: dict) -> str:
-    clean = dict(obj)
-    meta = dict(clean.get("metadata") or {})
+    clean = dict(mapping(obj))
+    meta = dict(mapping(clean.get("metadata")))
     meta.pop("managedFields", None)
     clean["metadata"] = meta
     if clean.get("kind") == "Secret":

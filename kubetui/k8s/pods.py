@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kubetui.k8s.shapes import mapping, text, tolerant, unreadable
+
 # Groups for colouring, from the theme variables $pod-running ... $pod-terminating.
 HEALTH_OK, HEALTH_PENDING, HEALTH_FAILED, HEALTH_DONE, HEALTH_TERMINATING = (
     "running", "pending", "failed", "succeeded", "terminating")
@@ -140,6 +142,15 @@ def health_of(status: str, phase: str) -> str:
     return HEALTH_PENDING
 
 
+def _unreadable_pod(pod: dict, error: Exception) -> PodRow:
+    meta = mapping(pod.get("metadata"))
+    return PodRow(uid=text(meta.get("uid")), namespace=text(meta.get("namespace")),
+                  name=text(meta.get("name")), ready="?", status=unreadable(error),
+                  health=HEALTH_FAILED, restarts=0, last_restart=None, created=None, node="",
+                  ip="", labels=(), resource_version=text(meta.get("resourceVersion")))
+
+
+@tolerant(_unreadable_pod)
 def pod_row(pod: dict) -> PodRow:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
     text, ready, total, restarts, last = pod_status(pod)

@@ -27,6 +27,7 @@ from typing import Any, Generic, TypeVar
 
 from kubetui.k8s.cluster import Cluster
 from kubetui.k8s.errors import ErrorKind, KubeError, from_exception, from_response
+from kubetui.k8s.shapes import mapping, text, uid_of
 
 Row = TypeVar("Row")
 PAGE_SIZE = 500
@@ -161,7 +162,7 @@ class Reflector(Generic[Row]):
                                                   params=params, timeout=60)
             body = json.loads(response.content)
             for item in body.get("items") or ():
-                uid = (item.get("metadata") or {}).get("uid")
+                uid = uid_of(item)
                 if uid:
                     rows[uid] = self.transform(item)
             meta = body.get("metadata") or {}
@@ -198,18 +199,22 @@ class Reflector(Generic[Row]):
         self._flush()
 
     def _on_event(self, line: str) -> None:
-        event = json.loads(line)
-        kind, obj = event.get("type"), event.get("object") or {}
+        try:
+            event = mapping(json.loads(line))
+        except ValueError:
+            return  # not a watch event: skip it rather than drop a healthy stream
+        kind, obj = event.get("type"), mapping(event.get("object"))
         if kind == "ERROR":
-            code = obj.get("code") or 500
-            raise from_response(int(code), json.dumps(obj), self.what)
-        meta = obj.get("metadata") or {}
-        rv = meta.get("resourceVersion")
+            code = obj.get("code")
+            raise from_response(code if isinstance(code, int) else 500, json.dumps(obj),
+                                self.what)
+        meta = mapping(obj.get("metadata"))
+        rv = text(meta.get("resourceVersion"))
         if rv:
             self.resource_version = rv
         if kind == "BOOKMARK":
             return
-        uid = meta.get("uid")
+        uid = text(meta.get("uid"))
         if not uid:
             return
         if not self._pending_up and not self._pending_del:

@@ -102,3 +102,15 @@ def test_expiry_and_output_parsing():
     for bad in (b"", b"not json", b"[]", b'{"status": 3}'):
         with pytest.raises(KubeError, match="printed no ExecCredential"):
             parse_exec_output(bad, "u")
+
+
+async def test_malformed_users_are_config_errors_not_tracebacks(tmp_path: Path):
+    from kubetui.k8s.cluster import Cluster
+
+    for user in ({"exec": "a string"}, {"exec": {"command": "true", "args": 3}},
+                 {"exec": {"command": "true", "env": "x"}}, {"auth-provider": "oidc"}):
+        cluster = Cluster(CredentialSource("bob", user), {}, "https://127.0.0.1:1", None,
+                          None)  # type: ignore[arg-type]
+        with pytest.raises(KubeError) as err:
+            await cluster._credential()
+        assert 'user "bob"' in str(err.value)
