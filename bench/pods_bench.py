@@ -166,17 +166,8 @@ async def measure(n: int, rate: float, presses: int) -> dict:
     app = KubetuiApp(cluster, Settings(), connect_options=options)
     app.animation_level = "none"
     marks: dict[str, float] = {}
-    displays: list[float] = []
+    displays = track_paints(app)
     arrivals: list[tuple[float, list]] = []  # (time applied, labels seen)
-
-    original_display = app._display
-
-    def display(screen, renderable):
-        if renderable is not None:
-            displays.append(time.monotonic())
-        return original_display(screen, renderable)
-
-    app._display = display  # type: ignore[method-assign]
 
     def hook(message) -> None:
         if isinstance(message, WatchDelta) and message.resource == "pods":
@@ -209,31 +200,7 @@ async def measure(n: int, rate: float, presses: int) -> dict:
         updater = Updater(n, rate, cluster._client_args)
         updater.start()
         await asyncio.sleep(2.0)  # let the update stream reach steady state
-        latencies = []
-        handled: list[float] = []
-        table = pods.table
-        original_cursor = table.action_cursor
-
-        def cursor(step: int) -> None:
-            original_cursor(step)
-            handled.append(time.monotonic())
-
-        table.action_cursor = cursor  # type: ignore[method-assign]
-        for i in range(presses):
-            before = len(handled)
-            t0 = time.monotonic()
-            # As the terminal driver does: the key enters through the driver's queue.
-            key = events.Key("down" if (i // 20) % 2 == 0 else "up", None)
-            key.set_sender(app)
-            app._driver.send_message(key)
-            while len(handled) == before:
-                await asyncio.sleep(0.001)
-            t_handled = handled[-1]
-            while not any(d >= t_handled for d in displays[-5:]):
-                await asyncio.sleep(0.001)
-            paint = next(d for d in displays if d >= t_handled)
-            latencies.append(paint - t0)
-            await asyncio.sleep(0.03)
+        latencies = await key_latencies(app, pods.table, displays, presses)
         updater.stop.set()
         updater.join(timeout=10)
         await pilot.pause(1.0)
@@ -255,6 +222,52 @@ async def measure(n: int, rate: float, presses: int) -> dict:
     return result
 
 
+def track_paints(app: KubetuiApp) -> list[float]:
+    """The times at which the app produced a compositor update (what a terminal would get)."""
+    displays: list[float] = []
+    original_display = app._display
+
+    def display(screen, renderable):
+        if renderable is not None:
+            displays.append(time.monotonic())
+        return original_display(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    return displays
+
+
+async def key_latencies(app: KubetuiApp, table, displays: list[float],
+                        presses: int) -> list[float]:
+    """Cursor keys sent as the terminal driver sends them; key -> the paint it produced."""
+    latencies = []
+    handled: list[float] = []
+    original_cursor = table.action_cursor
+
+    def cursor(step: int) -> None:
+        original_cursor(step)
+        handled.append(time.monotonic())
+
+    table.action_cursor = cursor  # type: ignore[method-assign]
+    try:
+        for i in range(presses):
+            before = len(handled)
+            t0 = time.monotonic()
+            key = events.Key("down" if (i // 20) % 2 == 0 else "up", None)
+            key.set_sender(app)
+            app._driver.send_message(key)
+            while len(handled) == before:
+                await asyncio.sleep(0.001)
+            t_handled = handled[-1]
+            while not any(d >= t_handled for d in displays[-5:]):
+                await asyncio.sleep(0.001)
+            paint = next(d for d in displays if d >= t_handled)
+            latencies.append(paint - t0)
+            await asyncio.sleep(0.03)
+    finally:
+        table.action_cursor = original_cursor  # type: ignore[method-assign]
+    return latencies
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -268,7 +281,7 @@ async def idle_requests(seconds: float) -> dict:
     cluster = await Cluster.connect(options)
     # A User-Agent of its own, so other kubetui clients (tests) cannot pollute the count.
     agent = f"{USER_AGENT} (idle-bench {time.time():.0f})"
-    cluster._client.headers["User-Agent"] = agent
+    cluster.user_agent = agent
     app = KubetuiApp(cluster, Settings(), connect_options=options)
     audit = STATE / "logs" / "audit.log"
     async with app.run_test(size=(120, 40)) as pilot:

@@ -5,7 +5,7 @@
 K8S_SRC_VERSION="1.20.2"
 K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet)
 RUNTIME_PACKAGES=(etcd-server containerd runc containernetworking-plugins busybox-static iptables
-  conntrack openssl jq iproute2 procps curl)
+  conntrack openssl jq iproute2 procps curl tmux)  # tmux: the end-to-end terminal tests
 BUILD_PACKAGES=(dpkg-dev golang-go rsync golang-github-modern-go-reflect2-dev make)
 
 # The suite that holds the source package; matches the machine's own bookworm entry.

@@ -87,6 +87,7 @@ class Cluster:
         self.readonly = readonly
         self.last_flow: FlowHeaders | None = None
         self.requests_sent = 0
+        self.user_agent = USER_AGENT  # benchmarks tag their own requests
 
     # -- connecting ------------------------------------------------------------------------
     @classmethod
@@ -141,7 +142,7 @@ class Cluster:
         means a new client.
         """
         loop = _running_loop()
-        key = (loop, cred.tls_key)
+        key = (loop, cred.tls_key, self.user_agent)
         if self._http is None or self._http_for != key:
             try:
                 verify = ssl_context(self._cluster_entry, cred)
@@ -156,7 +157,7 @@ class Cluster:
             old = self._http if self._loop is loop else None
             self._http = httpx.AsyncClient(
                 base_url=self._server_url, verify=verify, follow_redirects=False,
-                headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+                headers={"User-Agent": self.user_agent, "Accept": "application/json"},
                 timeout=httpx.Timeout(30.0, connect=self._connect_timeout))
             self._http_for, self._loop = key, loop
             if old is not None:
