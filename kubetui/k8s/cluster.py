@@ -86,7 +86,6 @@ class Cluster:
         self.kubeconfig = kubeconfig
         self.readonly = readonly
         self.last_flow: FlowHeaders | None = None
-        self.requests_sent = 0
         self.user_agent = USER_AGENT  # benchmarks tag their own requests
 
     # -- connecting ------------------------------------------------------------------------
@@ -194,7 +193,6 @@ class Cluster:
                 response = await client.send(request, stream=stream)
             except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
                 raise from_exception(exc, what, self._server_url) from None
-            self.requests_sent += 1
             self._note_flow(response.headers)
             if response.status_code == 401 and attempt == 0 and \
                     await self.credentials.refresh(cred):

@@ -1,10 +1,10 @@
 """Reading kubeconfig files the way kubectl does, with errors a person can act on.
 
-kr8s would accept the files itself, but it reports a malformed file or an unknown context as a
-bare ``ValueError``. We load and merge them first (``KUBECONFIG`` may list several files: the first
-file that sets ``current-context`` wins, and the first definition of each named cluster, user or
-context wins), resolve relative certificate paths against the file that named them, and hand kr8s
-one self-contained dict for the chosen context.
+A malformed file or an unknown context gets a message a person can act on. We load and merge
+the files (``KUBECONFIG`` may list several: the first file that sets ``current-context`` wins,
+and the first definition of each named cluster, user or context wins) and resolve relative
+certificate and token paths against the file that named them; ``credentials.py`` reads the
+chosen user's entry from here.
 """
 
 from __future__ import annotations
@@ -74,15 +74,6 @@ class Kubeconfig:
                            namespace=ctx.get("namespace"), server=cluster["server"],
                            uses_exec="exec" in user)
 
-    def minimal(self, name: str) -> dict:
-        """A self-contained kubeconfig dict holding just one context, for kr8s."""
-        info = self.context(name)
-        return {
-            "apiVersion": "v1", "kind": "Config", "current-context": name,
-            "contexts": [{"name": name, "context": self.contexts[name]}],
-            "clusters": [{"name": info.cluster, "cluster": self.clusters[info.cluster]}],
-            "users": [{"name": info.user, "user": self.users.get(info.user, {}) or {}}],
-        }
 
 
 def _choose_hint(cfg: Kubeconfig) -> str:

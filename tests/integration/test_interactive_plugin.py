@@ -56,7 +56,8 @@ def test_interactive_plugin_prompts_on_the_terminal(local_cluster: LocalCluster,
     kubeconfig.write_text(yaml.safe_dump(cfg))
     running_pod(c, namespace, "talker", "hello")
     env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
-    command = f"{shlex.quote(sys.executable)} -m kubetui --kubeconfig {shlex.quote(str(kubeconfig))}"
+    command = (f"{shlex.quote(sys.executable)} -m kubetui "
+               f"--kubeconfig {shlex.quote(str(kubeconfig))}")
     tmux("kill-session", "-t", SESSION)
     subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "100", "-y", "30",
                     "-c", str(Path(__file__).resolve().parents[2]), command],

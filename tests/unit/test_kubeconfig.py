@@ -41,8 +41,9 @@ def test_relative_paths_resolve_against_their_file(tmp_path):
     sub = tmp_path / "sub"
     sub.mkdir()
     path = write(sub / "config", config("one", current="one"))
-    minimal = load_kubeconfig(str(path)).minimal("one")
-    assert minimal["clusters"][0]["cluster"]["certificate-authority"] == str(sub / "ca.crt")
+    cfg = load_kubeconfig(str(path))
+    assert cfg.clusters[cfg.context("one").cluster]["certificate-authority"] == \
+        str(sub / "ca.crt")
 
 
 def test_missing_file(tmp_path):
