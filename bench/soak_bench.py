@@ -3,7 +3,7 @@ asserts nothing.
 
     .venv/bin/python bench/soak_bench.py [--minutes 30] [--pods 10000]
 
-A separate thread PATCHes pods at ``--pod-rate`` (100/s) and writes events at ``--event-rate``
+A separate process PATCHes pods at ``--pod-rate`` (100/s) and writes events at ``--event-rate``
 (20/s: a fixed set of 500 events whose count and lastTimestamp move, as a busy namespace's do,
 so the event count itself stays flat). The app runs headless at 120x40 with both panes live.
 After a one-minute warm-up and again at the end it measures RSS and keypress -> paint latency
@@ -16,8 +16,8 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import multiprocessing
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -52,22 +52,31 @@ def event_body(i: int, count: int) -> dict:
             "firstTimestamp": now, "lastTimestamp": now, "source": {"component": "soak"}}
 
 
-class Churn(threading.Thread):
-    """Pod PATCHes and event writes at fixed rates, from its own thread and event loop."""
+class Churn(multiprocessing.Process):
+    """Pod PATCHes and event writes at fixed rates, in a process of its own: its memory and
+    CPU are not the app's, so the RSS and latency measured are kubetui's alone."""
 
-    def __init__(self, n: int, pod_rate: float, event_rate: float, client_args: dict) -> None:
+    def __init__(self, n: int, pod_rate: float, event_rate: float) -> None:
         super().__init__(daemon=True)
         self.n, self.pod_rate, self.event_rate = n, pod_rate, event_rate
-        self.client_args = client_args
-        self.stop = threading.Event()
-        self.sent = {"pods": 0, "events": 0, "errors": 0}
+        self.stop = multiprocessing.Event()
+        self._counts = {k: multiprocessing.Value("q", 0) for k in ("pods", "events", "errors")}
+
+    @property
+    def sent(self) -> dict[str, int]:
+        return {k: v.value for k, v in self._counts.items()}
+
+    def _count(self, key: str) -> None:
+        with self._counts[key].get_lock():
+            self._counts[key].value += 1
 
     def run(self) -> None:
         asyncio.run(self._run())
 
     async def _run(self) -> None:
-        args = {**self.client_args,
-                "headers": {**self.client_args["headers"], "User-Agent": "kubetui-bench-load"}}
+        cluster = await Cluster.connect(ConnectOptions(kubeconfig=str(KUBECONFIG)))
+        base = cluster._client_args
+        args = {**base, "headers": {**base["headers"], "User-Agent": "kubetui-bench-load"}}
         async with httpx.AsyncClient(**args) as client:
             for i in range(EVENTS):  # the fixed set of events, created once
                 await client.post(f"/api/v1/namespaces/{NS}/events",
@@ -92,7 +101,7 @@ class Churn(threading.Thread):
                                    content=json.dumps({"metadata": {"labels": {
                                        "soak-seq": str(seq)}}}),
                                    headers={"Content-Type": "application/merge-patch+json"})
-            self.sent["pods" if r.is_success else "errors"] += 1
+            self._count("pods" if r.is_success else "errors")
         await self._paced(self.pod_rate, send)
 
     async def _events(self, client: httpx.AsyncClient) -> None:
@@ -100,7 +109,7 @@ class Churn(threading.Thread):
             i = seq % EVENTS
             r = await client.put(f"/api/v1/namespaces/{NS}/events/soak-{i:03d}",
                                  content=json.dumps(event_body(i, seq // EVENTS + 2)))
-            self.sent["events" if r.is_success else "errors"] += 1
+            self._count("events" if r.is_success else "errors")
         await self._paced(self.event_rate, send)
 
 
@@ -117,7 +126,7 @@ async def soak(minutes: float, n: int, pod_rate: float, event_rate: float,
         screen = app.screen
         while len(screen.pods.table.rows) < n or not screen.pods.synced:
             await pilot.pause(0.1)
-        churn = Churn(n, pod_rate, event_rate, cluster._client_args)
+        churn = Churn(n, pod_rate, event_rate)
         churn.start()
         await asyncio.sleep(60)  # warm-up: caches, interned strings, steady state
         result["start_rss"] = rss_mb()
@@ -136,7 +145,7 @@ async def soak(minutes: float, n: int, pod_rate: float, event_rate: float,
         result["elapsed_min"] = (time.monotonic() - started) / 60
         churn.stop.set()
         churn.join(timeout=30)
-        result["sent"] = dict(churn.sent)
+        result["sent"] = churn.sent
         result["rows"] = (len(screen.pods.table.rows), len(screen.events.table.rows))
         result["unexpected_errors"] = len(app.unexpected_errors)
     await cluster.close()

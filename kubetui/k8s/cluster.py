@@ -13,13 +13,16 @@ the guarantee does not depend on every screen remembering it. Every failure leav
 from __future__ import annotations
 
 import asyncio
+import base64
 import json as jsonlib
+import os
 import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
+from httpx_ws import AsyncWebSocketSession
 
 from kubetui import __version__
 from kubetui.k8s.credentials import Credential, CredentialSource, ssl_context
@@ -181,7 +184,8 @@ class Cluster:
         401 means the server did nothing, so even a write may be repeated)."""
         if self.readonly and not _is_read(method, path):
             raise KubeError(ErrorKind.FORBIDDEN, f"{what}: not sent (kubetui is read-only)",
-                            "start kubetui without --readonly to change the cluster")
+                            "start kubetui without --readonly to change the cluster",
+                            reason=READ_ONLY)
         for attempt in (0, 1):
             cred = await self._credential()
             client = await self._client_for(cred)
@@ -243,6 +247,41 @@ class Cluster:
         finally:
             await response.aclose()
 
+    @asynccontextmanager
+    async def websocket(self, path: str, *, what: str, params: list[tuple[str, str]],
+                        subprotocols: list[str]) -> AsyncIterator[AsyncWebSocketSession]:
+        """A WebSocket on ``path`` (exec, attach): the upgrade is a GET through ``_send``, so
+        credentials, the 401 refresh and the read-only guard apply as to any request."""
+        # Accept */*: with the client's usual application/json the apiserver answers 406.
+        headers = {"Accept": "*/*", "Connection": "Upgrade", "Upgrade": "websocket",
+                   "Sec-WebSocket-Version": "13",
+                   "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+                   "Sec-WebSocket-Protocol": ", ".join(subprotocols)}
+        response = await self._send("GET", path, what=what, stream=True, params=params,
+                                    headers=headers,
+                                    timeout=httpx.Timeout(None, connect=self._connect_timeout))
+        try:
+            if response.status_code != 101:
+                body = await response.aread()
+                raise from_response(response.status_code, body, what, response.headers)
+            session = AsyncWebSocketSession(response.extensions["network_stream"],
+                                            max_message_size_bytes=4 * 1024 * 1024,
+                                            keepalive_ping_interval_seconds=None,
+                                            response=response)
+            try:
+                async with session:
+                    yield session
+            except KubeError:
+                raise
+            except Exception as exc:  # httpx-ws's own tasks fail as a group on a dead socket
+                inner = _first_kube_error(exc)
+                if inner is not None:
+                    raise inner from None
+                raise KubeError(ErrorKind.UNREACHABLE, f"{what}: the connection dropped",
+                                _leaf(exc)) from None
+        finally:
+            await response.aclose()
+
     @property
     def server_url(self) -> str:
         return self._server_url
@@ -254,13 +293,37 @@ class Cluster:
             self.last_flow = FlowHeaders(fs or "", pl or "")
 
 
+READ_ONLY = "ReadOnly"  # KubeError.reason of a request refused because of --readonly
+
 #: Creates that change nothing: the server answers a question about the caller's own rights.
 ACCESS_REVIEWS = ("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
                   "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
 
 
+#: GETs that can change a container: a command run in it, or input to its main process.
+_STREAMS_THAT_WRITE = ("/exec", "/attach")
+
+
 def _is_read(method: str, path: str) -> bool:
-    return method in ("GET", "HEAD") or (method == "POST" and path in ACCESS_REVIEWS)
+    if method in ("GET", "HEAD"):
+        return not path.endswith(_STREAMS_THAT_WRITE)
+    return method == "POST" and path in ACCESS_REVIEWS
+
+
+def _first_kube_error(exc: BaseException) -> KubeError | None:
+    if isinstance(exc, KubeError):
+        return exc
+    for inner in getattr(exc, "exceptions", ()):
+        found = _first_kube_error(inner)
+        if found is not None:
+            return found
+    return None
+
+
+def _leaf(exc: BaseException) -> str:
+    while getattr(exc, "exceptions", None):
+        exc = exc.exceptions[0]  # type: ignore[attr-defined]
+    return str(exc) or type(exc).__name__
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -16,6 +16,7 @@ class FlakyProxy:
         self.target = ("127.0.0.1", target_port)
         self.lose: list[str] = []  # per next connection: "response" | "request" | "none"
         self.connections = 0
+        self._open: list[asyncio.StreamWriter] = []
         self._server: asyncio.AbstractServer | None = None
         self.port = 0
 
@@ -30,8 +31,15 @@ class FlakyProxy:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
 
+    def cut(self) -> None:
+        """Drop every open connection at once, as a network failure would."""
+        for writer in self._open:
+            writer.transport.abort()
+        self._open.clear()
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        self._open.append(writer)
         mode = self.lose.pop(0) if self.lose else "none"
         up_reader, up_writer = await asyncio.open_connection(*self.target)
 
