@@ -8,7 +8,6 @@ from dataclasses import replace
 from rich.text import Text
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.markup import escape
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -28,6 +27,7 @@ from kubetui.messages import (
     ReadableNamespaces,
     ScopeChanged,
 )
+from kubetui.palette import palette_label
 from kubetui.safe_text import visible, visible_lines
 from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
@@ -41,11 +41,6 @@ ERROR_TITLES = {
     ErrorKind.NOT_FOUND: "Not found", ErrorKind.CONFIG: "Kubeconfig",
     ErrorKind.CREDENTIALS: "Credentials", ErrorKind.UNSUPPORTED: "Not supported here",
 }
-
-
-def palette_label(name: str) -> str:
-    """The command palette parses its entries as markup: a context name is data."""
-    return escape(visible(name))
 
 
 class KubetuiApp(Guarded, App[int]):
@@ -70,6 +65,7 @@ class KubetuiApp(Guarded, App[int]):
         self.access: dict[str, AccessRules] = {}  # namespace -> the user's rules there
         self._access_pending: set[str] = set()
         self._pick_readable = False  # the namespace picker waits for readable_namespaces
+        self.sessions: list = []  # open terminal sessions (TerminalSession screens)
 
     # -- start-up ------------------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:

@@ -24,6 +24,7 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("5", "show_pane('nodes')", "Nodes", id="pane.nodes", show=False),
     Binding("n", "switch_namespace", "Namespace", id="scope.namespace"),
     Binding("c", "switch_context", "Context", id="scope.context", show=False),
+    Binding("T", "sessions", "Sessions", id="sessions.list", show=False),
 ]
 
 MODAL_BINDINGS: list[Binding] = [
@@ -40,9 +41,12 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "detail.logs": (Need("get", "pods/log"),),
     "detail.previous": (Need("get", "pods/log"),),
     "detail.container": (Need("get", "pods/log"),),
+    # The WebSocket upgrade is a GET: servers before 1.35 authorize it as get on pods/exec.
+    "pods.shell": (Need("get", "pods"), Need("get", "pods/exec")),
+    "pods.attach": (Need("get", "pods"), Need("get", "pods/attach")),
 }
 
 #: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path
 #: refuses their writes regardless). Every mutating action adds its id here; the read-only
 #: audit test (tests/integration/test_readonly_audit.py) presses every key either way.
-MUTATING: frozenset[str] = frozenset()
+MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach"})

@@ -9,6 +9,8 @@ from textual.message import Message
 from kubetui.k8s.access import AccessRules
 from kubetui.k8s.apf_poll import ApfPoll
 from kubetui.k8s.cluster import ClusterInfo
+from kubetui.k8s.pod_detail import StreamTarget
+from kubetui.k8s.pods import PodRow
 from kubetui.k8s.reflector import Delta, ReflectorStatus
 
 
@@ -68,3 +70,12 @@ class ReadableNamespaces(Message):
 
     names: tuple[str, ...]
     checked: tuple[str, ...]
+
+
+@dataclass
+class StreamTargets(Message):
+    """The containers a shell or attach on ``row`` can go to."""
+
+    row: PodRow
+    kind: str  # "shell" | "attach"
+    targets: tuple[StreamTarget, ...]

@@ -32,6 +32,36 @@ class PodDetail:
         return self.init_containers + self.containers
 
 
+@dataclass(frozen=True)
+class StreamTarget:
+    """A container a shell or attach can go to."""
+
+    name: str
+    state: str  # running | waiting | terminated | unknown
+    stdin: bool
+    tty: bool
+    ephemeral: bool = False
+
+
+def stream_targets(pod: dict) -> tuple[StreamTarget, ...]:
+    """Containers, running ones first (then ephemeral ones), from a pod."""
+    spec, status = mapping(pod.get("spec")), mapping(pod.get("status"))
+    states: dict[str, str] = {}
+    for key in ("containerStatuses", "ephemeralContainerStatuses", "initContainerStatuses"):
+        for cs in status.get(key) or ():
+            cs = mapping(cs)
+            state = mapping(cs.get("state"))
+            states[text(cs.get("name"))] = next(iter(state), "unknown")
+    targets = []
+    for key in ("containers", "ephemeralContainers"):
+        for c in spec.get(key) or ():
+            c = mapping(c)
+            name = text(c.get("name"))
+            targets.append(StreamTarget(name, states.get(name, "unknown"), bool(c.get("stdin")),
+                                        bool(c.get("tty")), key == "ephemeralContainers"))
+    return tuple(sorted(targets, key=lambda t: (t.state != "running", t.ephemeral)))
+
+
 async def fetch_pod(cluster: Cluster, namespace: str, name: str) -> dict:
     return await cluster.get_json(f"/api/v1/namespaces/{namespace}/pods/{name}",
                                   what=f"get pod {namespace}/{name}")

@@ -18,12 +18,16 @@ from kubetui.k8s.apf_poll import poll_apf
 from kubetui.k8s.cluster import ClusterInfo
 from kubetui.k8s.errors import ErrorKind
 from kubetui.k8s.events import event_row
+from kubetui.k8s.exec import ExecRequest
 from kubetui.k8s.flowcontrol import flow_schema_row, priority_level_row
 from kubetui.k8s.nodes import node_row
-from kubetui.k8s.pods import pod_row
+from kubetui.k8s.pod_detail import StreamTarget, fetch_pod, stream_targets
+from kubetui.k8s.pods import PodRow, pod_row
 from kubetui.k8s.reflector import Reflector, ResourceScope
-from kubetui.messages import ApfPolled, WatchDelta, WatchStatus
+from kubetui.messages import ApfPolled, StreamTargets, WatchDelta, WatchStatus
+from kubetui.palette import palette_label
 from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.screens.terminal_session import TerminalSession
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import FlowsPane
@@ -229,6 +233,66 @@ class MainScreen(Guarded, Screen):
     @on(PodsPane.Open)
     def _open_pod(self, event: PodsPane.Open) -> None:
         self.app.push_screen(PodDetailScreen(event.row.namespace, event.row.name, tab=event.tab))
+
+    # -- shells and attach ---------------------------------------------------------------
+    @on(PodsPane.Stream)
+    def _stream(self, event: PodsPane.Stream) -> None:
+        self.prepare_stream(event.row, event.kind)
+
+    @work(exclusive=True, group="prepare-stream", exit_on_error=False)
+    async def prepare_stream(self, row: PodRow, kind: str) -> None:
+        """Read the pod's spec to know its containers (and whether they take input)."""
+        pod = await fetch_pod(self.app.cluster, row.namespace, row.name)  # type: ignore[attr-defined]
+        self.post_message(StreamTargets(row, kind, stream_targets(pod)))
+
+    def on_stream_targets(self, message: StreamTargets) -> None:
+        targets = message.targets
+        if not targets:
+            self.notify(f"pod {message.row.name} has no container to {message.kind} to",
+                        title="Terminal", severity="warning")
+            return
+        if len(targets) == 1:
+            self.open_stream(message.row, message.kind, targets[0])
+            return
+        self.app.search_commands(
+            [(palette_label(f"{t.name}  ({t.state})"),
+              (lambda t=t: self.open_stream(message.row, message.kind, t)), None)
+             for t in targets],
+            placeholder=f"Container in {message.row.name} for the {message.kind}…")
+
+    def open_stream(self, row: PodRow, kind: str, target: StreamTarget) -> None:
+        if kind == "attach":
+            if not target.stdin:
+                self.notify(f"{target.name} takes no input (no stdin in its spec): attach "
+                            "shows what its main process prints, nothing more.",
+                            title="Attach", timeout=6)
+            request = ExecRequest(row.namespace, row.name, target.name, stdin=target.stdin,
+                                  tty=target.tty and target.stdin, attach=True)
+        else:
+            request = ExecRequest(row.namespace, row.name, target.name, stdin=True, tty=True)
+        session = TerminalSession(request, lambda uid=row.uid: self._pod_context(uid))
+        # Installed, so that going back to the panes keeps the session (and its stream) alive.
+        self.app.install_screen(session, name=f"session-{id(session)}")
+        self.app.sessions.append(session)  # type: ignore[attr-defined]
+        self.app.push_screen(session)
+
+    def _pod_context(self, uid: str):
+        """The pod's live row and its events, newest first, from this screen's watches."""
+        row = self.pods.table.rows.get(uid)
+        events = [e for e in self.events.table.rows.values() if e.object_uid == uid]
+        events.sort(key=lambda e: e.last_seen or 0, reverse=True)
+        return row, events
+
+    def action_sessions(self) -> None:
+        sessions = self.app.sessions  # type: ignore[attr-defined]
+        if not sessions:
+            self.notify("No terminal sessions are open (s on a pod opens a shell).",
+                        title="Sessions")
+            return
+        self.app.search_commands(
+            [(palette_label(f"{s.title_text}{'' if s.running else ' · ended'}"),
+              (lambda s=s: self.app.push_screen(s)), None) for s in sessions],
+            placeholder="Return to a terminal session…")
 
     @on(ResourceTable.CursorMoved)
     def _cursor_moved(self, event: ResourceTable.CursorMoved) -> None:

@@ -35,8 +35,8 @@ def text_matcher(text: str) -> Callable[[str], bool]:
 class LivePane(Guarded, Vertical):
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="pane.filter", key_display="/"),
-        Binding("s", "next_sort", "Sort", id="pane.sort"),
-        Binding("S", "reverse_sort", "Reverse", show=False, id="pane.sort_reverse"),
+        Binding("o", "next_sort", "Order", id="pane.sort"),
+        Binding("O", "reverse_sort", "Reverse", show=False, id="pane.sort_reverse"),
     ]
     DEFAULT_CSS = """
     LivePane { height: 1fr; }

@@ -49,6 +49,8 @@ class PodsPane(AccessAware, LivePane):
         Binding("enter", "open('describe')", "Describe", id="pods.describe"),
         Binding("l", "open('logs')", "Logs", id="pods.logs"),
         Binding("y", "open('yaml')", "YAML", id="pods.yaml", show=False),
+        Binding("s", "stream('shell')", "Shell", id="pods.shell"),
+        Binding("a", "stream('attach')", "Attach", id="pods.attach", show=False),
     ]
     noun = "pods"
 
@@ -58,6 +60,18 @@ class PodsPane(AccessAware, LivePane):
         def __init__(self, row: PodRow, tab: str) -> None:
             super().__init__()
             self.row, self.tab = row, tab
+
+    class Stream(Message):
+        """Open a shell in, or attach to, the selected pod (the screen picks the container)."""
+
+        def __init__(self, row: PodRow, kind: str) -> None:
+            super().__init__()
+            self.row, self.kind = row, kind
+
+    def action_stream(self, kind: str) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(self.Stream(row, kind))
 
     def action_open(self, tab: str) -> None:
         row = self.table.cursor_row

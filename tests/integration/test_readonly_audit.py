@@ -27,19 +27,25 @@ REVIEWS = {"selfsubjectrulesreviews", "selfsubjectaccessreviews"}
 
 #: (where, keys): every binding a user can press, screen by screen.
 SESSION: list[tuple[str, tuple[str, ...]]] = [
-    ("pods", ("1", "j", "k", "G", "g", "s", "S", "slash", "t", "a", "enter", "enter")),
+    ("pods", ("1", "j", "k", "G", "g", "o", "O", "slash", "t", "a", "enter", "enter")),
     ("detail", ("d", "y", "l", "c", "p", "p", "escape")),
     ("pods", ("l", "escape", "y", "escape")),
-    ("events", ("2", "f", "f", "s", "S")),
+    ("events", ("2", "f", "f", "o", "O")),
     ("flows", ("3", "enter", "enter", "tab", "enter", "escape", "w", "escape")),
     ("pvc", ("4",)),
-    ("nodes", ("5", "s")),
+    ("nodes", ("5", "o")),
     ("help", ("question_mark", "escape")),
     ("jump", ("colon", "p", "o", "d", "s", "enter")),
+    # Last: in read-write mode "s" opens a shell that takes the keyboard; ^] and esc leave it.
+    ("shell", ("s", "WAIT", "ctrl+right_square_bracket", "escape", "a", "WAIT",
+               "ctrl+right_square_bracket", "escape")),
 ]
 
 #: Mutating requests each mode must produce (verb, resource); none yet besides reviews.
 EXPECTED_WRITES: dict[bool, set[tuple[str, str]]] = {True: set(), False: set()}
+#: Streams into a container (the audit log calls them "get" on pods/exec or pods/attach): they
+#: can change the container, so read-only mode must open none.
+EXPECTED_STREAMS: dict[bool, set[str]] = {True: set(), False: {"exec", "attach"}}
 
 
 def pod(name: str) -> str:
@@ -57,6 +63,9 @@ async def run_session(c: LocalCluster, namespace: str, readonly: bool) -> str:
         await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
         for where, keys in SESSION:
             for key in keys:
+                if key == "WAIT":  # let a session open (or, read-only, not open)
+                    await pilot.pause(1.5)
+                    continue
                 await pilot.press(key)
                 await pilot.pause(0.05)
                 if isinstance(app.screen, PodDetailScreen) and where != "detail":
@@ -107,3 +116,6 @@ async def test_session_writes_exactly_what_it_should(local_cluster: LocalCluster
     assert {("get", "pods", None), ("get", "pods", "log"), ("list", "pods", None)} <= seen, seen
     assert reviews, "the rights review is missing from the audit log"
     assert writes == EXPECTED_WRITES[readonly]
+    streams = {(e.get("objectRef") or {}).get("subresource") for e in events} & {"exec",
+                                                                                 "attach"}
+    assert streams == EXPECTED_STREAMS[readonly]

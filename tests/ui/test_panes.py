@@ -57,7 +57,7 @@ async def test_filter_label_selector_sort_and_follow(snapshot_ns, local_cluster)
         await wait_rows(pilot, pods.table, lambda names: names == {"db-0"})
         await pilot.press("slash", "ctrl+u", "enter")
         await wait_rows(pilot, pods.table, lambda names: len(names) == 4)
-        await pilot.press("s")  # name -> status
+        await pilot.press("o")  # name -> status
         assert pods.table.sort.column == "status"
         assert pods.table.rows[pods.table.order[0]].status == "CrashLoopBackOff"
         # Follow: the events pane shows only the selected pod's events.

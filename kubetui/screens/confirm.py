@@ -1,0 +1,47 @@
+"""Confirm before anything that cannot be taken back: what will happen, the exact request and
+the kubectl equivalent, all as plain text. ``y``/``enter`` confirms, ``n``/``esc`` cancels."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from kubetui.guard import Guarded
+from kubetui.safe_text import plain, plain_lines
+
+
+class ConfirmScreen(Guarded, ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
+                               border: thick $warning; background: $surface; padding: 0 1; }
+    ConfirmScreen #confirm-title { text-style: bold; }
+    ConfirmScreen VerticalScroll { height: auto; max-height: 30; }
+    ConfirmScreen #confirm-keys { color: $text-muted; }
+    """
+
+    def __init__(self, title: str, body: str, *, request: str = "", kubectl: str = "") -> None:
+        super().__init__()
+        self._title, self._body, self._request, self._kubectl = title, body, request, kubectl
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self._title), id="confirm-title")
+            with VerticalScroll():
+                yield Static(plain_lines(self._body), id="confirm-body")
+                if self._request:
+                    yield Static(plain_lines("\nRequest:\n" + self._request), id="confirm-request")
+                if self._kubectl:
+                    yield Static(plain_lines("\nkubectl equivalent:\n" + self._kubectl),
+                                 id="confirm-kubectl")
+            yield Static(plain("y / enter: yes    n / esc: no"), id="confirm-keys")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,193 @@
+"""A shell (exec) or attach session in the embedded terminal, with the pod in sight.
+
+Above the terminal: the pod's live status and its latest events, read from the main screen's
+watch caches (no extra request). The screen owns the stream (``kubetui.k8s.exec``): output goes
+to the ``TerminalView``, keys and resizes come back from it. A shell tries ``/bin/bash``, then
+``/bin/sh``; an image with neither is said plainly, with the way out (an ephemeral debug
+container). ``ctrl+]`` gives focus back to kubetui: ``esc`` then returns to the panes with the
+session kept (``T`` lists the open sessions), ``enter`` returns to the terminal, ``x`` ends it
+(asking first while its process runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kubetui.guard import Guarded
+from kubetui.k8s.errors import KubeError
+from kubetui.k8s.events import EventRow
+from kubetui.k8s.exec import ExecRequest, ExitStatus, open_stream
+from kubetui.k8s.pods import PodRow, human_duration
+from kubetui.safe_text import plain, plain_lines
+from kubetui.widgets.terminal import TerminalView
+
+SHELLS = (("/bin/bash",), ("/bin/sh",))
+
+#: What the pane above the terminal reads: the pod's row and its events, newest first.
+PodContext = Callable[[], tuple[PodRow | None, list[EventRow]]]
+
+
+class TerminalSession(Guarded, Screen):
+    BINDINGS = [
+        Binding("escape", "leave", "Panes (keep session)", id="session.leave"),
+        Binding("enter,i", "focus_terminal", "Terminal", id="session.focus"),
+        Binding("x", "end", "End session", id="session.end"),
+    ]
+    DEFAULT_CSS = """
+    TerminalSession #session-title { height: 1; background: $panel; padding: 0 1; }
+    TerminalSession #session-context { height: auto; max-height: 5; color: $text-muted;
+                                       padding: 0 1; }
+    """
+
+    def __init__(self, request: ExecRequest, context: PodContext, *,
+                 shells: tuple[tuple[str, ...], ...] | None = None) -> None:
+        super().__init__()
+        self.request = request
+        self.context = context
+        self._shells = list(shells if shells is not None else
+                            (() if request.attach else SHELLS))
+        self.view = TerminalView(id="terminal")
+        self.status: ExitStatus | None = None
+        self.error: KubeError | None = None
+        self.running = False
+        self.no_shell = False
+        self._stream = None
+        self._context_text = ""
+
+    @property
+    def title_text(self) -> str:
+        r = self.request
+        what = "attach" if r.attach else "exec " + " ".join(r.command)
+        return f"{r.namespace}/{r.pod} · {r.container} · {what}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(self.title_text), id="session-title")
+        yield Static(id="session-context")
+        yield self.view
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        self._show_context()
+        self.set_interval(1.0, self._show_context)
+        self.start(self._shells.pop(0) if self._shells else self.request.command)
+
+    # -- the stream --------------------------------------------------------------------------
+    def start(self, command: tuple[str, ...]) -> None:
+        if not self.request.attach:
+            self.request = ExecRequest(self.request.namespace, self.request.pod,
+                                       self.request.container, command, stdin=True, tty=True)
+        self.query_one("#session-title", Static).update(plain(self.title_text))
+        self.run_session(self.request)
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def run_session(self, request: ExecRequest) -> None:
+        self.running, self.status, self.error = True, None, None
+        try:
+            async with open_stream(self.app.cluster, request) as stream:  # type: ignore[attr-defined]
+                self._stream = stream
+                await stream.resize(*self.view.size_cells)
+                async for _channel, data in stream.frames():
+                    await self.view.feed(data)
+                self.status = stream.status
+        except KubeError as exc:
+            self.error = exc
+        finally:
+            self._stream = None
+            self.running = False
+        self._ended()
+
+    def _ended(self) -> None:
+        status, error = self.status, self.error
+        if status is not None and status.command_not_found and not self.request.attach:
+            if self._shells:
+                self.start(self._shells.pop(0))
+                return
+            self.no_shell = True
+            self.view.write_note("This image has no shell (/bin/bash and /bin/sh are missing): "
+                                 "it is distroless or a bare binary.")
+            self.view.write_note("Debug it with an ephemeral container: it brings its own "
+                                 "tools and can see this container's processes.")
+        elif error is not None:
+            self.view.write_note(f"{error}")
+        elif status is not None and status.code is None:
+            self.view.write_note(f"the command could not run: {status.message}")
+        elif status is not None:
+            self.view.write_note(f"[process exited with code {status.code}]")
+        self.view.live = False
+        self.query_one("#session-title", Static).update(
+            plain(f"{self.title_text} · ended" + (f" (exit {status.code})"
+                                                   if status and status.code is not None else "")))
+
+    @on(TerminalView.Input)
+    async def _input(self, message: TerminalView.Input) -> None:
+        if self._stream is not None:
+            try:
+                await self._stream.send(message.data)
+            except Exception:  # noqa: BLE001 - the reader reports a dropped stream
+                pass
+
+    @on(TerminalView.Resized)
+    async def _resized(self, message: TerminalView.Resized) -> None:
+        if self._stream is not None:
+            try:
+                await self._stream.resize(message.width, message.height)
+            except Exception:  # noqa: BLE001
+                pass
+
+    @on(TerminalView.Released)
+    def _released(self) -> None:
+        self.set_focus(None)
+        self.notify("Focus is back with kubetui: esc panes (session kept), enter terminal, "
+                    "x end session.", title="Terminal", timeout=4)
+
+    # -- context above the terminal ----------------------------------------------------------
+    def _show_context(self) -> None:
+        row, events = self.context()
+        now = self.app.clock()  # type: ignore[attr-defined]
+        lines = []
+        if row is not None:
+            lines.append(f"pod {row.status} · ready {row.ready} · restarts {row.restarts} · "
+                         f"node {row.node or '-'} · ip {row.ip or '-'}")
+        else:
+            lines.append("pod: not in the pods pane's view (deleted, or filtered out)")
+        for ev in events[:3]:
+            age = human_duration(now - ev.last_seen) if ev.last_seen else "?"
+            lines.append(f"{age:>5} {ev.type:<7} {ev.reason}: {ev.message}")
+        text = "\n".join(line[:400] for line in lines)
+        if text != self._context_text:
+            self._context_text = text
+            self.query_one("#session-context", Static).update(plain_lines(text))
+
+    # -- leaving -----------------------------------------------------------------------------
+    def action_focus_terminal(self) -> None:
+        self.view.focus()
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+    def action_end(self) -> None:
+        if not self.running:
+            self._close()
+            return
+        from kubetui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(
+            "End this session?", f"{self.title_text}\nIts process is still running; ending the "
+            "session closes the stream (a shell gets a hangup)."),
+            lambda yes: self._close() if yes else None)
+
+    def _close(self) -> None:
+        self.workers.cancel_group(self, "session")
+        sessions = getattr(self.app, "sessions", None)
+        if sessions is not None and self in sessions:
+            sessions.remove(self)
+        if self.app.screen is self:
+            self.app.pop_screen()
+        self.app.call_after_refresh(self.app.uninstall_screen, self)
