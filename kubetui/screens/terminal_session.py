@@ -11,6 +11,7 @@ session kept (``T`` lists the open sessions), ``enter`` returns to the terminal,
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from textual import on, work
@@ -28,6 +29,8 @@ from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.terminal import TerminalView
 
 SHELLS = (("/bin/bash",), ("/bin/sh",))
+BACKLOG = 4 * 1024 * 1024
+BATCH = 256 * 1024
 
 #: What the pane above the terminal reads: the pod's row and its events, newest first.
 PodContext = Callable[[], tuple[PodRow | None, list[EventRow]]]
@@ -93,8 +96,7 @@ class TerminalSession(Guarded, Screen):
             async with open_stream(self.app.cluster, request) as stream:  # type: ignore[attr-defined]
                 self._stream = stream
                 await stream.resize(*self.view.size_cells)
-                async for _channel, data in stream.frames():
-                    await self.view.feed(data)
+                await self._pump(stream)
                 self.status = stream.status
         except KubeError as exc:
             self.error = exc
@@ -102,6 +104,48 @@ class TerminalSession(Guarded, Screen):
             self._stream = None
             self.running = False
         self._ended()
+
+    async def _pump(self, stream) -> None:
+        """Read frames in one task, feed the emulator in another: whatever arrived while the
+        emulator was busy is fed as one batch (a flood becomes few large chunks, which the
+        emulator's fast path takes), and an idle echo is fed at once. The reader waits when
+        4 MB are pending, so endless output (``yes``) cannot eat memory."""
+        pending = bytearray()
+        arrived, drained = asyncio.Event(), asyncio.Event()
+        drained.set()
+
+        async def read() -> None:
+            try:
+                async for _channel, data in stream.frames():
+                    pending.extend(data)
+                    arrived.set()
+                    if len(pending) > BACKLOG:
+                        drained.clear()
+                        await drained.wait()
+            finally:
+                arrived.set()
+
+        reader = asyncio.create_task(read())
+        try:
+            while True:
+                await arrived.wait()
+                arrived.clear()
+                # Let frames already queued join this batch: one yield per frame, while they
+                # keep coming (an idle echo adds no wait; a flood becomes large chunks).
+                size = -1
+                while size != len(pending) and len(pending) < BATCH:
+                    size = len(pending)
+                    await asyncio.sleep(0)
+                if pending:
+                    chunk = bytes(pending)
+                    pending.clear()
+                    drained.set()
+                    await self.view.feed(chunk)
+                elif reader.done():
+                    break
+            await reader  # its exception (a dropped stream), if any
+        finally:
+            reader.cancel()
 
     def _ended(self) -> None:
         status, error = self.status, self.error

@@ -15,8 +15,8 @@ container ends in pyte, not in the real terminal).
 from __future__ import annotations
 
 import asyncio
+import time
 
-import pyte
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -28,9 +28,11 @@ from textual.strip import Strip
 
 from kubetui.guard import Guarded
 from kubetui.safe_text import visible
+from kubetui.terminal_emulator import Emulator
 
 FEED_SLICE = 32 * 1024  # bytes fed to the emulator before yielding to the event loop
 FRAME = 1 / 60
+CURSOR = Style(reverse=True)
 
 KEYS = {
     "enter": b"\r", "tab": b"\t", "backspace": b"\x7f", "escape": b"\x1b",
@@ -94,16 +96,18 @@ class TerminalView(Guarded, ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.screen_ = pyte.HistoryScreen(80, 24, history=5000, ratio=0.5)
-        self.screen_.set_mode(pyte.modes.LNM)
-        self.stream_ = pyte.ByteStream(self.screen_)
+        self.emulator = Emulator(80, 24)
         self._cells = (80, 24)
-        self._dirty = False
+        self._strips: dict[int, Strip] = {}
+        self._styles: dict[tuple, Style] = {}
+        self._cursor_at: tuple[int, int] | None = None
+        self._last_paint = 0.0
+        self.back = 0  # lines scrolled back into the history (0: the live screen)
         self.live = True  # False once the process ended: no cursor
         self.bytes_in = 0
 
     def on_mount(self) -> None:
-        self.set_interval(FRAME, self._paint_if_dirty)
+        self.set_interval(FRAME, self._paint_dirty)
 
     @property
     def size_cells(self) -> tuple[int, int]:
@@ -112,15 +116,20 @@ class TerminalView(Guarded, ScrollView, can_focus=True):
     async def feed(self, data: bytes) -> None:
         self.bytes_in += len(data)
         for start in range(0, len(data), FEED_SLICE):
-            self.stream_.feed(data[start:start + FEED_SLICE])
-            self._dirty = True
+            self.emulator.feed(data[start:start + FEED_SLICE])
             if len(data) > FEED_SLICE:
                 await asyncio.sleep(0)
+        if time.monotonic() - self._last_paint >= FRAME:
+            self._paint_dirty()  # an echo shows at once; a flood paints on the timer
 
     def write_note(self, text: str) -> None:
         """A line from kubetui itself (exit code, errors), drawn as the emulator's text."""
-        self.stream_.feed(b"\r\n\x1b[7m" + visible(text).encode() + b"\x1b[0m\r\n")
-        self._dirty = True
+        self.emulator.feed(b"\r\n\x1b[7m" + visible(text).encode() + b"\x1b[0m\r\n")
+        self._paint_dirty()
+
+    def text(self) -> str:
+        """The visible screen as text (for tests and copying)."""
+        return self.emulator.text()
 
     # -- input -------------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:
@@ -130,8 +139,10 @@ class TerminalView(Guarded, ScrollView, can_focus=True):
         if data is not None:
             event.stop()
             event.prevent_default()
-            if self.screen_.history.position != self.screen_.history.size:
-                self.screen_.next_page()  # typing returns to the live screen
+            if self.back:
+                self.back = 0  # typing returns to the live screen
+                self._strips.clear()
+                self.refresh()
             self.post_message(self.Input(data))
 
     def on_paste(self, event: events.Paste) -> None:
@@ -142,10 +153,9 @@ class TerminalView(Guarded, ScrollView, can_focus=True):
         self.post_message(self.Released())
 
     def action_history(self, direction: int) -> None:
-        if direction < 0:
-            self.screen_.prev_page()
-        else:
-            self.screen_.next_page()
+        page = max(1, self._cells[1] - 1)
+        self.back = max(0, min(len(self.emulator.scrollback), self.back - direction * page))
+        self._strips.clear()
         self.refresh()
 
     # -- size --------------------------------------------------------------------------------
@@ -154,40 +164,78 @@ class TerminalView(Guarded, ScrollView, can_focus=True):
         if (width, height) == self._cells:
             return
         self._cells = (width, height)
-        self.screen_.resize(height, width)
+        self.emulator.resize(width, height)
+        self._strips.clear()
         self.virtual_size = Size(width, height)
         self.post_message(self.Resized(width, height))
         self.refresh()
 
-    # -- output ------------------------------------------------------------------------------
-    def _paint_if_dirty(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            self.refresh()
+    # -- output ----------------------------------------------------------------------------
+    def _paint_dirty(self) -> None:
+        screen = self.emulator.screen
+        dirty = set(screen.dirty)
+        screen.dirty.clear()
+        cursor = (screen.cursor.x, screen.cursor.y) if self.has_focus and self.live else None
+        if cursor != self._cursor_at:
+            dirty.update(pos[1] for pos in (cursor, self._cursor_at) if pos is not None)
+            self._cursor_at = cursor
+        if not dirty:
+            return
+        self._last_paint = time.monotonic()
+        if self.back:
+            return  # reading the history: the picture holds still
+        for y in dirty:
+            self._strips.pop(y, None)
+            if 0 <= y < self._cells[1]:
+                self.refresh_lines(y, 1)
 
-    def text(self) -> str:
-        """The visible screen as text (for tests and copying)."""
-        return "\n".join(line.rstrip() for line in self.screen_.display)
+    def on_focus(self) -> None:
+        self._paint_dirty()
+
+    def on_blur(self) -> None:
+        self._paint_dirty()
+
+    def _style(self, char) -> Style:
+        key = (char.fg, char.bg, char.bold, char.italics, char.underscore, char.strikethrough,
+               char.reverse)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = Style(
+                color=_color(char.fg), bgcolor=_color(char.bg), bold=char.bold,
+                italic=char.italics, underline=char.underscore, strike=char.strikethrough,
+                reverse=char.reverse)
+        return style
 
     def render_line(self, y: int) -> Strip:
-        width = self._cells[0]
-        if y >= self.screen_.lines:
+        width, height = self._cells
+        history = self.emulator.scrollback
+        if self.back:
+            index = len(history) - self.back + y
+            if index < len(history):
+                return Strip([Segment(visible(history[index]))]).crop_extend(0, width, None)
+            y = index - len(history)
+        strip = self._strips.get(y)
+        if strip is None:
+            strip = self._strips[y] = self._render_row(y, width)
+        return strip
+
+    def _render_row(self, y: int, width: int) -> Strip:
+        screen = self.emulator.screen
+        if y >= screen.lines:
             return Strip.blank(width)
-        row = self.screen_.buffer[y]
-        cursor = self.screen_.cursor
-        show_cursor = self.has_focus and self.live and y == cursor.y and \
-            not self.screen_.cursor.hidden
+        row = screen.buffer[y]
+        cursor_x = self._cursor_at[0] if self._cursor_at and self._cursor_at[1] == y else -1
         segments: list[Segment] = []
-        run, run_style = [], None
-        for x in range(width):
+        run: list[str] = []
+        run_style = None
+        for x in range(min(width, screen.columns)):
             char = row[x]
             if not char.data:
                 continue  # the second cell of a wide character
-            style = Style(color=_color(char.fg), bgcolor=_color(char.bg), bold=char.bold,
-                          italic=char.italics, underline=char.underscore,
-                          strike=char.strikethrough,
-                          reverse=char.reverse != (show_cursor and x == cursor.x))
-            if style != run_style and run:
+            style = self._style(char)
+            if x == cursor_x:
+                style = style + CURSOR
+            if style is not run_style and run:
                 segments.append(Segment(visible("".join(run)), run_style))
                 run = []
             run_style = style
