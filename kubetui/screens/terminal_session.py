@@ -5,8 +5,9 @@ watch caches (no extra request). The screen owns the stream (``kubetui.k8s.exec`
 to the ``TerminalView``, keys and resizes come back from it. A shell tries ``/bin/bash``, then
 ``/bin/sh``; an image with neither is said plainly, with the way out (an ephemeral debug
 container). ``ctrl+]`` gives focus back to kubetui: ``esc`` then returns to the panes with the
-session kept (``T`` lists the open sessions), ``enter`` returns to the terminal, ``x`` ends it
-(asking first while its process runs).
+session kept (``T`` lists the open sessions), ``enter`` returns to the terminal, ``f`` hands the
+whole terminal to it (``screens/handover.py``), ``x`` ends it (asking first while its process
+runs).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import asyncio
 from collections.abc import Callable
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -25,7 +26,8 @@ from kubetui.k8s.errors import KubeError
 from kubetui.k8s.events import EventRow
 from kubetui.k8s.exec import ExecRequest, ExitStatus, open_stream
 from kubetui.k8s.pods import PodRow, human_duration
-from kubetui.safe_text import plain, plain_lines
+from kubetui.safe_text import plain, plain_lines, visible
+from kubetui.screens.handover import bridge
 from kubetui.widgets.terminal import TerminalView
 
 SHELLS = (("/bin/bash",), ("/bin/sh",))
@@ -41,6 +43,7 @@ class TerminalSession(Guarded, Screen):
         Binding("escape", "leave", "Panes (keep session)", id="session.leave"),
         Binding("enter,i", "focus_terminal", "Terminal", id="session.focus"),
         Binding("x", "end", "End session", id="session.end"),
+        Binding("f", "fullscreen", "Full screen", id="session.fullscreen"),
     ]
     DEFAULT_CSS = """
     TerminalSession #session-title { height: 1; background: $panel; padding: 0 1; }
@@ -62,6 +65,8 @@ class TerminalSession(Guarded, Screen):
         self.no_shell = False
         self._stream = None
         self._context_text = ""
+        self._bridge_out: Callable[[bytes], None] | None = None  # the full-screen handover
+        self._done = asyncio.Event()
 
     @property
     def title_text(self) -> str:
@@ -92,6 +97,7 @@ class TerminalSession(Guarded, Screen):
     @work(exclusive=True, group="session", exit_on_error=False)
     async def run_session(self, request: ExecRequest) -> None:
         self.running, self.status, self.error = True, None, None
+        self._done.clear()
         try:
             async with open_stream(self.app.cluster, request) as stream:  # type: ignore[attr-defined]
                 self._stream = stream
@@ -103,6 +109,7 @@ class TerminalSession(Guarded, Screen):
         finally:
             self._stream = None
             self.running = False
+            self._done.set()
         self._ended()
 
     async def _pump(self, stream) -> None:
@@ -140,6 +147,8 @@ class TerminalSession(Guarded, Screen):
                     chunk = bytes(pending)
                     pending.clear()
                     drained.set()
+                    if self._bridge_out is not None:
+                        self._bridge_out(chunk)
                     await self.view.feed(chunk)
                 elif reader.done():
                     break
@@ -190,6 +199,37 @@ class TerminalSession(Guarded, Screen):
         self.set_focus(None)
         self.notify("Focus is back with kubetui: esc panes (session kept), enter terminal, "
                     "x end session.", title="Terminal", timeout=4)
+
+    # -- full screen -----------------------------------------------------------------------
+    def action_fullscreen(self) -> None:
+        if self._stream is None:
+            self.notify("The session has ended.", title="Full screen", severity="warning")
+            return
+        self.run_worker(self._fullscreen(), group="handover", exclusive=True,
+                        exit_on_error=False)
+
+    async def _fullscreen(self) -> None:
+        stream = self._stream
+        if stream is None:
+            return
+        banner = (f"kubetui: {self.title_text} on the whole terminal; "
+                  "ctrl+] returns to kubetui")
+        try:
+            with self.app.batch_update(), self.app.suspend():
+                await bridge(stream.send, stream.resize, self._set_bridge, self._done,
+                             visible(banner))
+        except SuspendNotSupported:
+            self.notify("This terminal cannot be handed over (no suspend here).",
+                        title="Full screen", severity="warning")
+        finally:
+            self._bridge_out = None
+            if self._stream is not None:
+                await self._stream.resize(*self.view.size_cells)
+        self.refresh(layout=True)
+        self.view.focus()
+
+    def _set_bridge(self, out: Callable[[bytes], None] | None) -> None:
+        self._bridge_out = out
 
     # -- context above the terminal ----------------------------------------------------------
     def _show_context(self) -> None:
