@@ -15,17 +15,21 @@ from kubetui.guard import Guarded
 from kubetui.jump import PANES
 from kubetui.safe_text import plain
 from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.screens.terminal_session import TerminalSession
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
+from kubetui.widgets.terminal import TerminalView
 
 GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
           ("Tables", ResourceTable.BINDINGS), ("Live panes", LivePane.BINDINGS),
           ("Pods", PodsPane.BINDINGS), ("Events", EventsPane.BINDINGS),
           ("Priority levels", LevelsPane.BINDINGS), ("Flow schemas", SchemasPane.BINDINGS),
-          ("Pod detail", PodDetailScreen.BINDINGS), ("Dialogs", MODAL_BINDINGS))
+          ("Pod detail", PodDetailScreen.BINDINGS),
+          ("Terminal", TerminalView.BINDINGS), ("Terminal session", TerminalSession.BINDINGS),
+          ("Dialogs", MODAL_BINDINGS))
 
 
 def effective_key(binding: Binding, keymap: dict[str, str]) -> str:

@@ -56,6 +56,7 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         Binding("l", "tab('logs')", "Logs", id="detail.logs"),
         Binding("c", "next_container", "Container", id="detail.container"),
         Binding("p", "toggle_previous", "Previous", id="detail.previous"),
+        Binding("s", "shell", "Shell", id="detail.shell"),
     ]
 
     def __init__(self, namespace: str, name: str, container: str | None = None,
@@ -191,6 +192,18 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         i = names.index(self.container) if self.container in names else -1
         self.container = names[(i + 1) % len(names)]
         self.restart_logs()
+
+    def action_shell(self) -> None:
+        """A shell in this pod, as ``s`` in the pods pane opens it (the same session flow)."""
+        main = next((s for s in self.app.screen_stack if s.id == "main"), None)
+        rows = main.pods.table.rows.values() if main is not None else ()
+        row = next((r for r in rows if r.namespace == self.pod_namespace
+                    and r.name == self.pod_name), None)
+        if row is None:
+            self.notify("This pod is not in the pods pane's view (filtered out or deleted).",
+                        title="Shell", severity="warning")
+            return
+        main.prepare_stream(row, "shell")  # type: ignore[union-attr]
 
     def action_toggle_previous(self) -> None:
         self.previous = not self.previous

@@ -197,6 +197,7 @@ class TerminalSession(Guarded, Screen):
     @on(TerminalView.Released)
     def _released(self) -> None:
         self.set_focus(None)
+        self.refresh_bindings()
         self.notify("Focus is back with kubetui: esc panes (session kept), enter terminal, "
                     "x end session.", title="Terminal", timeout=4)
 
@@ -248,6 +249,20 @@ class TerminalSession(Guarded, Screen):
         if text != self._context_text:
             self._context_text = text
             self.query_one("#session-context", Static).update(plain_lines(text))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """While the terminal has the keyboard, these keys belong to the container: hide them
+        (the footer then shows only ``^]``)."""
+        if action in ("leave", "focus_terminal", "end", "fullscreen") and \
+                self.focused is self.view:
+            return False
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
 
     # -- leaving -----------------------------------------------------------------------------
     def action_focus_terminal(self) -> None:

@@ -97,3 +97,34 @@ async def test_readonly_has_no_shell_key(local_cluster: LocalCluster, namespace:
         await pilot.pause(0.5)
         assert isinstance(app.screen, MainScreen) and app.sessions == []
     await app.cluster.close()
+
+
+async def test_ending_a_running_session_asks_first(local_cluster: LocalCluster, namespace: str):
+    from kubetui.screens.confirm import ConfirmScreen
+
+    running_pod(local_cluster, namespace, "box", "ready")
+    app = await make_app(local_cluster.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, TerminalSession), what="the session")
+        session = app.screen
+        await until(pilot, lambda: prompt_ready(session), what="the prompt")
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.pause(0.2)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        assert "still running" in str(app.screen.query_one("#confirm-body").render())
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert app.screen is session and session.running
+        assert app.focused is session.view  # "no": back to typing in the terminal
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.pause(0.2)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen), what="back to the panes")
+        await until(pilot, lambda: not session.running, what="the stream closed")
+        assert app.sessions == []
+    await app.cluster.close()
