@@ -89,6 +89,13 @@ class KubetuiApp(Guarded, App[int]):
         for warning in self._startup_warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """While a terminal has the keyboard, q ? : are the container's: not shown."""
+        if action in ("quit", "help", "jump") and \
+                type(self.focused).__name__ == "TerminalView":
+            return False
+        return True
+
     # -- the error funnel ----------------------------------------------------------------
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:

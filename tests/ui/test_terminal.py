@@ -36,6 +36,9 @@ async def test_shell_in_a_pod(local_cluster: LocalCluster, namespace: str):
             "/bin/sh",)  # busybox has no bash: the fallback ran
         await type_line(pilot, "echo $((6*7))")
         await until(pilot, lambda: "\n42" in session.view.text(), what="42")
+        await pilot.press("e", "c", "h", "o", "space", "q", "question_mark", "colon", "enter")
+        await until(pilot, lambda: "\nq?:" in session.view.text(), what="app keys typed")
+        assert app.is_running and app.screen is session  # q ? : went to the shell
         width, height = session.view.size_cells
         await type_line(pilot, "stty size")
         await until(pilot, lambda: f"{height} {width}" in session.view.text(),
