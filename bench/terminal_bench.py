@@ -87,7 +87,7 @@ async def measure(keys: int, megabytes: float) -> dict:
             send_key(app, "x", "x")
             while view.bytes_in == before:
                 await asyncio.sleep(0.0005)
-            t_in = time.monotonic()
+            t_in = view.fed_at  # the echo's arrival (the paint may already have happened)
             while not any(d >= t_in for d in displays[-3:]):
                 await asyncio.sleep(0.0005)
             echo.append(next(d for d in displays if d >= t_in) - t0)

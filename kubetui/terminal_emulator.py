@@ -60,7 +60,11 @@ class Emulator:
         return self.screen.dirty
 
     def _scrolled(self, line, columns: int) -> None:
-        self.scrollback.append("".join(line[x].data for x in range(columns)).rstrip())
+        if not line:
+            self.scrollback.append("")
+            return
+        last = min(columns, max(line) + 1)  # rows are sparse: only written cells are keys
+        self.scrollback.append("".join([line[x].data for x in range(last)]).rstrip())
 
     def resize(self, columns: int, lines: int) -> None:
         self.screen.resize(lines, columns)
@@ -108,10 +112,13 @@ class Emulator:
         # What pyte's draw() would put there, without its per-character work: plain text in
         # the current attributes, one row per line, the cursor after the last character.
         attrs = screen.cursor.attrs
+        chars: dict[str, object] = {}  # Char is immutable: one per character, shared
         last = ""
         for y, part in enumerate(tail):
             last = part.rstrip("\r").expandtabs(8)
-            screen.buffer[y].update({x: attrs._replace(data=ch) for x, ch in enumerate(last)})
+            screen.buffer[y].update({
+                x: chars.get(ch) or chars.setdefault(ch, attrs._replace(data=ch))
+                for x, ch in enumerate(last)})
         screen.cursor.y = len(tail) - 1
         screen.cursor.x = len(last)
         screen.dirty.update(range(lines))

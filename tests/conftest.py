@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "hack" / "localcluster.sh"
@@ -34,6 +35,16 @@ class LocalCluster:
 
     def get_json(self, *args: str) -> dict:
         return json.loads(self.kubectl("get", *args, "-o", "json").stdout)
+
+    def user_kubeconfig(self, path: Path, name: str, user: dict, namespace: str) -> Path:
+        """A kubeconfig for the local cluster with one user (and a context for it) only."""
+        cfg = yaml.safe_load(self.kubeconfig.read_text())
+        cfg["users"] = [{"name": name, "user": user}]
+        cfg["contexts"] = [{"name": name, "context": {"cluster": cfg["clusters"][0]["name"],
+                                                      "user": name, "namespace": namespace}}]
+        cfg["current-context"] = name
+        path.write_text(yaml.safe_dump(cfg))
+        return path
 
     def wait_for(self, predicate, timeout: float = 90, interval: float = 1.0, what: str = ""):
         deadline = time.monotonic() + timeout

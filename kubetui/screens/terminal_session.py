@@ -44,6 +44,8 @@ class TerminalSession(Guarded, Screen):
         Binding("enter,i", "focus_terminal", "Terminal", id="session.focus"),
         Binding("x", "end", "End session", id="session.end"),
         Binding("f", "fullscreen", "Full screen", id="session.fullscreen"),
+        Binding("slash", "search", "Search", id="session.search", key_display="/"),
+        Binding("n", "search_next", "Next match", show=False, id="session.search_next"),
     ]
     DEFAULT_CSS = """
     TerminalSession #session-title { height: 1; background: $panel; padding: 0 1; }
@@ -67,6 +69,8 @@ class TerminalSession(Guarded, Screen):
         self._context_text = ""
         self._bridge_out: Callable[[bytes], None] | None = None  # the full-screen handover
         self._done = asyncio.Event()
+        self._needle = ""
+        self._match: int | None = None  # the last match, as an index into history + screen
 
     @property
     def title_text(self) -> str:
@@ -232,6 +236,28 @@ class TerminalSession(Guarded, Screen):
     def _set_bridge(self, out: Callable[[bytes], None] | None) -> None:
         self._bridge_out = out
 
+    # -- search the history ------------------------------------------------------------------
+    def action_search(self) -> None:
+        from kubetui.screens.text_prompt import TextPrompt
+
+        self.app.push_screen(TextPrompt("search the terminal's history", self._needle),
+                             self._searched)
+
+    def _searched(self, needle: str | None) -> None:
+        if needle:
+            self._needle, self._match = needle, None
+            self.action_search_next()
+
+    def action_search_next(self) -> None:
+        if not self._needle:
+            return
+        found = self.view.search(self._needle, self._match)
+        if found is None:
+            self.notify(f"no (more) lines with {self._needle!r}", title="Search",
+                        severity="warning", timeout=3)
+        else:
+            self._match = found
+
     # -- context above the terminal ----------------------------------------------------------
     def _show_context(self) -> None:
         row, events = self.context()
@@ -253,7 +279,8 @@ class TerminalSession(Guarded, Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """While the terminal has the keyboard, these keys belong to the container: hide them
         (the footer then shows only ``^]``)."""
-        if action in ("leave", "focus_terminal", "end", "fullscreen") and \
+        if action in ("leave", "focus_terminal", "end", "fullscreen", "search",
+                      "search_next") and \
                 self.focused is self.view:
             return False
         return True

@@ -31,7 +31,7 @@ from kubetui.safe_text import visible
 from kubetui.terminal_emulator import Emulator
 
 FEED_SLICE = 32 * 1024  # bytes fed to the emulator before yielding to the event loop
-FRAME = 1 / 60
+FRAME = 1 / 30  # a flood repaints at most this often; an echo paints at once
 CURSOR = Style(reverse=True)
 
 KEYS = {
@@ -105,6 +105,7 @@ class TerminalView(Guarded, ScrollView, can_focus=True):
         self.back = 0  # lines scrolled back into the history (0: the live screen)
         self.live = True  # False once the process ended: no cursor
         self.bytes_in = 0
+        self.fed_at = 0.0  # when output last arrived (the benchmark measures from here)
 
     def on_mount(self) -> None:
         self.set_interval(FRAME, self._paint_dirty)
@@ -115,11 +116,12 @@ class TerminalView(Guarded, ScrollView, can_focus=True):
 
     async def feed(self, data: bytes) -> None:
         self.bytes_in += len(data)
+        self.fed_at = time.monotonic()
         for start in range(0, len(data), FEED_SLICE):
             self.emulator.feed(data[start:start + FEED_SLICE])
             if len(data) > FEED_SLICE:
                 await asyncio.sleep(0)
-        if time.monotonic() - self._last_paint >= FRAME:
+        if len(data) < 4096 or time.monotonic() - self._last_paint >= FRAME:
             self._paint_dirty()  # an echo shows at once; a flood paints on the timer
 
     def write_note(self, text: str) -> None:
@@ -130,6 +132,20 @@ class TerminalView(Guarded, ScrollView, can_focus=True):
     def text(self) -> str:
         """The visible screen as text (for tests and copying)."""
         return self.emulator.text()
+
+    def search(self, needle: str, older_than: int | None = None) -> int | None:
+        """Show the newest line holding ``needle`` (case-insensitive) above ``older_than``
+        (an index into history + screen), at the top of the view. Returns its index."""
+        lines = [*self.emulator.scrollback, *self.emulator.screen.display]
+        start = len(lines) if older_than is None else older_than
+        low = needle.lower()
+        for index in range(min(start, len(lines)) - 1, -1, -1):
+            if low in lines[index].lower():
+                self.back = max(0, len(self.emulator.scrollback) - index)
+                self._strips.clear()
+                self.refresh()
+                return index
+        return None
 
     # -- input -------------------------------------------------------------------------------
     def on_key(self, event: events.Key) -> None:

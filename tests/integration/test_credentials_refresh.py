@@ -60,16 +60,9 @@ def minting_kubeconfig(c: LocalCluster, ns: str, tmp_path: Path) -> Path:
     script = tmp_path / "mint.sh"
     script.write_text(MINT.format(dir=tmp_path, kubectl=c.kubectl_bin, admin=c.kubeconfig, ns=ns))
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    cfg = yaml.safe_load(c.kubeconfig.read_text())
-    cfg["users"] = [{"name": "minted", "user": {"exec": {
+    return c.user_kubeconfig(tmp_path / "kubeconfig", "minted", {"exec": {
         "apiVersion": "client.authentication.k8s.io/v1beta1", "command": str(script),
-        "interactiveMode": "Never"}}}]
-    cfg["contexts"] = [{"name": "minted", "context": {"cluster": cfg["clusters"][0]["name"],
-                                                      "user": "minted", "namespace": ns}}]
-    cfg["current-context"] = "minted"
-    path = tmp_path / "kubeconfig"
-    path.write_text(yaml.safe_dump(cfg))
-    return path
+        "interactiveMode": "Never"}}, ns)
 
 
 def runs(tmp_path: Path) -> int:

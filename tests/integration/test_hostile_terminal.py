@@ -6,33 +6,11 @@ untouched and the app keeps running."""
 from __future__ import annotations
 
 import json
-import os
-import shlex
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from tests.conftest import LocalCluster
+from tests.integration.tmux import Tmux, tmux
 from tests.ui.test_hostile_text import HOSTILE, hostile_pod
-
-SESSION = "kubetui-hostile-test"
-
-
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True,
-                          check=False).stdout
-
-
-def wait_screen(needle: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    text = ""
-    while time.monotonic() < deadline:
-        text = tmux("capture-pane", "-p", "-t", SESSION)
-        if needle in text:
-            return text
-        time.sleep(0.2)
-    raise AssertionError(f"{needle!r} never appeared; the screen:\n{text}")
 
 
 def test_hostile_pod_in_a_real_terminal(local_cluster: LocalCluster, namespace: str):
@@ -47,33 +25,25 @@ def test_hostile_pod_in_a_real_terminal(local_cluster: LocalCluster, namespace: 
     c.wait_for(lambda: c.kubectl("-n", namespace, "get", "pod", "hostile-run", "-o",
                                  "jsonpath={.status.phase}").stdout == "Running",
                timeout=60, what="hostile-run running")
-    env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
-    command = (f"{shlex.quote(sys.executable)} -m kubetui --kubeconfig "
-               f"{shlex.quote(str(c.kubeconfig))} -n {namespace}")
-    tmux("kill-session", "-t", SESSION)
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "80", "-y", "24",
-                    "-c", str(Path(__file__).resolve().parents[2]), command], check=True, env=env)
+    term = Tmux("kubetui-hostile-test")
+    term.start_kubetui("--kubeconfig", str(c.kubeconfig), "-n", namespace, width=80, height=24)
     try:
         tmux("set-option", "-g", "set-clipboard", "on")
-        tmux("select-pane", "-t", SESSION, "-T", "untouched-title")
+        tmux("select-pane", "-t", term.session, "-T", "untouched-title")
         buffers_before = tmux("list-buffers")
-        wait_screen("hostile-run")
+        term.wait("hostile-run")
         for key, needle in (("2", "␛]52"), ("1", "hostile-run"), ("Enter", "Annotations:"),
                             ("l", "␛]0;pwned␇"), ("y", "kind: Pod")):
-            tmux("send-keys", "-t", SESSION, key)
-            wait_screen(needle)
+            term.keys(key, pause=0)
+            term.wait(needle)
             time.sleep(0.3)
-        tmux("send-keys", "-t", SESSION, "Escape")
-        wait_screen("hostile-run")
+        term.keys("Escape", pause=0)
+        term.wait("hostile-run")
         time.sleep(0.5)
-        assert tmux("display-message", "-p", "-t", SESSION, "#{pane_title}").strip() == \
+        assert tmux("display-message", "-p", "-t", term.session, "#{pane_title}").strip() == \
             "untouched-title"
         assert tmux("list-buffers") == buffers_before  # no OSC 52 reached tmux's clipboard
         assert "pwned" not in tmux("list-buffers")
-        tmux("send-keys", "-t", SESSION, "q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and SESSION in tmux("ls"):
-            time.sleep(0.2)
-        assert SESSION not in tmux("ls"), "kubetui did not quit"
+        term.quit()
     finally:
-        tmux("kill-session", "-t", SESSION)
+        term.kill()

@@ -4,11 +4,6 @@ terminal: before the UI starts, and mid-session after a 401, with the UI suspend
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import yaml
@@ -20,27 +15,7 @@ from tests.integration.test_credentials_refresh import (
     running_pod,
     runs,
 )
-
-SESSION = "kubetui-interactive-test"
-
-
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
-
-
-def screen() -> str:
-    return tmux("capture-pane", "-p", "-t", SESSION)
-
-
-def wait_screen(needle: str, timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    text = ""
-    while time.monotonic() < deadline:
-        text = screen()
-        if needle in text:
-            return text
-        time.sleep(0.2)
-    raise AssertionError(f"{needle!r} never appeared; the screen:\n{text}")
+from tests.integration.tmux import Tmux
 
 
 def test_interactive_plugin_prompts_on_the_terminal(local_cluster: LocalCluster, namespace: str,
@@ -55,32 +30,22 @@ def test_interactive_plugin_prompts_on_the_terminal(local_cluster: LocalCluster,
     cfg["users"][0]["user"]["exec"]["interactiveMode"] = "Always"
     kubeconfig.write_text(yaml.safe_dump(cfg))
     running_pod(c, namespace, "talker", "hello")
-    env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
-    command = (f"{shlex.quote(sys.executable)} -m kubetui "
-               f"--kubeconfig {shlex.quote(str(kubeconfig))}")
-    tmux("kill-session", "-t", SESSION)
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "100", "-y", "30",
-                    "-c", str(Path(__file__).resolve().parents[2]), command],
-                   check=True, env=env)
+    term = Tmux("kubetui-interactive-test")
+    term.start_kubetui("--kubeconfig", str(kubeconfig))
     try:
-        wait_screen("kubetui-test password:")  # before the UI: the terminal is simply inherited
-        tmux("send-keys", "-t", SESSION, "s3cret", "Enter")
-        wait_screen("talker")
-        wait_screen("live")
+        term.wait("kubetui-test password:")  # before the UI: the terminal is simply inherited
+        term.keys("s3cret", "Enter")
+        term.wait("talker")
+        term.wait("live")
         assert runs(tmp_path) == 1
         revoke(c, namespace, 1)
-        tmux("send-keys", "-t", SESSION, "Enter")  # describe: a 401, then the plugin again
-        wait_screen("kubetui-test password:")  # the UI is suspended, the prompt is on screen
-        tmux("send-keys", "-t", SESSION, "s3cret", "Enter")
-        text = wait_screen("Namespace:")  # the UI is back, with the describe loaded
+        term.keys("Enter")  # describe: a 401, then the plugin again
+        term.wait("kubetui-test password:")  # the UI is suspended, the prompt is on screen
+        term.keys("s3cret", "Enter")
+        text = term.wait("Namespace:")  # the UI is back, with the describe loaded
         assert "talker" in text
         assert runs(tmp_path) == 2
-        tmux("send-keys", "-t", SESSION, "Escape")
-        time.sleep(0.3)
-        tmux("send-keys", "-t", SESSION, "q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and SESSION in tmux("ls"):
-            time.sleep(0.2)
-        assert SESSION not in tmux("ls"), "kubetui did not quit"
+        term.keys("Escape")
+        term.quit()
     finally:
-        tmux("kill-session", "-t", SESSION)
+        term.kill()

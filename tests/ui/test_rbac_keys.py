@@ -12,7 +12,6 @@ import io
 import json
 from pathlib import Path
 
-import yaml
 from rich.console import Console
 
 from kubetui.screens.help import HelpScreen
@@ -29,14 +28,7 @@ def pods_only_user(c: LocalCluster, ns: str, tmp_path: Path) -> Path:
     secret = c.wait_for(lambda: (c.get_json("-n", ns, "sa", "reader").get("secrets") or
                                  [{}])[0].get("name"), timeout=30, what="the token secret")
     token = base64.b64decode(c.get_json("-n", ns, "secret", secret)["data"]["token"]).decode()
-    cfg = yaml.safe_load(c.kubeconfig.read_text())
-    cfg["users"] = [{"name": "reader", "user": {"token": token}}]
-    cfg["contexts"] = [{"name": "reader", "context": {"cluster": cfg["clusters"][0]["name"],
-                                                      "user": "reader", "namespace": ns}}]
-    cfg["current-context"] = "reader"
-    path = tmp_path / "kubeconfig"
-    path.write_text(yaml.safe_dump(cfg))
-    return path
+    return c.user_kubeconfig(tmp_path / "kubeconfig", "reader", {"token": token}, ns)
 
 
 async def test_a_key_without_the_right_is_dimmed_and_explained(local_cluster: LocalCluster,

@@ -23,15 +23,22 @@ def prompt_ready(session: TerminalSession) -> bool:
     return any(line.rstrip().endswith(("#", "$")) for line in session.view.text().splitlines())
 
 
+async def open_shell(pilot) -> TerminalSession:
+    """``s`` on the only pod of the pane, then wait for the shell's prompt."""
+    app = pilot.app
+    await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
+    await pilot.press("s")
+    await until(pilot, lambda: isinstance(app.screen, TerminalSession), what="the session")
+    session = app.screen
+    await until(pilot, lambda: prompt_ready(session), what="the shell prompt")
+    return session
+
+
 async def test_shell_in_a_pod(local_cluster: LocalCluster, namespace: str):
     running_pod(local_cluster, namespace, "box", "ready")
     app = await make_app(local_cluster.kubeconfig, namespace=namespace)
     async with app.run_test(size=(90, 30)) as pilot:
-        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
-        await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, TerminalSession), what="the session")
-        session = app.screen
-        await until(pilot, lambda: prompt_ready(session), what="the shell prompt")
+        session = await open_shell(pilot)
         assert session.request.command == ("/bin/bash",) or session.request.command == (
             "/bin/sh",)  # busybox has no bash: the fallback ran
         await type_line(pilot, "echo $((6*7))")
@@ -49,6 +56,18 @@ async def test_shell_in_a_pod(local_cluster: LocalCluster, namespace: str):
         await type_line(pilot, "clear; stty size")
         await until(pilot, lambda: f"{height2} {width2}" in session.view.text(),
                     what="stty size after the resize")
+        # Search the history: the marker has scrolled off the screen.
+        await type_line(pilot, "echo marker-xyz; seq 1 200")
+        await until(pilot, lambda: "\n200" in session.view.text(), what="the output")
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.pause(0.2)
+        await pilot.press("slash", *"marker-xyz", "enter")
+        await until(pilot, lambda: session.view.back > 0, what="the view scrolled back")
+        top = "".join(seg.text for seg in session.view.render_line(0))
+        assert "marker-xyz" in top
+        await pilot.press("enter")  # back to typing: the live screen again
+        await type_line(pilot, "clear")
+        assert session.view.back == 0
         # Give focus back to kubetui, go to the panes, come back: the session goes on.
         await pilot.press("ctrl+right_square_bracket")
         await pilot.press("escape")
@@ -108,11 +127,7 @@ async def test_ending_a_running_session_asks_first(local_cluster: LocalCluster, 
     running_pod(local_cluster, namespace, "box", "ready")
     app = await make_app(local_cluster.kubeconfig, namespace=namespace)
     async with app.run_test(size=(90, 30)) as pilot:
-        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
-        await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, TerminalSession), what="the session")
-        session = app.screen
-        await until(pilot, lambda: prompt_ready(session), what="the prompt")
+        session = await open_shell(pilot)
         await pilot.press("ctrl+right_square_bracket")
         await pilot.pause(0.2)
         await pilot.press("x")

@@ -1,0 +1,56 @@
+"""kubetui in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+class Tmux:
+    def __init__(self, session: str) -> None:
+        self.session = session
+
+    def start_kubetui(self, *args: str, width: int = 100, height: int = 30) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
+        command = shlex.join([sys.executable, "-m", "kubetui", *args])
+        tmux("kill-session", "-t", self.session)
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.session, "-x", str(width),
+                        "-y", str(height), "-c", str(REPO), command], check=True, env=env)
+
+    def screen(self) -> str:
+        return tmux("capture-pane", "-p", "-t", self.session)
+
+    def wait(self, needle: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if needle in text:
+                return text
+            time.sleep(0.2)
+        raise AssertionError(f"{needle!r} never appeared; the screen:\n{text}")
+
+    def keys(self, *keys: str, pause: float = 0.3) -> None:
+        tmux("send-keys", "-t", self.session, *keys)
+        time.sleep(pause)
+
+    def quit(self) -> None:
+        """Press q and wait for kubetui (and so the tmux session) to end."""
+        self.keys("q", pause=0)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.session in tmux("ls"):
+            time.sleep(0.2)
+        assert self.session not in tmux("ls"), "kubetui did not quit"
+
+    def kill(self) -> None:
+        tmux("kill-session", "-t", self.session)
