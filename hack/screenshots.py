@@ -24,6 +24,10 @@ SHOTS = [
     ("main-80x24.svg", (80, 24), [], "kubetui-demo", False),
     ("help-120x40.svg", (120, 40), ["question_mark"], "kubetui-demo", False),
     ("readonly-flows-120x40.svg", (120, 40), ["3"], "kube-system", True),
+    # A shell in the seeded writer pod: "/" filters, "s" opens the session, then a command.
+    ("terminal-120x40.svg", (120, 40),
+     ["slash", *"writer", "enter", "s", "WAIT", *"ls -l /data", "enter", "WAIT"],
+     "kubetui-demo", False),
 ]
 
 
@@ -35,7 +39,10 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str], namespace: st
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for key in keys:
-            await pilot.press(key)
+            if key == "WAIT":  # let a shell start, or a command answer
+                await pilot.pause(2.0)
+                continue
+            await pilot.press("space" if key == " " else key)
         await pilot.pause(0.3)
         app.save_screenshot(filename=name, path=str(REPO / "screenshots"))
     await cluster.close()

@@ -45,9 +45,11 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "pods.shell": (Need("get", "pods"), Need("get", "pods/exec")),
     "pods.attach": (Need("get", "pods"), Need("get", "pods/attach")),
     "detail.shell": (Need("get", "pods/exec"),),
+    "pods.exec": (Need("get", "pods"), Need("get", "pods/exec")),
 }
 
 #: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path
 #: refuses their writes regardless). Every mutating action adds its id here; the read-only
 #: audit test (tests/integration/test_readonly_audit.py) presses every key either way.
-MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "detail.shell"})
+MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec",
+                                      "detail.shell"})

@@ -2,11 +2,11 @@
 
 The Kubernetes streaming protocol (``v5.channel.k8s.io``, else ``v4.channel.k8s.io``; 1.20 serves
 v4): every binary message starts with a channel byte: 0 stdin, 1 stdout, 2 stderr, 3 error (the
-exit status), 4 resize (``{"Width": w, "Height": h}``), and with v5, 255 closes a stream (255 0:
-end of stdin). The exit status on channel 3 is a ``metav1.Status`` (``Success``, or
-``NonZeroExitCode`` with the code in ``details.causes[reason=ExitCode]``); without a subprotocol
-1.20 sends plain text instead ("command terminated with non-zero exit code: ... exit code 3"):
-both are read.
+exit status), 4 resize (``{"Width": w, "Height": h}``). v5's 255 (close one stream) is not
+needed: an interactive session ends with its process, and a command without input gets no
+stdin. The exit status on channel 3 is a ``metav1.Status`` (``Success``, or ``NonZeroExitCode``
+with the code in ``details.causes[reason=ExitCode]``); without a subprotocol 1.20 sends plain
+text instead ("command terminated with non-zero exit code: ... exit code 3"): both are read.
 
 The shell, the debug-container attach and the probe runner all go through ``open_stream``; the
 request is a pure value (``ExecRequest``) so screens can show it and its kubectl equivalent.
@@ -34,7 +34,7 @@ from kubetui.k8s.shapes import mapping
 from kubetui.k8s.shapes import text as text_of
 
 SUBPROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
-STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
+STDIN, STDOUT, STDERR, ERROR, RESIZE = 0, 1, 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -146,13 +146,6 @@ class ExecStream:
 
     async def resize(self, width: int, height: int) -> None:
         await self._ws.send_bytes(resize_frame(width, height))
-
-    async def close_stdin(self) -> bool:
-        """End of input (v5 only; on v4 the process sees EOF only when the stream closes)."""
-        if self.protocol.startswith("v5."):
-            await self._ws.send_bytes(bytes([CLOSE, STDIN]))
-            return True
-        return False
 
     async def frames(self) -> AsyncIterator[tuple[int, bytes]]:
         """Output frames until the stream ends; channel 3 sets ``status`` and is not yielded."""

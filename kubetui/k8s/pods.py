@@ -53,6 +53,7 @@ class PodRow:
     ip: str
     labels: tuple[tuple[str, str], ...]
     resource_version: str
+    containers: tuple[str, ...] = ()  # "app: running", "sidecar: waiting CrashLoopBackOff"
 
     @property
     def key(self) -> str:
@@ -163,7 +164,18 @@ def pod_row(pod: dict) -> PodRow:
         last_restart=last, created=parse_time(meta.get("creationTimestamp")),
         node=spec.get("nodeName") or "", ip=status.get("podIP") or "",
         labels=tuple(sorted((meta.get("labels") or {}).items())),
-        resource_version=meta.get("resourceVersion", ""))
+        resource_version=meta.get("resourceVersion", ""), containers=container_states(status))
+
+
+def container_states(status: dict) -> tuple[str, ...]:
+    """One short line per container: its state and why (for the terminal's pod summary)."""
+    out = []
+    for cs in status.get("containerStatuses") or ():
+        state = mapping(mapping(cs).get("state"))
+        which = next(iter(state), "unknown")
+        reason = text(mapping(state.get(which)).get("reason"))
+        out.append(f"{text(cs.get('name'))}: {which}{' ' + reason if reason else ''}")
+    return tuple(out)
 
 
 def human_duration(seconds: float) -> str:

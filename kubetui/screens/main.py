@@ -7,6 +7,8 @@ batch from a cancelled reflector can never land in the new scope's table.
 
 from __future__ import annotations
 
+import shlex
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -28,6 +30,7 @@ from kubetui.messages import ApfPolled, StreamTargets, WatchDelta, WatchStatus
 from kubetui.palette import palette_label
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.terminal_session import TerminalSession
+from kubetui.screens.text_prompt import TextPrompt
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import FlowsPane
@@ -261,6 +264,11 @@ class MainScreen(Guarded, Screen):
             placeholder=f"Container in {message.row.name} for the {message.kind}…")
 
     def open_stream(self, row: PodRow, kind: str, target: StreamTarget) -> None:
+        if kind == "command":
+            self.app.push_screen(
+                TextPrompt(f"command to run in {row.name}/{target.name} (shell-like quoting)"),
+                lambda text: self._exec_typed(row, target, text))
+            return
         if kind == "attach":
             if not target.stdin:
                 self.notify(f"{target.name} takes no input (no stdin in its spec): attach "
@@ -270,7 +278,22 @@ class MainScreen(Guarded, Screen):
                                   tty=target.tty and target.stdin, attach=True)
         else:
             request = ExecRequest(row.namespace, row.name, target.name, stdin=True, tty=True)
-        session = TerminalSession(request, lambda uid=row.uid: self._pod_context(uid))
+        self._push_session(row, TerminalSession(request,
+                                                lambda uid=row.uid: self._pod_context(uid)))
+
+    def _exec_typed(self, row: PodRow, target: StreamTarget, text: str | None) -> None:
+        if not text or not text.strip():
+            return
+        try:
+            argv = tuple(shlex.split(text))
+        except ValueError as exc:  # unbalanced quotes
+            self.notify(f"cannot parse the command: {exc}", title="Exec", severity="error")
+            return
+        request = ExecRequest(row.namespace, row.name, target.name, argv, stdin=True, tty=True)
+        self._push_session(row, TerminalSession(
+            request, lambda uid=row.uid: self._pod_context(uid), shells=()))
+
+    def _push_session(self, row: PodRow, session: TerminalSession) -> None:
         # Installed, so that going back to the panes keeps the session (and its stream) alive.
         self.app.install_screen(session, name=f"session-{id(session)}")
         self.app.sessions.append(session)  # type: ignore[attr-defined]

@@ -60,6 +60,7 @@ class TerminalSession(Guarded, Screen):
         self.context = context
         self._shells = list(shells if shells is not None else
                             (() if request.attach else SHELLS))
+        self._looking_for_shell = bool(self._shells)
         self.view = TerminalView(id="terminal")
         self.status: ExitStatus | None = None
         self.error: KubeError | None = None
@@ -162,7 +163,7 @@ class TerminalSession(Guarded, Screen):
 
     def _ended(self) -> None:
         status, error = self.status, self.error
-        if status is not None and status.command_not_found and not self.request.attach:
+        if status is not None and status.command_not_found and self._looking_for_shell:
             if self._shells:
                 self.start(self._shells.pop(0))
                 return
@@ -171,6 +172,8 @@ class TerminalSession(Guarded, Screen):
                                  "it is distroless or a bare binary.")
             self.view.write_note("Debug it with an ephemeral container: it brings its own "
                                  "tools and can see this container's processes.")
+        elif status is not None and status.command_not_found:
+            self.view.write_note(f"no such command in this image: {self.request.command[0]}")
         elif error is not None:
             self.view.write_note(f"{error}")
         elif status is not None and status.code is None:
@@ -266,6 +269,9 @@ class TerminalSession(Guarded, Screen):
         if row is not None:
             lines.append(f"pod {row.status} · ready {row.ready} · restarts {row.restarts} · "
                          f"node {row.node or '-'} · ip {row.ip or '-'}")
+            if len(row.containers) > 1 or (row.containers and
+                                           not row.containers[0].endswith("running")):
+                lines.append("containers: " + " · ".join(row.containers))
         else:
             lines.append("pod: not in the pods pane's view (deleted, or filtered out)")
         for ev in events[:3]:

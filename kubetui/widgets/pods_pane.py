@@ -51,6 +51,7 @@ class PodsPane(AccessAware, LivePane):
         Binding("y", "open('yaml')", "YAML", id="pods.yaml", show=False),
         Binding("s", "stream('shell')", "Shell", id="pods.shell"),
         Binding("a", "stream('attach')", "Attach", id="pods.attach", show=False),
+        Binding("e", "stream('command')", "Exec", id="pods.exec", show=False),
     ]
     noun = "pods"
 

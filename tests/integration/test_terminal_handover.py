@@ -24,7 +24,7 @@ def test_full_screen_handover_and_back(local_cluster: LocalCluster, namespace: s
         term.keys("echo $((6*7))", "Enter")
         term.wait("42")
         term.keys("C-]")
-        text = term.wait("End session")  # kubetui's footer: back on the session screen
+        text = term.wait("Back to kubetui")  # kubetui's footer: back on the session screen
         assert "box" in text and "exec /bin/" in text
         assert "42" in text  # the emulator followed what happened on the whole terminal
         term.keys("C-]")  # the terminal has the keyboard again; give it back to kubetui first

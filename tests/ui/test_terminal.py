@@ -146,3 +146,30 @@ async def test_ending_a_running_session_asks_first(local_cluster: LocalCluster, 
         await until(pilot, lambda: not session.running, what="the stream closed")
         assert app.sessions == []
     await app.cluster.close()
+
+
+async def test_a_typed_command_instead_of_a_shell(local_cluster: LocalCluster, namespace: str):
+    running_pod(local_cluster, namespace, "box", "ready")
+    app = await make_app(local_cluster.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
+        await pilot.press("e")
+        await until(pilot, lambda: type(app.screen).__name__ == "TextPrompt", what="prompt")
+        for ch in "sh -c 'echo it\"s typed; exit 4":  # unbalanced quotes
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.press("enter")
+        await until(pilot, lambda: any("cannot parse the command" in n.message
+                                       for n in app._notifications), what="the parse error")
+        assert isinstance(app.screen, MainScreen) and app.sessions == []
+        await pilot.press("e")
+        await until(pilot, lambda: type(app.screen).__name__ == "TextPrompt", what="prompt")
+        for ch in "sh -c 'echo typed here; exit 4'":
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TerminalSession), what="the session")
+        session = app.screen
+        await until(pilot, lambda: not session.running, what="the command to end")
+        assert session.request.command == ("sh", "-c", "echo typed here; exit 4")
+        assert "typed here" in session.view.text()
+        assert session.status is not None and session.status.code == 4
+    await app.cluster.close()
