@@ -33,6 +33,7 @@ from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
 from kubetui.screens.main import MainScreen
 from kubetui.themes import THEME_VARIABLE_DEFAULTS, load_all_themes
+from kubetui.widgets.terminal import TerminalView
 
 ERROR_TITLES = {
     ErrorKind.FORBIDDEN: "Forbidden (RBAC)", ErrorKind.UNAUTHORIZED: "Credentials rejected",
@@ -91,8 +92,7 @@ class KubetuiApp(Guarded, App[int]):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """While a terminal has the keyboard, q ? : are the container's: not shown."""
-        if action in ("quit", "help", "jump") and \
-                type(self.focused).__name__ == "TerminalView":
+        if action in ("quit", "help", "jump") and isinstance(self.focused, TerminalView):
             return False
         return True
 

@@ -70,15 +70,14 @@ async def test_interactive_shell_stdin_and_resize(local_cluster, namespace, admi
         assert stream.status is not None and stream.status.code == 3
 
 
-async def test_forbidden_names_the_missing_rule(local_cluster, admin):
+async def test_forbidden_names_the_missing_rule(local_cluster, namespace):
+    """The viewer (view in kubetui-demo only) may not exec anywhere else."""
+    running_pod(local_cluster, namespace, "box", "ready")
     viewer = await Cluster.connect(ConnectOptions(
         kubeconfig=str(local_cluster.config_dir / "viewer.kubeconfig")))
-    pods = await admin.get_json("/api/v1/namespaces/kubetui-demo/pods", what="pods")
-    pod = next(p for p in pods["items"] if p["status"].get("phase") == "Running")
     try:
         with pytest.raises(KubeError) as err:
-            await run(viewer, ExecRequest("kubetui-demo", pod["metadata"]["name"],
-                                          pod["spec"]["containers"][0]["name"], ("true",)))
+            await run(viewer, ExecRequest(namespace, "box", "main", ("true",)))
         assert err.value.kind == ErrorKind.FORBIDDEN
         assert "pods/exec" in str(err.value)
     finally:

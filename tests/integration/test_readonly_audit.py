@@ -38,7 +38,7 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     ("jump", ("colon", "p", "o", "d", "s", "enter")),
     # Last: in read-write mode "s" opens a shell that takes the keyboard; ^] and esc leave it.
     ("shell", ("s", "WAIT", "ctrl+right_square_bracket", "escape", "a", "WAIT",
-               "ctrl+right_square_bracket", "escape")),
+               "ctrl+right_square_bracket", "escape", "e", "WAIT", "escape")),
 ]
 
 #: Mutating requests each mode must produce (verb, resource); none yet besides reviews.

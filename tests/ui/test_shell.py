@@ -104,13 +104,13 @@ async def test_help_lists_every_binding_id(local_cluster: LocalCluster):
 
 
 async def test_keymap_from_settings_remaps_by_id(local_cluster: LocalCluster):
-    settings = Settings(keymap={"pane.events": "e", "app.quit": "x"})
+    settings = Settings(keymap={"pane.events": "v", "app.quit": "x"})
     app = await make_app(local_cluster.kubeconfig, settings=settings)
     async with app.run_test(size=(80, 24)) as pilot:
         tabs = app.screen.query_one(TabbedContent)
         await pilot.press("2")
         assert tabs.active == "pods"  # the old key no longer does it
-        await pilot.press("e")
+        await pilot.press("v")
         assert tabs.active == "events"
         await pilot.press("x")
         await pilot.pause()
