@@ -111,3 +111,26 @@ def test_kubectl_equivalent():
     assert plan.kubectl == ("kubectl debug -n demo app-0 --image=busybox:1.35 --container=tools "
                             "--profile=general --image-pull-policy=IfNotPresent --target=server "
                             "-i -t -- sh")
+
+
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "debug"
+
+
+def test_the_write_is_confirmed_from_either_answer_shape():
+    """1.22+ answers with a Pod, 1.16-1.21 with an EphemeralContainers object: ``applied``
+    must read both (and the confirm GET of the pod)."""
+    import json
+
+    newer = json.loads((FIXTURES / "ephemeralcontainers-pod-1.28.json").read_text())
+    older = json.loads((FIXTURES / "ephemeralcontainers-1.20.json").read_text())
+    plan = plan_ephemeral(DebugSpec("demo", "app-0", "busybox:1.36", target="server",
+                                    name="debugger-x7k2p"),
+                          {"spec": {"containers": [{"name": "server"}]}}, V128)
+    assert plan.write.applied(newer)
+    name = older["ephemeralContainers"][-1]["name"]
+    plan_old = plan_ephemeral(DebugSpec("demo", "app", "busybox:1.35", target="main",
+                                        name=name), {"spec": {"containers": [{"name": "main"}]}},
+                              V120)
+    assert older["kind"] == "EphemeralContainers"
+    assert plan_old.write.applied(older)
+    assert not plan.write.applied(older)
