@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from kubetui.actions import WriteActions
 from kubetui.bindings import APP_BINDINGS, NEEDS
 from kubetui.config import Settings
 from kubetui.errorlog import record
@@ -18,6 +19,7 @@ from kubetui.guard import Guarded
 from kubetui.jump import parse_jump
 from kubetui.k8s.access import AccessRules, Need, readable_namespaces, review_rules
 from kubetui.k8s.cluster import Cluster, ConnectOptions
+from kubetui.k8s.debug import delete_pod_write
 from kubetui.k8s.errors import ErrorKind, KubeError
 from kubetui.k8s.namespaces import list_namespace_names
 from kubetui.messages import (
@@ -44,7 +46,7 @@ ERROR_TITLES = {
 }
 
 
-class KubetuiApp(Guarded, App[int]):
+class KubetuiApp(WriteActions, Guarded, App[int]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
@@ -67,6 +69,8 @@ class KubetuiApp(Guarded, App[int]):
         self._access_pending: set[str] = set()
         self._pick_readable = False  # the namespace picker waits for readable_namespaces
         self.sessions: list = []  # open terminal sessions (TerminalSession screens)
+        # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).
+        self.debug_pods: dict[tuple[str, str], None] = {}
 
     # -- start-up ------------------------------------------------------------------------
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -233,7 +237,9 @@ class KubetuiApp(Guarded, App[int]):
     def denied(self, binding_id: str, namespace: str) -> tuple[Need, ...]:
         """The rules ``binding_id`` needs in ``namespace`` that the user lacks (none if unknown
         yet: the review is asked for, and the keys are redrawn when it answers)."""
-        needs = NEEDS.get(binding_id)
+        return self.missing_rights(NEEDS.get(binding_id, ()), namespace)
+
+    def missing_rights(self, needs: tuple[Need, ...], namespace: str) -> tuple[Need, ...]:
         if not needs:
             return ()
         rules = self.access.get(namespace)
@@ -297,3 +303,54 @@ class KubetuiApp(Guarded, App[int]):
         self._main().show_info(self.info)
         self.notify(f"{self.info.context}: {self.info.version}", title="Connected", timeout=4)
         await old.close()
+
+    # -- pods created for debugging: offered for deletion ----------------------------------
+    def register_debug_pods(self, namespace: str, names: tuple[str, ...]) -> None:
+        for name in names:
+            self.debug_pods[(namespace, name)] = None
+
+    def offer_debug_cleanup(self, namespace: str, names: tuple[str, ...]) -> None:
+        """When a debug session of a copy or a node pod ends: delete what it created?"""
+        for name in names:
+            if (namespace, name) not in self.debug_pods:
+                continue
+            self.confirm_write(
+                f"Delete debug pod {name}?",
+                f"kubetui created {namespace}/{name} for the debug session that just ended.\n"
+                "n keeps it (kubetui asks again when you quit).",
+                delete_pod_write(namespace, name), f"kubectl delete pod -n {namespace} {name}",
+                lambda _result, key=(namespace, name): self.debug_pods.pop(key, None))
+
+    async def action_quit(self) -> None:
+        """Quit; first offer to delete the debug pods kubetui created and still knows of."""
+        if not self.debug_pods:
+            self.exit(0)
+            return
+        from kubetui.screens.confirm import ConfirmScreen
+
+        pods = list(self.debug_pods)
+        self.push_screen(ConfirmScreen(
+            "Delete the debug pods kubetui created before quitting?",
+            "\n".join(f"pod {ns}/{name}" for ns, name in pods)
+            + "\n\ny deletes them and quits; n quits and leaves them running.",
+            request="\n".join(delete_pod_write(ns, name).describe() for ns, name in pods),
+            kubectl="\n".join(f"kubectl delete pod -n {ns} {name}" for ns, name in pods)),
+            lambda yes: self.delete_debug_pods_and_quit() if yes else self.exit(0))
+
+    @work(exclusive=True, group="quit-cleanup", exit_on_error=False)
+    async def delete_debug_pods_and_quit(self) -> None:
+        from kubetui.k8s.writes import send_write
+
+        failed = []
+        for ns, name in list(self.debug_pods):
+            try:
+                await send_write(self.cluster, delete_pod_write(ns, name))
+                self.debug_pods.pop((ns, name), None)
+            except KubeError as exc:
+                failed.append(f"{ns}/{name}: {exc.summary}")
+        if failed:
+            self.notify("Not deleted:\n" + "\n".join(failed) + "\nq again quits anyway.",
+                        title="Debug pods", severity="error", timeout=15)
+            self.debug_pods.clear()
+            return
+        self.exit(0)

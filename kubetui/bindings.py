@@ -46,10 +46,15 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "pods.attach": (Need("get", "pods"), Need("get", "pods/attach")),
     "detail.shell": (Need("get", "pods/exec"),),
     "pods.exec": (Need("get", "pods"), Need("get", "pods/exec")),
+    # Debugging needs more, and per target (patch pods/ephemeralcontainers, or create pods):
+    # the form names what is missing for the target chosen (kubetui.k8s.debug_target.needs).
+    "pods.debug": (Need("get", "pods"),),
+    "detail.debug": (Need("get", "pods"),),
+    "detail.attach": (Need("get", "pods/attach"),),
 }
 
 #: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path
 #: refuses their writes regardless). Every mutating action adds its id here; the read-only
 #: audit test (tests/integration/test_readonly_audit.py) presses every key either way.
-MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec",
-                                      "detail.shell"})
+MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec", "pods.debug",
+                                      "detail.shell", "detail.attach", "detail.debug"})

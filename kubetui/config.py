@@ -26,6 +26,8 @@ class Settings:
     flows_poll_seconds: float = 2.0
     # Lines kept per followed log stream.
     log_buffer_lines: int = 5000
+    # The debug container's image when none was used on the cluster before (``D`` on a pod).
+    debug_image: str = "busybox:1.35"
     warnings: tuple[str, ...] = ()
 
 
@@ -42,10 +44,10 @@ def config_file() -> Path:
 
 
 def _coerce(name: str, value: object, warnings: list[str], origin: str) -> object | None:
-    if name == "theme":
+    if name in ("theme", "debug_image"):
         if isinstance(value, str) and value.strip():
             return value.strip()
-        warnings.append(f"{origin}: theme must be a theme name")
+        warnings.append(f"{origin}: {name} must be a non-empty string")
         return None
     if name == "keymap":
         if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)

@@ -9,6 +9,7 @@ from textual.message import Message
 from kubetui.k8s.access import AccessRules
 from kubetui.k8s.apf_poll import ApfPoll
 from kubetui.k8s.cluster import ClusterInfo
+from kubetui.k8s.debug_target import DebugTarget
 from kubetui.k8s.pod_detail import StreamTarget
 from kubetui.k8s.pods import PodRow
 from kubetui.k8s.reflector import Delta, ReflectorStatus
@@ -79,3 +80,11 @@ class StreamTargets(Message):
     row: PodRow
     kind: str  # "shell" | "attach"
     targets: tuple[StreamTarget, ...]
+
+
+@dataclass
+class DebugTargetReady(Message):
+    """The pod ``D`` was pressed on, read: the debug form can open."""
+
+    target: DebugTarget
+    rules: AccessRules | None = None  # the namespace's rules, when not known before

@@ -28,6 +28,7 @@ from kubetui.k8s.pods import PodRow, pod_row
 from kubetui.k8s.reflector import Reflector, ResourceScope
 from kubetui.messages import ApfPolled, StreamTargets, WatchDelta, WatchStatus
 from kubetui.palette import palette_label
+from kubetui.screens.debug_flow import DebugFlow
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.terminal_session import TerminalSession
 from kubetui.screens.text_prompt import TextPrompt
@@ -41,7 +42,7 @@ from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 
 
-class MainScreen(Guarded, Screen):
+class MainScreen(DebugFlow, Guarded, Screen):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, info: ClusterInfo, readonly: bool) -> None:
@@ -240,7 +241,10 @@ class MainScreen(Guarded, Screen):
     # -- shells and attach ---------------------------------------------------------------
     @on(PodsPane.Stream)
     def _stream(self, event: PodsPane.Stream) -> None:
-        self.prepare_stream(event.row, event.kind)
+        if event.kind == "debug":
+            self.start_debug(event.row.namespace, event.row.name)
+        else:
+            self.prepare_stream(event.row, event.kind)
 
     @work(exclusive=True, group="prepare-stream", exit_on_error=False)
     async def prepare_stream(self, row: PodRow, kind: str) -> None:
@@ -294,10 +298,19 @@ class MainScreen(Guarded, Screen):
             request, lambda uid=row.uid: self._pod_context(uid), shells=()))
 
     def _push_session(self, row: PodRow, session: TerminalSession) -> None:
+        self._install_session(session)
+
+    def _install_session(self, session: TerminalSession) -> None:
         # Installed, so that going back to the panes keeps the session (and its stream) alive.
         self.app.install_screen(session, name=f"session-{id(session)}")
         self.app.sessions.append(session)  # type: ignore[attr-defined]
         self.app.push_screen(session)
+
+    def _pod_context_named(self, namespace: str, name: str):
+        """As ``_pod_context``, for a pod known by name (a debug copy created just now)."""
+        row = next((r for r in self.pods.table.rows.values()
+                    if r.name == name and r.namespace == namespace), None)
+        return self._pod_context(row.uid) if row is not None else (None, [])
 
     def _pod_context(self, uid: str):
         """The pod's live row and its events, newest first, from this screen's watches."""

@@ -1,7 +1,10 @@
-"""Enter on a pod: Describe, YAML and Logs tabs for that pod.
+"""Enter on a pod: Describe, YAML, Logs and Debug tabs for that pod.
 
 Logs follow by default, keep a bounded buffer (``log_buffer_lines``), and switch container with
 ``c`` and to the previous instance with ``p`` (the crashed one, for a CrashLoopBackOff).
+The Debug tab lists the pod's ephemeral containers live (state, image, target, age): ``a``
+re-attaches to the selected one, ``s`` opens a new shell in it, ``l`` reads its logs, ``D`` adds
+another (the same flow as ``D`` in the pods pane).
 """
 
 from __future__ import annotations
@@ -9,18 +12,23 @@ from __future__ import annotations
 import asyncio
 
 from rich.syntax import Syntax
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Log, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Log, Static, TabbedContent, TabPane
 
 from kubetui.access_keys import AccessAware
 from kubetui.guard import Guarded
+from kubetui.k8s.debug_follow import EphemeralRow, ephemeral_rows
 from kubetui.k8s.errors import KubeError
+from kubetui.k8s.exec import ExecRequest
 from kubetui.k8s.pod_detail import PodDetail, fetch_pod, pod_detail, stream_logs
+from kubetui.k8s.pods import human_duration
+from kubetui.k8s.reflector import Reflector, ResourceScope
 from kubetui.safe_text import plain, plain_lines, visible, visible_lines
 
 
@@ -48,6 +56,12 @@ class LogEnded(Message):
         self.generation, self.error = generation, error
 
 
+class EphemeralChanged(Message):
+    def __init__(self, rows: tuple[EphemeralRow, ...]) -> None:
+        super().__init__()
+        self.rows = rows
+
+
 class PodDetailScreen(AccessAware, Guarded, Screen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
@@ -56,7 +70,10 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         Binding("l", "tab('logs')", "Logs", id="detail.logs"),
         Binding("c", "next_container", "Container", id="detail.container"),
         Binding("p", "toggle_previous", "Previous", id="detail.previous"),
+        Binding("g", "tab('debug')", "Debug tab", id="detail.debugtab"),
         Binding("s", "shell", "Shell", id="detail.shell"),
+        Binding("a", "attach", "Attach", id="detail.attach", show=False),
+        Binding("D", "debug", "Debug", id="detail.debug"),
     ]
 
     def __init__(self, namespace: str, name: str, container: str | None = None,
@@ -68,6 +85,7 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         self.detail: PodDetail | None = None
         self._initial_tab = tab
         self._generation = 0
+        self.ephemeral: tuple[EphemeralRow, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"pod {self.pod_namespace}/{self.pod_name}"), id="detail-title")
@@ -80,16 +98,20 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
                 yield Static("", id="logs-title")
                 yield Log(max_lines=self.app.settings.log_buffer_lines,  # type: ignore[attr-defined]
                           id="logs-body", auto_scroll=True)
+            with TabPane("Debug (g)", id="debug"):
+                yield Static("ephemeral debug containers · D add one · a attach · s shell · "
+                             "l logs", id="debug-title")
+                yield DataTable(id="debug-table", cursor_type="row", zebra_stripes=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        table = self.query_one("#debug-table", DataTable)
+        table.add_columns("NAME", "STATE", "IMAGE", "TARGET", "AGE")
         self.load_pod()
+        self.watch_ephemeral()
 
     def access_namespace(self) -> str:
         return self.pod_namespace
-
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
 
     @work(exclusive=True, group="pod-detail", exit_on_error=False)
     async def load_pod(self) -> None:
@@ -117,6 +139,78 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         if self.container is None and message.detail.containers:
             self.container = message.detail.containers[0]
         self.restart_logs()
+
+    # -- ephemeral containers, live ---------------------------------------------------------
+    @work(exclusive=True, group="pod-ephemeral", exit_on_error=False)
+    async def watch_ephemeral(self) -> None:
+        scope = ResourceScope("v1", "pods", self.pod_namespace,
+                              field_selector=f"metadata.name={self.pod_name}")
+        await Reflector(self.app.cluster, scope, ephemeral_rows,  # type: ignore[attr-defined]
+                        lambda d: [self.post_message(EphemeralChanged(rows))
+                                   for rows in d.upserts.values()],
+                        what=f"watch pod {self.pod_name}").run()
+
+    def on_ephemeral_changed(self, message: EphemeralChanged) -> None:
+        self.ephemeral = message.rows
+        table = self.query_one("#debug-table", DataTable)
+        now = self.app.clock()  # type: ignore[attr-defined]
+        keys = {row.name for row in message.rows}
+        for key in [k.value for k in table.rows if k.value not in keys]:
+            table.remove_row(key)
+        for row in message.rows:
+            cells = [Text(visible(v)) for v in (
+                row.name, row.state, row.image, row.target,
+                human_duration(now - row.started) if row.started else "-")]
+            if row.name in {k.value for k in table.rows}:
+                for column, cell in zip(table.columns, cells, strict=True):
+                    table.update_cell(row.name, column, cell)
+            else:
+                table.add_row(*cells, key=row.name)
+        if not message.rows:
+            self.query_one("#debug-title", Static).update(
+                "no ephemeral debug containers yet · D adds one")
+        else:
+            self.query_one("#debug-title", Static).update(
+                "ephemeral debug containers · D add one · a attach · s shell · l logs")
+
+    def _selected_ephemeral(self) -> EphemeralRow | None:
+        if self.query_one(TabbedContent).active != "debug":
+            return None
+        table = self.query_one("#debug-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((r for r in self.ephemeral if r.name == key), None)
+
+    def _main(self):
+        return next((s for s in self.app.screen_stack if s.id == "main"), None)
+
+    def action_debug(self) -> None:
+        main = self._main()
+        if main is not None:
+            main.start_debug(self.pod_namespace, self.pod_name)
+
+    def action_attach(self) -> None:
+        row = self._selected_ephemeral()
+        if row is None:
+            self._via_pods_pane("attach")
+            return
+        if not row.running:
+            self.notify(f"{row.name} is {row.state}: nothing to attach to (l shows its logs).",
+                        title="Attach", severity="warning")
+            return
+        self._open(ExecRequest(self.pod_namespace, self.pod_name, row.name, stdin=row.stdin,
+                               tty=row.tty and row.stdin, attach=True), shells=())
+
+    def _open(self, request: ExecRequest, shells=None) -> None:
+        from kubetui.screens.terminal_session import TerminalSession
+
+        main = self._main()
+        if main is None:
+            return
+        main._install_session(TerminalSession(
+            request, lambda: main._pod_context_named(self.pod_namespace, self.pod_name),
+            shells=shells))
 
     # -- logs ------------------------------------------------------------------------------
     def restart_logs(self) -> None:
@@ -188,22 +282,42 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
     def action_next_container(self) -> None:
         if not self.detail or not self.detail.all_containers:
             return
-        names = self.detail.all_containers
+        names = self.detail.all_containers + tuple(r.name for r in self.ephemeral)
         i = names.index(self.container) if self.container in names else -1
         self.container = names[(i + 1) % len(names)]
         self.restart_logs()
 
+    def action_tab(self, tab: str) -> None:
+        row = self._selected_ephemeral() if tab == "logs" else None
+        if row is not None:  # l on the Debug tab: that debugger's logs
+            self.container, self.previous = row.name, False
+            self.restart_logs()
+        self.query_one(TabbedContent).active = tab
+
     def action_shell(self) -> None:
-        """A shell in this pod, as ``s`` in the pods pane opens it (the same session flow)."""
-        main = next((s for s in self.app.screen_stack if s.id == "main"), None)
+        """A shell in this pod, as ``s`` in the pods pane opens it (the same session flow);
+        on the Debug tab, a new shell in the selected debug container."""
+        row = self._selected_ephemeral()
+        if row is not None:
+            if not row.running:
+                self.notify(f"{row.name} is {row.state}: a shell needs it running.",
+                            title="Shell", severity="warning")
+                return
+            self._open(ExecRequest(self.pod_namespace, self.pod_name, row.name, stdin=True,
+                                   tty=True))
+            return
+        self._via_pods_pane("shell")
+
+    def _via_pods_pane(self, kind: str) -> None:
+        main = self._main()
         rows = main.pods.table.rows.values() if main is not None else ()
         row = next((r for r in rows if r.namespace == self.pod_namespace
                     and r.name == self.pod_name), None)
         if row is None:
             self.notify("This pod is not in the pods pane's view (filtered out or deleted).",
-                        title="Shell", severity="warning")
+                        title=kind.title(), severity="warning")
             return
-        main.prepare_stream(row, "shell")  # type: ignore[union-attr]
+        main.prepare_stream(row, kind)  # type: ignore[union-attr]
 
     def action_toggle_previous(self) -> None:
         self.previous = not self.previous

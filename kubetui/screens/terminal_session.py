@@ -89,6 +89,10 @@ class TerminalSession(Guarded, Screen):
         self.view.focus()
         self._show_context()
         self.set_interval(1.0, self._show_context)
+        self.begin()
+
+    def begin(self) -> None:
+        """Open the stream (a debug session first waits for its container)."""
         self.start(self._shells.pop(0) if self._shells else self.request.command)
 
     # -- the stream --------------------------------------------------------------------------
@@ -323,3 +327,7 @@ class TerminalSession(Guarded, Screen):
         if self.app.screen is self:
             self.app.pop_screen()
         self.app.call_after_refresh(self.app.uninstall_screen, self)
+        self.closed()
+
+    def closed(self) -> None:
+        """Called once the session is ended for good (a debug session offers its cleanup)."""

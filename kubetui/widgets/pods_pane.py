@@ -52,6 +52,7 @@ class PodsPane(AccessAware, LivePane):
         Binding("s", "stream('shell')", "Shell", id="pods.shell"),
         Binding("a", "stream('attach')", "Attach", id="pods.attach", show=False),
         Binding("e", "stream('command')", "Exec", id="pods.exec", show=False),
+        Binding("D", "stream('debug')", "Debug", id="pods.debug"),
     ]
     noun = "pods"
 

@@ -28,7 +28,7 @@ REVIEWS = {"selfsubjectrulesreviews", "selfsubjectaccessreviews"}
 #: (where, keys): every binding a user can press, screen by screen.
 SESSION: list[tuple[str, tuple[str, ...]]] = [
     ("pods", ("1", "j", "k", "G", "g", "o", "O", "slash", "t", "a", "enter", "enter")),
-    ("detail", ("d", "y", "l", "c", "p", "p", "escape")),
+    ("detail", ("d", "y", "l", "c", "p", "p", "g", "escape")),
     ("pods", ("l", "escape", "y", "escape")),
     ("events", ("2", "f", "f", "o", "O")),
     ("flows", ("3", "enter", "enter", "tab", "enter", "escape", "w", "escape")),
@@ -36,13 +36,19 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     ("nodes", ("5", "o")),
     ("help", ("question_mark", "escape")),
     ("jump", ("colon", "p", "o", "d", "s", "enter")),
+    # Read-write: D opens the debug form, ctrl+s its confirm, y adds an ephemeral container and
+    # attaches; read-only: D is not bound (and y opens the YAML tab, which esc leaves).
+    ("debug", ("D", "WAIT", "ctrl+s", "WAIT", "y", "WAIT", "ctrl+right_square_bracket",
+               "escape")),
     # Last: in read-write mode "s" opens a shell that takes the keyboard; ^] and esc leave it.
-    ("shell", ("s", "WAIT", "ctrl+right_square_bracket", "escape", "a", "WAIT",
-               "ctrl+right_square_bracket", "escape", "e", "WAIT", "escape")),
+    # The pod now has two containers (read-write: the debugger): enter picks the first.
+    ("shell", ("s", "WAIT", "enter", "WAIT", "ctrl+right_square_bracket", "escape", "a", "WAIT",
+               "enter", "WAIT", "ctrl+right_square_bracket", "escape", "e", "WAIT", "escape")),
 ]
 
-#: Mutating requests each mode must produce (verb, resource); none yet besides reviews.
-EXPECTED_WRITES: dict[bool, set[tuple[str, str]]] = {True: set(), False: set()}
+#: Mutating requests each mode must produce (verb, resource[/subresource]), besides reviews.
+EXPECTED_WRITES: dict[bool, set[tuple[str, str]]] = {
+    True: set(), False: {("patch", "pods/ephemeralcontainers")}}
 #: Streams into a container (the audit log calls them "get" on pods/exec or pods/attach): they
 #: can change the container, so read-only mode must open none.
 EXPECTED_STREAMS: dict[bool, set[str]] = {True: set(), False: {"exec", "attach"}}
@@ -107,7 +113,9 @@ async def test_session_writes_exactly_what_it_should(local_cluster: LocalCluster
     events = audit_events(c, since=since)
     reads = [e for e in events if e["verb"] not in MUTATING_VERBS]
     reviews = [e for e in events if (e.get("objectRef") or {}).get("resource") in REVIEWS]
-    writes = {(e["verb"], (e.get("objectRef") or {}).get("resource", e["requestURI"]))
+    writes = {(e["verb"], "/".join(filter(None, (
+                  (e.get("objectRef") or {}).get("resource", e["requestURI"]),
+                  (e.get("objectRef") or {}).get("subresource")))))
               for e in events if e["verb"] in MUTATING_VERBS
               and (e.get("objectRef") or {}).get("resource") not in REVIEWS}
     seen = {(e["verb"], (e.get("objectRef") or {}).get("resource"),

@@ -147,6 +147,13 @@ async def until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None
 
 
 @pytest.fixture(autouse=True)
+def private_state(tmp_path, monkeypatch):
+    """Each test its own state directory: the debug image one test remembers (or the error log
+    one writes) must not leak into the next."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture(autouse=True)
 def no_unexpected_errors(request, monkeypatch):
     """The app survives handler errors by design, so Pilot no longer re-raises them: fail the
     test instead when any app it started reported one (unless the test injects them)."""
