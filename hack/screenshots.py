@@ -28,6 +28,12 @@ SHOTS = [
     ("terminal-120x40.svg", (120, 40),
      ["slash", *"writer", "enter", "s", "WAIT", *"ls -l /data", "enter", "WAIT"],
      "kubetui-demo", False),
+    # D on the shell-less distroless-app: the form, then (ctrl+s, y) the attached debugger.
+    ("debug-form-120x40.svg", (120, 40), ["slash", *"distroless", "enter", "D", "WAIT"],
+     "kubetui-demo", False),
+    ("debug-session-120x40.svg", (120, 40),
+     ["slash", *"distroless", "enter", "D", "WAIT", "ctrl+s", "WAIT", "y", "WAIT", "WAIT",
+      "enter", *"ps", "enter", "WAIT"], "kubetui-demo", False),
 ]
 
 

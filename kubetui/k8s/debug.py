@@ -23,29 +23,24 @@ from __future__ import annotations
 
 import copy
 import json
-import re
-import secrets
 import shlex
 from dataclasses import dataclass
 
+from kubetui.k8s.debug_input import (
+    DebugInputError,
+    _token,
+    check_image,
+    check_pod_name,
+    container_names,
+    debugger_name,
+)
 from kubetui.k8s.debug_profiles import COPY, EPHEMERAL, NODE, PROFILES, ProfileError, apply_profile
 from kubetui.k8s.discovery import ServerVersion
+from kubetui.k8s.errors import ErrorKind, KubeError
 from kubetui.k8s.writes import JSON, STRATEGIC_MERGE_PATCH, Write
 
 PULL_POLICIES = ("IfNotPresent", "Always", "Never")
 MANAGED_BY = ("app.kubernetes.io/managed-by", "kubetui-debug")
-
-_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-# Docker reference grammar, simplified: [registry[:port]/]path[:tag][@digest]
-_IMAGE = re.compile(
-    r"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*"
-    r"(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?")
-
-
-class DebugInputError(ValueError):
-    """Input the form refuses, with the reason; nothing is sent."""
-
 
 @dataclass(frozen=True)
 class DebugSpec:
@@ -78,66 +73,6 @@ class DebugPlan:
     not_applied: tuple[str, ...] = ()  # parts of the profile this server refuses
     creates: tuple[str, ...] = ()  # pods created (copies, node pods): deletable afterwards
     body_container: dict | None = None  # the debug container as sent
-
-
-def parse_command(text: str) -> tuple[str, ...]:
-    """Shell-like words; unbalanced quotes are refused with the reason."""
-    try:
-        return tuple(shlex.split(text))
-    except ValueError as exc:
-        raise DebugInputError(f"the command does not parse: {exc}") from None
-
-
-def parse_set_images(text: str) -> tuple[tuple[str, str], ...]:
-    """``app=busybox:1.35,*=alpine`` (kubectl's ``--set-image``) into pairs, images checked."""
-    pairs = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        container, sep, image = item.partition("=")
-        if not sep or not container.strip():
-            raise DebugInputError(f"set image: {item!r} is not CONTAINER=IMAGE (or *=IMAGE)")
-        pairs.append((container.strip(), check_image(image)))
-    return tuple(pairs)
-
-
-def check_image(image: str) -> str:
-    image = image.strip()
-    if not image or not _IMAGE.fullmatch(image):
-        raise DebugInputError(f"not an image reference: {image!r} "
-                              "(e.g. busybox:1.35 or registry.example.com/tools/netshoot:v1)")
-    return image
-
-
-def check_pod_name(name: str) -> str:
-    if len(name) > 253 or not _DNS_SUBDOMAIN.fullmatch(name):
-        raise DebugInputError(f"{name!r} is not a valid pod name (lower-case letters, digits, "
-                              "'-' and '.', at most 253)")
-    return name
-
-
-def container_names(pod: dict) -> set[str]:
-    spec = pod.get("spec") if isinstance(pod.get("spec"), dict) else {}
-    return {c.get("name") for key in ("initContainers", "containers", "ephemeralContainers")
-            for c in spec.get(key) or () if isinstance(c, dict)}
-
-
-def _token() -> str:
-    return secrets.token_hex(3)[:5]
-
-
-def debugger_name(pod: dict, wanted: str = "", token=_token, *, existing_ok: bool = False) -> str:
-    """``wanted`` if it is a free DNS label, else a new ``debugger-xxxxx`` free in the pod."""
-    taken = container_names(pod)
-    if wanted:
-        if len(wanted) > 63 or not _DNS_LABEL.fullmatch(wanted):
-            raise DebugInputError(f"{wanted!r} is not a valid container name (a DNS label: "
-                                  "lower-case letters, digits and '-', at most 63)")
-        if wanted in taken and not existing_ok:
-            raise DebugInputError(f"the pod already has a container named {wanted!r}")
-        return wanted
-    while True:
-        name = f"debugger-{token()}"
-        if name not in taken:
-            return name
 
 
 def security_context(profile: str, style: str = EPHEMERAL) -> dict | None:
@@ -198,7 +133,8 @@ def plan_ephemeral(spec: DebugSpec, pod: dict, version: ServerVersion,
     write = Write("PATCH", f"{base}/ephemeralcontainers", body,
                   what=f"add debug container {name} to {spec.namespace}/{spec.pod}",
                   confirm_path=base, applied=lambda obj: _has_ephemeral(obj, name),
-                  content_type=STRATEGIC_MERGE_PATCH)
+                  content_type=STRATEGIC_MERGE_PATCH,
+                  explain=lambda exc: explain_ephemeral_error(exc, spec.pod, version))
     return DebugPlan(EPHEMERAL, spec.namespace, spec.pod, name, write,
                      kubectl_debug(spec, name), not_applied, body_container=container)
 
@@ -292,6 +228,18 @@ def delete_pod_write(namespace: str, name: str) -> Write:
                  confirm_path=path,
                  applied=lambda obj: obj is None or bool(
                      (obj.get("metadata") or {}).get("deletionTimestamp")))
+
+
+def explain_ephemeral_error(exc: KubeError, pod: str, version: ServerVersion) -> KubeError:
+    """A 404 that does not name the pod: the subresource is not served (the feature is off)."""
+    if exc.kind is ErrorKind.NOT_FOUND and f'"{pod}"' not in exc.hint:
+        gate = ("the EphemeralContainers feature gate is off (alpha until 1.22: it must be "
+                "enabled on the apiserver and the kubelets)" if not version.at_least(1, 23)
+                else "the server does not serve pods/ephemeralcontainers")
+        return KubeError(ErrorKind.UNSUPPORTED,
+                         f"ephemeral containers are not available on this server ({version})",
+                         f"{gate}; a debug copy (--copy-to) works without them", exc.status)
+    return exc
 
 
 def _has_ephemeral(obj: dict | None, name: str) -> bool:

@@ -40,6 +40,9 @@ class Write:
     applied: Callable[[dict | None], bool] = field(compare=False)  # None: confirm_path is 404
     content_type: str = JSON
     timeout: float = 30.0
+    # Turns the server's refusal into what it means for this action (a 404 from a disabled
+    # feature is not "not found"); pure, from the builder.
+    explain: Callable[[KubeError], KubeError] | None = field(default=None, compare=False)
 
     def describe(self) -> str:
         """The exact request, as the confirm screen shows it."""
@@ -56,6 +59,15 @@ class WriteResult:
 
 async def send_write(cluster: Cluster, write: Write) -> WriteResult:
     """Send ``write``; if its outcome is unknown, check before sending it (once) again."""
+    try:
+        return await _send_once_or_confirm(cluster, write)
+    except KubeError as exc:
+        if write.explain is None:
+            raise
+        raise write.explain(exc) from None
+
+
+async def _send_once_or_confirm(cluster: Cluster, write: Write) -> WriteResult:
     try:
         return WriteResult(await _send(cluster, write))
     except KubeError as exc:

@@ -22,9 +22,9 @@ class ConfirmScreen(Guarded, ModalScreen[bool]):
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
                                border: thick $warning; background: $surface; padding: 0 1; }
-    ConfirmScreen #confirm-title { text-style: bold; }
+    ConfirmScreen #confirm-title { text-style: bold; dock: top; }
     ConfirmScreen VerticalScroll { height: auto; max-height: 30; }
-    ConfirmScreen #confirm-keys { color: $text-muted; }
+    ConfirmScreen #confirm-keys { color: $text-muted; dock: bottom; }
     """
 
     def __init__(self, title: str, body: str, *, request: str = "", kubectl: str = "") -> None:

@@ -22,14 +22,8 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from kubetui.guard import Guarded
 from kubetui.k8s.access import Need
-from kubetui.k8s.debug import (
-    PULL_POLICIES,
-    DebugInputError,
-    DebugPlan,
-    DebugSpec,
-    parse_command,
-    parse_set_images,
-)
+from kubetui.k8s.debug import PULL_POLICIES, DebugPlan, DebugSpec
+from kubetui.k8s.debug_input import DebugInputError, parse_command, parse_set_images
 from kubetui.k8s.debug_profiles import COPY, EPHEMERAL, NODE, PROFILES
 from kubetui.k8s.debug_target import MODE_LABELS, DebugTarget
 from kubetui.safe_text import plain, plain_lines, visible
@@ -56,7 +50,7 @@ class DebugForm(Guarded, ModalScreen[DebugPlan | None]):
     DebugForm #debug-problem { color: $error; height: auto; }
     DebugForm #debug-warning { color: $warning; height: auto; }
     DebugForm #debug-preview-scroll { height: 1fr; min-height: 3; border-top: solid $panel; }
-    DebugForm #debug-keys { color: $text-muted; height: 1; }
+    DebugForm #debug-keys { color: $text-muted; height: 1; dock: bottom; }
     """
 
     def __init__(self, target: DebugTarget, image: str,
@@ -169,8 +163,12 @@ class DebugForm(Guarded, ModalScreen[DebugPlan | None]):
             if plan.mode == NODE:
                 warnings.append("The node pod runs with the profile's host access "
                                 "(general: / at /host, host PID/network/IPC).")
-        self.query_one("#debug-problem", Static).update(plain_lines(self.problem))
+        problem = self.query_one("#debug-problem", Static)
+        problem.update(plain_lines(self.problem))
+        problem.display = bool(self.problem)
         self.query_one("#debug-warning", Static).update(plain_lines("\n".join(warnings)))
+        if plan is not None and plan.container:  # the name that will be used
+            self.query_one("#name", Input).placeholder = plan.container
         preview = "" if plan is None else \
             f"kubectl equivalent:\n{plan.kubectl}\n\nRequest:\n{plan.write.describe()}"
         self.query_one("#debug-preview", Static).update(plain_lines(preview))

@@ -121,6 +121,31 @@ def frozen_app(c: LocalCluster, ns: str, now: float, kubeconfig: Path | None = N
     return asyncio.run(build())
 
 
+def ensure_namespace(c: LocalCluster, ns: str) -> None:
+    """A fixed-name namespace for snapshots, created once and kept (its name is in the SVG)."""
+    if c.kubectl("get", "namespace", ns, check=False).returncode != 0:
+        c.kubectl("create", "namespace", ns)
+        c.wait_for(lambda: c.kubectl("-n", ns, "get", "sa", "default",
+                                     check=False).returncode == 0, timeout=30, what="the SA")
+
+
+def fixed_context(ns: str, pod: str, now: float, events: tuple[tuple[str, str], ...],
+                  containers: tuple[str, ...] = (), event_age: float = 600):
+    """A terminal session's pod context, fixed (no watch behind it): stable snapshots."""
+    from kubetui.k8s.events import EventRow
+    from kubetui.k8s.pods import PodRow
+
+    row = PodRow(uid="u", namespace=ns, name=pod, ready="1/1", status="Running",
+                 health="running", restarts=0, last_restart=None, created=now - 900,
+                 node="localhost", ip="10.214.0.42", labels=(), resource_version="1",
+                 containers=containers)
+    rows = [EventRow(uid=f"e{i}", namespace=ns, type="Normal", reason=reason,
+                     object_kind="Pod", object_name=pod, object_uid="u", message=msg,
+                     count=1, last_seen=now - event_age, source="kubelet")
+            for i, (reason, msg) in enumerate(events)]
+    return lambda: (row, rows)
+
+
 async def settle(pilot) -> None:
     """Wait until both panes hold the snapshot namespace's rows and say they are live."""
     screen = pilot.app.screen_stack[1] if len(pilot.app.screen_stack) > 1 else pilot.app.screen

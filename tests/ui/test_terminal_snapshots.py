@@ -3,17 +3,14 @@ fixed pod context and a frozen clock so the picture is stable."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from kubetui.k8s.events import EventRow
 from kubetui.k8s.exec import ExecRequest
-from kubetui.k8s.pods import PodRow
 from kubetui.screens.terminal_session import TerminalSession
 from tests.conftest import LocalCluster
 from tests.integration.test_credentials_refresh import running_pod
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import ensure_namespace, fixed_context, frozen_app, until
+from tests.ui.test_terminal import type_line
 
 NS = "kt-snapshot-term"
 NOW = 1_800_000_000.0
@@ -22,46 +19,28 @@ NOW = 1_800_000_000.0
 @pytest.fixture(scope="session")
 def shell_pod(local_cluster: LocalCluster) -> str:
     c = local_cluster
-    if c.kubectl("get", "namespace", NS, check=False).returncode != 0:
-        c.kubectl("create", "namespace", NS)
-        c.wait_for(lambda: c.kubectl("-n", NS, "get", "sa", "default",
-                                     check=False).returncode == 0, timeout=30, what="the SA")
+    ensure_namespace(c, NS)
     running_pod(c, NS, "shell", "ready")
     return NS
 
 
-def context():
-    row = PodRow(uid="u", namespace=NS, name="shell", ready="1/1", status="Running",
-                 health="running", restarts=0, last_restart=None, created=NOW - 600,
-                 node="localhost", ip="10.214.0.42", labels=(), resource_version="1")
-    events = [EventRow(uid=f"e{i}", namespace=NS, type="Normal", reason=reason,
-                       object_kind="Pod", object_name="shell", object_uid="u", message=msg,
-                       count=1, last_seen=NOW - 600, source="kubelet")
-              for i, (reason, msg) in enumerate((
-                  ("Started", "Started container main"), ("Created", "Created container main"),
-                  ("Pulled", 'Container image "busybox:1.35" already present on machine')))]
-    return row, events
+CONTEXT = fixed_context(NS, "shell", NOW, (
+    ("Started", "Started container main"), ("Created", "Created container main"),
+    ("Pulled", 'Container image "busybox:1.35" already present on machine')))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_terminal_session(snap_compare, shell_pod, local_cluster: LocalCluster, size):
-    async def build():
-        app = await make_app(local_cluster.kubeconfig, namespace=shell_pod)
-        app.clock = lambda: NOW
-        return app
-
-    app = asyncio.run(build())
+    app = frozen_app(local_cluster, shell_pod, NOW)
 
     async def run_before(pilot) -> None:
         session = TerminalSession(ExecRequest(shell_pod, "shell", "main", stdin=True, tty=True),
-                                  context)
+                                  CONTEXT)
         app.install_screen(session, "session-snapshot")
         app.sessions.append(session)
         await pilot.app.push_screen(session)
         await until(pilot, lambda: session.view.text().rstrip().endswith("#"), what="prompt")
-        for ch in "clear; echo hello from kubetui; ls /":
-            await pilot.press("space" if ch == " " else ch)
-        await pilot.press("enter")
+        await type_line(pilot, "clear; echo hello from kubetui; ls /")
         await until(pilot, lambda: "proc" in session.view.text()
                     and session.view.text().rstrip().endswith("#"), what="the output")
         await pilot.pause(0.3)

@@ -61,3 +61,14 @@ def test_broken_user_themes_are_reported_not_raised(tmp_path):
     assert len(loaded.problems) == 3
     assert loaded.themes[0].variables["pod-failed"] == "#ff0000"
     assert loaded.themes[0].variables["pod-running"]  # default filled in
+
+
+def test_debug_image_from_file_and_env(tmp_path):
+    f = tmp_path / "config.toml"
+    f.write_text('debug-image = "nicolaka/netshoot:v0.13"\n')
+    assert load_settings(f, environ={}).debug_image == "nicolaka/netshoot:v0.13"
+    assert load_settings(f, environ={"KUBETUI_DEBUG_IMAGE": "alpine:3.20"}).debug_image == \
+        "alpine:3.20"
+    f.write_text('debug-image = "  "\n')
+    s = load_settings(f, environ={})
+    assert s.debug_image == "busybox:1.35" and any("debug_image" in w for w in s.warnings)

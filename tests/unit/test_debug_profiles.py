@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.debug import (
-    MANAGED_BY,
-    DebugInputError,
-    DebugSpec,
-    parse_set_images,
-    plan,
-    plan_copy,
-    plan_node,
-)
+from kubetui.k8s.debug import MANAGED_BY, DebugSpec, plan, plan_copy, plan_node
+from kubetui.k8s.debug_input import DebugInputError, parse_set_images
 from kubetui.k8s.debug_profiles import COPY, EPHEMERAL, NODE, PROFILES, apply_profile
 from kubetui.k8s.discovery import ServerVersion
 

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.debug import (
-    DebugInputError,
-    DebugSpec,
-    debugger_name,
-    parse_command,
-    plan_ephemeral,
-    security_context,
-)
+from kubetui.k8s.debug import DebugSpec, plan_ephemeral, security_context
+from kubetui.k8s.debug_input import DebugInputError, debugger_name, parse_command
 from kubetui.k8s.discovery import ServerVersion
 from kubetui.k8s.writes import STRATEGIC_MERGE_PATCH
 
@@ -134,3 +128,21 @@ def test_the_write_is_confirmed_from_either_answer_shape():
     assert older["kind"] == "EphemeralContainers"
     assert plan_old.write.applied(older)
     assert not plan.write.applied(older)
+
+
+def test_a_disabled_feature_is_explained_and_a_missing_pod_is_not():
+    from kubetui.k8s.errors import ErrorKind, KubeError, from_response
+
+    explain = plan_ephemeral(DebugSpec("demo", "app-0", "busybox:1.35"), POD, V120).write.explain
+    disabled = from_response(404, b'{"kind":"Status","status":"Failure","message":"the server '
+                             b'could not find the requested resource","reason":"NotFound",'
+                             b'"details":{},"code":404}', "add debug container")
+    explained = explain(disabled)
+    assert explained.kind is ErrorKind.UNSUPPORTED
+    assert "feature gate" in explained.hint and "--copy-to" in explained.hint
+    missing = from_response(404, b'{"kind":"Status","status":"Failure","message":"pods '
+                            b'\\"app-0\\" not found","reason":"NotFound","details":{"name":'
+                            b'"app-0","kind":"pods"},"code":404}', "add debug container")
+    assert explain(missing) is missing
+    other = KubeError(ErrorKind.FORBIDDEN, "forbidden")
+    assert explain(other) is other
