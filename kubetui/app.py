@@ -163,8 +163,8 @@ class KubetuiApp(WriteActions, Guarded, App[int]):
         if text is None:
             return
         jump = parse_jump(text)
-        if jump.action == "quit":
-            self.exit(0)
+        if jump.action == "quit":  # as q does: debug pods are offered for deletion first
+            self.call_later(self.action_quit)
         elif jump.action == "pane":
             self._main().action_show_pane(jump.value or "pods")
         elif jump.action == "namespace":
@@ -318,7 +318,8 @@ class KubetuiApp(WriteActions, Guarded, App[int]):
                 f"Delete debug pod {name}?",
                 f"kubetui created {namespace}/{name} for the debug session that just ended.\n"
                 "n keeps it (kubetui asks again when you quit).",
-                delete_pod_write(namespace, name), f"kubectl delete pod -n {namespace} {name}",
+                delete_pod_write(namespace, name),
+                f"kubectl delete pod -n {namespace} {name} --grace-period=1",
                 lambda _result, key=(namespace, name): self.debug_pods.pop(key, None))
 
     async def action_quit(self) -> None:
@@ -334,7 +335,8 @@ class KubetuiApp(WriteActions, Guarded, App[int]):
             "\n".join(f"pod {ns}/{name}" for ns, name in pods)
             + "\n\ny deletes them and quits; n quits and leaves them running.",
             request="\n".join(delete_pod_write(ns, name).describe() for ns, name in pods),
-            kubectl="\n".join(f"kubectl delete pod -n {ns} {name}" for ns, name in pods)),
+            kubectl="\n".join(f"kubectl delete pod -n {ns} {name} --grace-period=1"
+                              for ns, name in pods)),
             lambda yes: self.delete_debug_pods_and_quit() if yes else self.exit(0))
 
     @work(exclusive=True, group="quit-cleanup", exit_on_error=False)

@@ -224,7 +224,10 @@ def _create_pod_plan(mode: str, spec: DebugSpec, body: dict, container: str,
 def delete_pod_write(namespace: str, name: str) -> Write:
     """Delete a pod kubetui created for debugging (a copy or a node-debugger pod)."""
     path = f"/api/v1/namespaces/{namespace}/pods/{name}"
-    return Write("DELETE", path, None, what=f"delete debug pod {namespace}/{name}",
+    # A debugger's shell (PID 1) ignores SIGTERM: without this, every cleanup waits the full
+    # 30 s grace period. One second lets the kubelet stop it cleanly, then kill it.
+    body = {"apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 1}
+    return Write("DELETE", path, body, what=f"delete debug pod {namespace}/{name}",
                  confirm_path=path,
                  applied=lambda obj: obj is None or bool(
                      (obj.get("metadata") or {}).get("deletionTimestamp")))

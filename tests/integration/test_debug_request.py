@@ -30,7 +30,7 @@ async def test_ephemeral_container_added_on_1_20(local_cluster, namespace, admin
     assert plan.not_applied  # general's SYS_PTRACE cannot be set on 1.20: said, not sent
     result = await send_write(admin, plan.write)
     assert result.sent == 1 and not result.confirmed_after_unknown
-    name = plan.container["name"]
+    name = plan.container
 
     def running() -> bool:
         p = local_cluster.get_json("-n", namespace, "pod", "app")

@@ -236,3 +236,15 @@ async def test_node_pod_is_offered_for_deletion_on_quit(local_cluster: LocalClus
     local_cluster.wait_for(lambda: not pod_exists(local_cluster, namespace, node_pod),
                            timeout=60, what="the node pod gone")
     await app.cluster.close()
+
+
+async def test_jump_quit_asks_about_debug_pods_too(local_cluster: LocalCluster, namespace: str):
+    app = await make_app(local_cluster.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.register_debug_pods(namespace, ("left-behind",))
+        await pilot.press("colon", "q", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        assert "left-behind" in str(app.screen.query_one("#confirm-body").render())
+        await pilot.press("n")  # quit and keep them: nothing is deleted
+        await until(pilot, lambda: not app.is_running, what="the app to quit")
+    await app.cluster.close()
