@@ -44,6 +44,8 @@ def start_web(c: LocalCluster, ns: str) -> None:
 
 
 async def create(c: LocalCluster, admin: Cluster, ns: str, mode: str, profile: str):
+    """Start ``web``, debug it as ``mode``; the plan and the created pod as the server has it."""
+    start_web(c, ns)
     pod = await admin.get_json(f"/api/v1/namespaces/{ns}/pods/web", what="pod")
     p = plan(DebugSpec(ns, "web", "busybox:1.35", profile=profile, mode=mode,
                        command=("sleep", "600"), stdin=False, tty=False),
@@ -51,7 +53,7 @@ async def create(c: LocalCluster, admin: Cluster, ns: str, mode: str, profile: s
     result = await send_write(admin, p.write)
     assert result.sent == 1
     assert p.creates == (p.pod,)
-    return p
+    return p, c.get_json("-n", ns, "pod", p.pod)
 
 
 def progress_of(c: LocalCluster, ns: str, pod: str, container: str):
@@ -83,9 +85,7 @@ def wait_settled(c: LocalCluster, ns: str, pod: str, container: str, profile: st
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_copy_for_each_profile(local_cluster, namespace, admin, profile):
     c = local_cluster
-    start_web(c, namespace)
-    p = await create(c, admin, namespace, COPY, profile)
-    copy = c.get_json("-n", namespace, "pod", p.pod)
+    p, copy = await create(c, admin, namespace, COPY, profile)
     spec = copy["spec"]
     # The server kept what the profile asked for.
     assert "labels" not in copy["metadata"]  # never selected by the original's Services
@@ -105,9 +105,7 @@ async def test_copy_for_each_profile(local_cluster, namespace, admin, profile):
 @pytest.mark.parametrize("profile", PROFILES)
 async def test_node_debugger_for_each_profile(local_cluster, namespace, admin, profile):
     c = local_cluster
-    start_web(c, namespace)
-    p = await create(c, admin, namespace, NODE, profile)
-    pod = c.get_json("-n", namespace, "pod", p.pod)
+    p, pod = await create(c, admin, namespace, NODE, profile)
     host = profile in ("legacy", "general", "netadmin", "sysadmin")
     root = profile in ("legacy", "general", "sysadmin")
     assert pod["spec"].get("hostPID", False) is host

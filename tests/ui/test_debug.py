@@ -166,11 +166,17 @@ async def test_a_viewer_gets_the_explanation_and_nothing_is_sent(local_cluster: 
     assert writes == []
 
 
+async def distroless_app(c: LocalCluster, namespace: str):
+    distroless(c, namespace)
+    return await make_app(c.kubeconfig, namespace=namespace)
+
+
 def pod_exists(c: LocalCluster, namespace: str, name: str) -> bool:
     return c.kubectl("-n", namespace, "get", "pod", name, check=False).returncode == 0
 
 
 async def create_from_form(pilot, mode: str) -> DebugSession:
+    """D, choose ``mode``, create, confirm; the session once its debugger is attached."""
     app = pilot.app
     form = await open_form(pilot)
     form.query_one("#mode", Select).value = mode
@@ -189,8 +195,7 @@ async def create_from_form(pilot, mode: str) -> DebugSession:
 
 async def test_copy_is_offered_for_deletion_when_the_session_ends(local_cluster: LocalCluster,
                                                                   namespace: str):
-    distroless(local_cluster, namespace)
-    app = await make_app(local_cluster.kubeconfig, namespace=namespace)
+    app = await distroless_app(local_cluster, namespace)
     async with app.run_test(size=(110, 40)) as pilot:
         session = await create_from_form(pilot, "copy")
         copy = session.plan.pod
@@ -215,8 +220,7 @@ async def test_copy_is_offered_for_deletion_when_the_session_ends(local_cluster:
 
 async def test_node_pod_is_offered_for_deletion_on_quit(local_cluster: LocalCluster,
                                                         namespace: str):
-    distroless(local_cluster, namespace)
-    app = await make_app(local_cluster.kubeconfig, namespace=namespace)
+    app = await distroless_app(local_cluster, namespace)
     async with app.run_test(size=(110, 40)) as pilot:
         session = await create_from_form(pilot, "node")
         node_pod = session.plan.pod
