@@ -31,6 +31,10 @@ SHOTS = [
     # D on the shell-less distroless-app: the form, then (ctrl+s, y) the attached debugger.
     ("debug-form-120x40.svg", (120, 40), ["slash", *"distroless", "enter", "D", "WAIT"],
      "kubetui-demo", False),
+    # P on the demo's http-probes pod: its httpGet readiness probe run, then watched.
+    ("probes-120x40.svg", (120, 40),
+     ["slash", *"http-probes", "enter", "P", "WAIT", "down", "r", "WAIT", "w", "WAIT",
+      "WAIT", "WAIT", "WAIT", "WAIT", "WAIT"], "kubetui-demo", False),
     ("debug-session-120x40.svg", (120, 40),
      ["slash", *"distroless", "enter", "D", "WAIT", "ctrl+s", "WAIT", "y", "WAIT", "WAIT",
       "enter", *"ps", "enter", "WAIT"], "kubetui-demo", False),

@@ -142,6 +142,16 @@ class KubetuiApp(WriteActions, Guarded, App[int]):
         super().notify(visible_lines(message, limit=2000), title=visible(title, limit=200),
                        severity=severity, timeout=timeout, markup=False)
 
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy through the terminal (OSC 52: works over SSH and in tmux with set-clipboard
+        on) and say what was copied and how big it is."""
+        size = len(text.encode())
+        self.copy_to_clipboard(text)
+        warn = " (past 100 KB: many terminals drop an OSC 52 this large)" \
+            if size > 100_000 else ""
+        self.notify(f"Copied {what}: {size} bytes, via the terminal (OSC 52){warn}.",
+                    title="Copied", severity="warning" if warn else "information")
+
     # -- commands ------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)

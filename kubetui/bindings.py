@@ -51,6 +51,10 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "pods.debug": (Need("get", "pods"),),
     "detail.debug": (Need("get", "pods"),),
     "detail.attach": (Need("get", "pods/attach"),),
+    # The runner opens with get pods; each run needs its handler's rule (pods/exec, pods/proxy,
+    # pods/portforward), checked when it runs (kubetui.k8s.probe_run.ProbeCall.needs).
+    "pods.probes": (Need("get", "pods"),),
+    "detail.probes": (Need("get", "pods"),),
 }
 
 #: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path

@@ -12,6 +12,7 @@ from kubetui.k8s.cluster import ClusterInfo
 from kubetui.k8s.debug_target import DebugTarget
 from kubetui.k8s.pod_detail import StreamTarget
 from kubetui.k8s.pods import PodRow
+from kubetui.k8s.probe_target import ProbeTarget
 from kubetui.k8s.reflector import Delta, ReflectorStatus
 
 
@@ -88,3 +89,11 @@ class DebugTargetReady(Message):
 
     target: DebugTarget
     rules: AccessRules | None = None  # the namespace's rules, when not known before
+
+
+@dataclass
+class ProbeTargetReady(Message):
+    """The pod ``P`` was pressed on, read with its owner: the probe runner can open."""
+
+    target: ProbeTarget
+    container: str | None = None

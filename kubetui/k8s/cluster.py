@@ -208,8 +208,10 @@ class Cluster:
     async def request(self, method: str, path: str, *, what: str, params: dict | None = None,
                       json: object | None = None, headers: dict | None = None,
                       timeout: float | None = None,  # noqa: ASYNC109
-                      content_type: str = "application/json") -> httpx.Response:
-        """One request; raises KubeError for transport failures and HTTP errors."""
+                      content_type: str = "application/json",
+                      raise_for_status: bool = True) -> httpx.Response:
+        """One request; raises KubeError for transport failures and (unless
+        ``raise_for_status`` is false: a pod's own answer through the proxy) HTTP errors."""
         kwargs: dict = {"params": params, "headers": dict(headers or {})}
         if json is not None:
             kwargs["content"] = jsonlib.dumps(json).encode()
@@ -217,7 +219,7 @@ class Cluster:
         if timeout is not None:
             kwargs["timeout"] = timeout
         response = await self._send(method, path, what=what, **kwargs)
-        if response.is_error:
+        if response.is_error and raise_for_status:
             raise from_response(response.status_code, response.content, what, response.headers)
         return response
 

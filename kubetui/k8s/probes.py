@@ -119,10 +119,11 @@ class Verdict:
     consecutive_successes: int
 
     def __str__(self) -> str:
-        return {"healthy": "healthy", "failing": "failing (threshold not reached)",
-                "would-restart": "the kubelet would restart the container",
-                "would-mark-unready": "the kubelet would mark the pod unready",
-                "unknown": "no run yet"}[self.state]
+        return {"healthy": "healthy", "failing": "failing, under failureThreshold",
+                "would-restart": "would restart the container",
+                "would-mark-unready": "would mark the pod unready",
+                "unknown": "none yet (a run that could not run the probe does not count)"}[
+                    self.state]
 
 
 def verdict(config: ProbeConfig, results: list[str] | tuple[str, ...]) -> Verdict:

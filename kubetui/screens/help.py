@@ -14,8 +14,12 @@ from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS, NEEDS
 from kubetui.guard import Guarded
 from kubetui.jump import PANES
 from kubetui.safe_text import plain
+from kubetui.screens.debug_form import DebugForm
 from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.screens.probe_form import ProbeForm
+from kubetui.screens.probe_runner import ProbeRunnerScreen
 from kubetui.screens.terminal_session import TerminalSession
+from kubetui.screens.text_view import TextView
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
 from kubetui.widgets.live_pane import LivePane
@@ -27,7 +31,9 @@ GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
           ("Tables", ResourceTable.BINDINGS), ("Live panes", LivePane.BINDINGS),
           ("Pods", PodsPane.BINDINGS), ("Events", EventsPane.BINDINGS),
           ("Priority levels", LevelsPane.BINDINGS), ("Flow schemas", SchemasPane.BINDINGS),
-          ("Pod detail", PodDetailScreen.BINDINGS),
+          ("Pod detail", PodDetailScreen.BINDINGS), ("Debug form", DebugForm.BINDINGS),
+          ("Probe runner", ProbeRunnerScreen.BINDINGS), ("Probe edit", ProbeForm.BINDINGS),
+          ("Text view", TextView.BINDINGS),
           ("Terminal", TerminalView.BINDINGS), ("Terminal session", TerminalSession.BINDINGS),
           ("Dialogs", MODAL_BINDINGS))
 

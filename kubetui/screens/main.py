@@ -30,6 +30,7 @@ from kubetui.messages import ApfPolled, StreamTargets, WatchDelta, WatchStatus
 from kubetui.palette import palette_label
 from kubetui.screens.debug_flow import DebugFlow
 from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.screens.probe_flow import ProbeFlow
 from kubetui.screens.terminal_session import TerminalSession
 from kubetui.screens.text_prompt import TextPrompt
 from kubetui.widgets.cluster_bar import ClusterBar
@@ -42,7 +43,7 @@ from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 
 
-class MainScreen(DebugFlow, Guarded, Screen):
+class MainScreen(DebugFlow, ProbeFlow, Guarded, Screen):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, info: ClusterInfo, readonly: bool) -> None:
@@ -243,6 +244,8 @@ class MainScreen(DebugFlow, Guarded, Screen):
     def _stream(self, event: PodsPane.Stream) -> None:
         if event.kind == "debug":
             self.start_debug(event.row.namespace, event.row.name)
+        elif event.kind == "probes":
+            self.open_probes(event.row.namespace, event.row.name)
         else:
             self.prepare_stream(event.row, event.kind)
 

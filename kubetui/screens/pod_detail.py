@@ -74,6 +74,7 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         Binding("s", "shell", "Shell", id="detail.shell"),
         Binding("a", "attach", "Attach", id="detail.attach", show=False),
         Binding("D", "debug", "Debug", id="detail.debug"),
+        Binding("P", "probes", "Probes", id="detail.probes"),
     ]
 
     def __init__(self, namespace: str, name: str, container: str | None = None,
@@ -189,6 +190,11 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         main = self._main()
         if main is not None:
             main.start_debug(self.pod_namespace, self.pod_name)
+
+    def action_probes(self) -> None:
+        main = self._main()
+        if main is not None:
+            main.open_probes(self.pod_namespace, self.pod_name, self.container)
 
     def action_attach(self) -> None:
         row = self._selected_ephemeral()

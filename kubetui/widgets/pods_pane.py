@@ -53,6 +53,7 @@ class PodsPane(AccessAware, LivePane):
         Binding("a", "stream('attach')", "Attach", id="pods.attach", show=False),
         Binding("e", "stream('command')", "Exec", id="pods.exec", show=False),
         Binding("D", "stream('debug')", "Debug", id="pods.debug"),
+        Binding("P", "stream('probes')", "Probes", id="pods.probes"),
     ]
     noun = "pods"
 

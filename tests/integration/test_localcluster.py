@@ -212,6 +212,15 @@ def test_seeded_scenarios_reach_their_intended_states(seeded: LocalCluster):
 def test_apf_demo_level_queues_and_rejects(seeded: LocalCluster):
     """The bounded load generator, as the demo user, is rejected with 429 by the tight level."""
     c = seeded
+    # A FlowSchema just created by the seed takes effect when the apiserver's APF controller
+    # has read it: wait until the demo user's requests are classified into it (the response
+    # headers name the schema), or the burst lands in workload-low and nothing is rejected.
+    schema = c.kubectl("get", "flowschema", "kubetui-demo", "-o",
+                       "jsonpath={.metadata.uid}").stdout.strip()
+    demo = c.config_dir / "demo-user.kubeconfig"
+    c.wait_for(lambda: f"Pf-Flowschema-Uid: {schema}" in c.kubectl(
+        "get", "--raw", "/version", "-v=8", check=False, kubeconfig=demo).stderr,
+        timeout=60, what="the demo FlowSchema in effect")
     result = subprocess.run(
         [sys.executable, str(REPO / "hack" / "apf_load.py"), "--kubeconfig",
          str(c.config_dir / "demo-user.kubeconfig"), "--seconds", "6", "--burst", "40",

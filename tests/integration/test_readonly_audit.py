@@ -36,6 +36,10 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     ("nodes", ("5", "o")),
     ("help", ("question_mark", "escape")),
     ("jump", ("colon", "p", "o", "d", "s", "enter")),
+    # The probe runner: tcpSocket (port-forward), httpGet (pod proxy), exec (read-write only),
+    # watch on and off, the edit form, a run's output, undo, copy, next container, back.
+    ("probes", ("P", "WAIT", "r", "WAIT", "down", "r", "WAIT", "down", "r", "WAIT", "w", "WAIT",
+                "w", "e", "escape", "o", "escape", "u", "y", "c", "escape")),
     # Read-write: D opens the debug form, ctrl+s its confirm, y adds an ephemeral container and
     # attaches; read-only: D is not bound (and y opens the YAML tab, which esc leaves).
     ("debug", ("D", "WAIT", "ctrl+s", "WAIT", "y", "WAIT", "ctrl+right_square_bracket",
@@ -55,11 +59,17 @@ EXPECTED_STREAMS: dict[bool, set[str]] = {True: set(), False: {"exec", "attach"}
 
 
 def pod(name: str) -> str:
+    """A pod with one probe of each runnable kind: P runs them through port-forward, the pod
+    proxy and exec."""
     return json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
                        "spec": {"terminationGracePeriodSeconds": 0, "containers": [{
                            "name": "main", "image": "busybox:1.35",
                            "imagePullPolicy": "IfNotPresent",
-                           "command": ["sh", "-c", "echo hi; exec sleep 3600"]}]}})
+                           "command": ["sh", "-c", "echo hi; httpd -p 8080 -h /tmp; "
+                                       "exec sleep 3600"],
+                           "livenessProbe": {"tcpSocket": {"port": 8080}},
+                           "readinessProbe": {"httpGet": {"path": "/", "port": 8080}},
+                           "startupProbe": {"exec": {"command": ["true"]}}}]}})
 
 
 async def run_session(c: LocalCluster, namespace: str, readonly: bool) -> str:
@@ -121,7 +131,12 @@ async def test_session_writes_exactly_what_it_should(local_cluster: LocalCluster
     seen = {(e["verb"], (e.get("objectRef") or {}).get("resource"),
              (e.get("objectRef") or {}).get("subresource")) for e in reads}
     # Watches end after the session, so their lines may not be written yet; these must be.
-    assert {("get", "pods", None), ("get", "pods", "log"), ("list", "pods", None)} <= seen, seen
+    assert {("get", "pods", None), ("get", "pods", "log"), ("list", "pods", None),
+            ("get", "pods", "portforward")} <= seen, seen
+    # The httpGet probe goes through the pod proxy with the kubelet's User-Agent (marked).
+    proxied = audit_events(c, since=since, user_agent="kube-probe/1.20 (kubetui)")
+    assert {(e["verb"], e["objectRef"].get("subresource")) for e in proxied} == {
+        ("get", "proxy")}
     assert reviews, "the rights review is missing from the audit log"
     assert writes == EXPECTED_WRITES[readonly]
     streams = {(e.get("objectRef") or {}).get("subresource") for e in events} & {"exec",
