@@ -31,6 +31,9 @@ SHOTS = [
     # D on the shell-less distroless-app: the form, then (ctrl+s, y) the attached debugger.
     ("debug-form-120x40.svg", (120, 40), ["slash", *"distroless", "enter", "D", "WAIT"],
      "kubetui-demo", False),
+    # The demo's data claim (written by the writer pod) and its snapshots.
+    ("pvc-120x40.svg", (120, 40), ["4", "WAIT"], "kubetui-demo", False),
+    ("snapshots-120x40.svg", (120, 40), ["6", "WAIT"], "kubetui-demo", False),
     # P on the demo's http-probes pod: its httpGet readiness probe run, then watched.
     ("probes-120x40.svg", (120, 40),
      ["slash", *"http-probes", "enter", "P", "WAIT", "down", "r", "WAIT", "w", "WAIT",

@@ -22,6 +22,7 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("3", "show_pane('flows')", "Flows", id="pane.flows"),
     Binding("4", "show_pane('pvc')", "PVCs", id="pane.pvc"),
     Binding("5", "show_pane('nodes')", "Nodes", id="pane.nodes", show=False),
+    Binding("6", "show_pane('snapshots')", "Snapshots", id="pane.snapshots", show=False),
     Binding("n", "switch_namespace", "Namespace", id="scope.namespace"),
     Binding("c", "switch_context", "Context", id="scope.context", show=False),
     Binding("T", "sessions", "Sessions", id="sessions.list", show=False),
@@ -54,6 +55,10 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     # The runner opens with get pods; each run needs its handler's rule (pods/exec, pods/proxy,
     # pods/portforward), checked when it runs (kubetui.k8s.probe_run.ProbeCall.needs).
     "pods.probes": (Need("get", "pods"),),
+    "pvc.snapshot": (Need("create", "volumesnapshots", "snapshot.storage.k8s.io"),),
+    "snapshots.delete": (Need("delete", "volumesnapshots", "snapshot.storage.k8s.io"),),
+    "snapshots.restore": (Need("create", "persistentvolumeclaims"),),
+    "pvc.inspect": (Need("create", "pods"), Need("delete", "pods"), Need("get", "pods/attach")),
     "detail.probes": (Need("get", "pods"),),
 }
 
@@ -61,4 +66,6 @@ NEEDS: dict[str, tuple[Need, ...]] = {
 #: refuses their writes regardless). Every mutating action adds its id here; the read-only
 #: audit test (tests/integration/test_readonly_audit.py) presses every key either way.
 MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec", "pods.debug",
-                                      "detail.shell", "detail.attach", "detail.debug"})
+                                      "detail.shell", "detail.attach", "detail.debug",
+                                      "pvc.snapshot", "pvc.inspect", "snapshots.restore",
+                                      "snapshots.delete"})

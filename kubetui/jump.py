@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PANES = ("pods", "events", "flows", "pvc", "nodes")
+PANES = ("pods", "events", "flows", "pvc", "nodes", "snapshots")
 ALIASES = {
     "pods": "pods", "pod": "pods", "po": "pods",
     "events": "events", "event": "events", "ev": "events",
     "flows": "flows", "flow": "flows", "apf": "flows", "flowschemas": "flows", "fs": "flows",
     "prioritylevels": "flows", "pl": "flows",
-    "pvc": "pvc", "pvcs": "pvc", "persistentvolumeclaims": "pvc", "snapshots": "pvc",
-    "vs": "pvc", "volumesnapshots": "pvc",
+    "pvc": "pvc", "pvcs": "pvc", "persistentvolumeclaims": "pvc", "snapshots": "snapshots",
+    "snapshot": "snapshots", "vs": "snapshots", "volumesnapshots": "snapshots",
     "nodes": "nodes", "node": "nodes", "no": "nodes",
 }
 NAMESPACE_WORDS = ("ns", "namespace", "namespaces")
@@ -48,4 +48,4 @@ def parse_jump(text: str) -> Jump:
     if head in ALIASES and not rest:
         return Jump("pane", ALIASES[head])
     return Jump("error", f"unknown view '{text.strip()}': try pods, events, flows, pvc, nodes, "
-                         "ns NAME, ctx NAME, q")
+                         "snapshots, ns NAME, ctx NAME, q")

@@ -14,6 +14,7 @@ from kubetui.k8s.pod_detail import StreamTarget
 from kubetui.k8s.pods import PodRow
 from kubetui.k8s.probe_target import ProbeTarget
 from kubetui.k8s.reflector import Delta, ReflectorStatus
+from kubetui.k8s.snapshots import SnapshotRow
 
 
 @dataclass
@@ -97,3 +98,11 @@ class ProbeTargetReady(Message):
 
     target: ProbeTarget
     container: str | None = None
+
+
+@dataclass
+class SnapshotContentRead(Message):
+    """A snapshot's bound VolumeSnapshotContent, read and checked both ways."""
+
+    row: SnapshotRow
+    check: str

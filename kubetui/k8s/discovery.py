@@ -106,7 +106,16 @@ def capabilities(version: ServerVersion, discovery: Discovery) -> Capabilities:
         ephemeral = None
     return Capabilities(
         flowcontrol_version=discovery.preferred(FLOWCONTROL),
-        snapshot_version=discovery.preferred(SNAPSHOT),
+        snapshot_version=_snapshot_version(discovery),
         events_group_version=events_gv,
         ephemeral_containers=ephemeral,
     )
+
+
+def _snapshot_version(discovery: Discovery) -> str | None:
+    """v1 whenever it is served (GA since 1.20, whatever the CRD lists first), else v1beta1,
+    else what the server prefers."""
+    group = discovery.group(SNAPSHOT)
+    if group is None:
+        return None
+    return next((v for v in ("v1", "v1beta1") if v in group.versions), group.preferred)

@@ -54,6 +54,7 @@ class PodRow:
     labels: tuple[tuple[str, str], ...]
     resource_version: str
     containers: tuple[str, ...] = ()  # "app: running", "sidecar: waiting CrashLoopBackOff"
+    claims: tuple[str, ...] = ()  # the PersistentVolumeClaims it mounts (the PVC pane's USED BY)
 
     @property
     def key(self) -> str:
@@ -164,7 +165,10 @@ def pod_row(pod: dict) -> PodRow:
         last_restart=last, created=parse_time(meta.get("creationTimestamp")),
         node=spec.get("nodeName") or "", ip=status.get("podIP") or "",
         labels=tuple(sorted((meta.get("labels") or {}).items())),
-        resource_version=meta.get("resourceVersion", ""), containers=container_states(status))
+        resource_version=meta.get("resourceVersion", ""), containers=container_states(status),
+        claims=tuple(str((v.get("persistentVolumeClaim") or {}).get("claimName") or "")
+                     for v in spec.get("volumes") or ()
+                     if isinstance(v, dict) and isinstance(v.get("persistentVolumeClaim"), dict)))
 
 
 def container_states(status: dict) -> tuple[str, ...]:

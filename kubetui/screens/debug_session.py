@@ -57,7 +57,8 @@ class DebugSession(TerminalSession):
 
     @property
     def title_text(self) -> str:
-        kind = {"copy": "debug copy", "node": "node debug"}.get(self.plan.mode, "debug")
+        kind = {"copy": "debug copy", "node": "node debug",
+                "inspect": "read-only volume inspection"}.get(self.plan.mode, "debug")
         return f"{self.plan.namespace}/{self.plan.pod} · {self.plan.container} · {kind}"
 
     def begin(self) -> None:

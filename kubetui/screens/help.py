@@ -15,6 +15,7 @@ from kubetui.guard import Guarded
 from kubetui.jump import PANES
 from kubetui.safe_text import plain
 from kubetui.screens.debug_form import DebugForm
+from kubetui.screens.plan_form import PlanForm
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.probe_form import ProbeForm
 from kubetui.screens.probe_runner import ProbeRunnerScreen
@@ -25,13 +26,16 @@ from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
+from kubetui.widgets.storage_panes import PvcPane, SnapshotsPane
 from kubetui.widgets.terminal import TerminalView
 
 GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
           ("Tables", ResourceTable.BINDINGS), ("Live panes", LivePane.BINDINGS),
           ("Pods", PodsPane.BINDINGS), ("Events", EventsPane.BINDINGS),
           ("Priority levels", LevelsPane.BINDINGS), ("Flow schemas", SchemasPane.BINDINGS),
+          ("Claims (PVCs)", PvcPane.BINDINGS), ("Volume snapshots", SnapshotsPane.BINDINGS),
           ("Pod detail", PodDetailScreen.BINDINGS), ("Debug form", DebugForm.BINDINGS),
+          ("Snapshot and restore forms", PlanForm.BINDINGS),
           ("Probe runner", ProbeRunnerScreen.BINDINGS), ("Probe edit", ProbeForm.BINDINGS),
           ("Text view", TextView.BINDINGS),
           ("Terminal", TerminalView.BINDINGS), ("Terminal session", TerminalSession.BINDINGS),

@@ -31,6 +31,7 @@ from kubetui.palette import palette_label
 from kubetui.screens.debug_flow import DebugFlow
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.probe_flow import ProbeFlow
+from kubetui.screens.storage_flow import CACHES, StorageFlow
 from kubetui.screens.terminal_session import TerminalSession
 from kubetui.screens.text_prompt import TextPrompt
 from kubetui.widgets.cluster_bar import ClusterBar
@@ -38,12 +39,11 @@ from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import FlowsPane
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.nodes_pane import NodesPane
-from kubetui.widgets.pane_placeholder import PanePlaceholder
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 
 
-class MainScreen(DebugFlow, ProbeFlow, Guarded, Screen):
+class MainScreen(DebugFlow, ProbeFlow, StorageFlow, Guarded, Screen):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, info: ClusterInfo, readonly: bool) -> None:
@@ -56,6 +56,7 @@ class MainScreen(DebugFlow, ProbeFlow, Guarded, Screen):
         self.events = EventsPane(info.all_namespaces, clock)
         self.nodes = NodesPane(clock, self._pods_on_node)
         self.flows = FlowsPane(clock)
+        self.init_storage(clock)
         self._poll_timer = None
         self._selector = ""  # the pods pane's server-side label selector
         self._node_counts: tuple[int, dict[str, int]] = (-1, {})
@@ -70,9 +71,11 @@ class MainScreen(DebugFlow, ProbeFlow, Guarded, Screen):
             with TabPane("Flows [3]", id="flows"):
                 yield self.flows
             with TabPane("PVCs [4]", id="pvc"):
-                yield PanePlaceholder("pvc", self._info.scope)
+                yield self.pvcs
             with TabPane("Nodes [5]", id="nodes"):
                 yield self.nodes
+            with TabPane("Snapshots [6]", id="snapshots"):
+                yield self.snapshots
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -99,11 +102,12 @@ class MainScreen(DebugFlow, ProbeFlow, Guarded, Screen):
 
     def _live_panes(self) -> dict[str, LivePane]:
         return {"pods": self.pods, "events": self.events, "nodes": self.nodes,
-                "flows": self.flows.levels}
+                "flows": self.flows.levels, "pvc": self.pvcs, "snapshots": self.snapshots}
 
     def _pane(self, resource: str) -> LivePane:
         return {"pods": self.pods, "events": self.events, "nodes": self.nodes,
-                "levels": self.flows.levels, "schemas": self.flows.schemas}[resource]
+                "levels": self.flows.levels, "schemas": self.flows.schemas,
+                "pvcs": self.pvcs, "snapshots": self.snapshots}[resource]
 
     def _pods_on_node(self, node: str) -> int:
         """Pods in the pods pane's cache per node, recounted only when the cache changed."""
@@ -126,8 +130,6 @@ class MainScreen(DebugFlow, ProbeFlow, Guarded, Screen):
         self._info = info
         self.pods.note = ""
         self.query_one(ClusterBar).info = info
-        for placeholder in self.query(PanePlaceholder):
-            placeholder.scope = info.scope
         self.pods.show_namespace(info.all_namespaces)
         self.events.show_namespace(info.all_namespaces)
         self.start_watches()
@@ -140,6 +142,7 @@ class MainScreen(DebugFlow, ProbeFlow, Guarded, Screen):
         self.restart_pods()
         self._generation["events"] += 1
         self.watch("events", ResourceScope("v1", "events", ns), event_row)
+        self.start_storage_watches(ns, first=self._generation["nodes"] == 0)
         if self._generation["nodes"] == 0:  # cluster-scoped: independent of the namespace
             self.nodes.set_scope("the cluster")
             self._generation["nodes"] += 1
@@ -205,11 +208,18 @@ class MainScreen(DebugFlow, ProbeFlow, Guarded, Screen):
                         exclusive=True, exit_on_error=False)
 
     def on_watch_delta(self, message: WatchDelta) -> None:
-        if message.generation == self._generation[message.resource]:
-            self._pane(message.resource).apply(message.delta)
+        if message.generation != self._generation[message.resource]:
+            return
+        if message.resource in CACHES:
+            self.apply_cache(message.resource, message.delta)
+            return
+        self._pane(message.resource).apply(message.delta)
+        if message.resource in ("pvcs", "snapshots", "pods"):
+            self.storage_delta(message.resource, message.delta)
 
     def on_watch_status(self, message: WatchStatus) -> None:
-        if message.generation != self._generation[message.resource]:
+        if message.generation != self._generation[message.resource] or \
+                message.resource in CACHES:
             return
         status = message.status
         self._pane(message.resource).set_status(status)

@@ -40,6 +40,9 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     # watch on and off, the edit form, a run's output, undo, copy, next container, back.
     ("probes", ("P", "WAIT", "r", "WAIT", "down", "r", "WAIT", "down", "r", "WAIT", "w", "WAIT",
                 "w", "e", "escape", "o", "escape", "u", "y", "c", "escape")),
+    # Storage: t opens the snapshot form (esc), i the inspection pod's confirm (n); the
+    # snapshots pane; read-only: none of t, i, r, d is bound.
+    ("storage", ("4", "t", "WAIT", "escape", "i", "WAIT", "n", "6", "r", "d", "1")),
     # Read-write: D opens the debug form, ctrl+s its confirm, y adds an ephemeral container and
     # attaches; read-only: D is not bound (and y opens the YAML tab, which esc leaves).
     ("debug", ("D", "WAIT", "ctrl+s", "WAIT", "y", "WAIT", "ctrl+right_square_bracket",
@@ -119,6 +122,10 @@ async def test_session_writes_exactly_what_it_should(local_cluster: LocalCluster
                                                      readonly: bool):
     c = local_cluster
     c.kubectl("-n", namespace, "apply", "-f", "-", input=pod("talker"))
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps({
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "kubetui-local",
+                 "resources": {"requests": {"storage": "1Mi"}}}}))
     since = await run_session(c, namespace, readonly)
     events = audit_events(c, since=since)
     reads = [e for e in events if e["verb"] not in MUTATING_VERBS]

@@ -11,7 +11,6 @@ from kubetui.config import Settings
 from kubetui.messages import ContextConnected, NamespacesLoaded
 from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
-from kubetui.widgets.pane_placeholder import PanePlaceholder
 from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app, until
 
@@ -64,7 +63,9 @@ async def test_jump_to_namespace_updates_every_pane(local_cluster: LocalCluster)
         await pilot.press("colon", *"ns kube-system", "enter")
         await pilot.pause()
         assert label(app, "#scope") == "ns: kube-system"
-        assert all(p.scope == "kube-system" for p in app.screen.query(PanePlaceholder))
+        main = app.screen
+        assert {p.scope_text for p in (main.pods, main.events, main.pvcs, main.snapshots)} == {
+            "kube-system"}
         await pilot.press("colon", *"ns all", "enter")
         await pilot.pause()
         assert label(app, "#scope") == "ns: all namespaces"

@@ -64,3 +64,20 @@ def test_version_ordering():
     assert ServerVersion(1, 22).at_least(1, 22)
     assert not ServerVersion(1, 21).at_least(1, 22)
     assert ServerVersion(2, 0).at_least(1, 35)
+
+
+def test_snapshot_api_v1_preferred_v1beta1_fallback():
+    sv = ServerVersion.from_json({"major": "1", "minor": "19", "gitVersion": "v1.19.0"})
+    group = {"name": "snapshot.storage.k8s.io",
+             "versions": [{"groupVersion": "snapshot.storage.k8s.io/v1beta1",
+                           "version": "v1beta1"}],
+             "preferredVersion": {"groupVersion": "snapshot.storage.k8s.io/v1beta1",
+                                  "version": "v1beta1"}}
+    old = Discovery.from_json({"versions": ["v1"]}, {"groups": [group]})
+    assert capabilities(sv, old).snapshot_version == "v1beta1"
+    both = dict(group, versions=[{"groupVersion": "snapshot.storage.k8s.io/v1",
+                                  "version": "v1"}, *group["versions"]],
+                preferredVersion={"groupVersion": "snapshot.storage.k8s.io/v1beta1",
+                                  "version": "v1beta1"})  # v1 served: v1 is used
+    assert capabilities(sv, Discovery.from_json({"versions": ["v1"]},
+                                                {"groups": [both]})).snapshot_version == "v1"
