@@ -31,6 +31,9 @@ SHOTS = [
     # D on the shell-less distroless-app: the form, then (ctrl+s, y) the attached debugger.
     ("debug-form-120x40.svg", (120, 40), ["slash", *"distroless", "enter", "D", "WAIT"],
      "kubetui-demo", False),
+    # The node audit of the local node: enter on it in the nodes view.
+    ("node-audit-120x40.svg", (120, 40), ["5", "WAIT", "enter", "WAIT", "WAIT"],
+     "kubetui-demo", False),
     # The demo's data claim (written by the writer pod) and its snapshots.
     ("pvc-120x40.svg", (120, 40), ["4", "WAIT"], "kubetui-demo", False),
     ("snapshots-120x40.svg", (120, 40), ["6", "WAIT"], "kubetui-demo", False),

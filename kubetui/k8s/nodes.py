@@ -27,6 +27,8 @@ class NodeRow:
     internal_ip: str
     max_pods: str
     created: float | None
+    os_image: str = ""
+    kernel: str = ""
 
     @property
     def key(self) -> str:
@@ -70,4 +72,5 @@ def node_row(node: dict) -> NodeRow:
         runtime=info.get("containerRuntimeVersion", ""), kubelet=info.get("kubeletVersion", ""),
         internal_ip=addresses.get("InternalIP") or addresses.get("Hostname") or "",
         max_pods=str((status.get("allocatable") or {}).get("pods", "")),
-        created=parse_time(meta.get("creationTimestamp")))
+        created=parse_time(meta.get("creationTimestamp")),
+        os_image=str(info.get("osImage") or ""), kernel=str(info.get("kernelVersion") or ""))

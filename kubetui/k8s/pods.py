@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kubetui.k8s.node_audit import ENDED_REASONS, ended_by_node
 from kubetui.k8s.shapes import mapping, text, tolerant, unreadable
 
 # Groups for colouring, from the theme variables $pod-running ... $pod-terminating.
@@ -55,6 +56,8 @@ class PodRow:
     resource_version: str
     containers: tuple[str, ...] = ()  # "app: running", "sidecar: waiting CrashLoopBackOff"
     claims: tuple[str, ...] = ()  # the PersistentVolumeClaims it mounts (the PVC pane's USED BY)
+    runtime_class: str = ""  # spec.runtimeClassName (gVisor, Kata...: the RUNTIME column)
+    ended: str = ""  # why its node ended it (evicted, graceful shutdown), else ""
 
     @property
     def key(self) -> str:
@@ -152,6 +155,16 @@ def _unreadable_pod(pod: dict, error: Exception) -> PodRow:
                   ip="", labels=(), resource_version=text(meta.get("resourceVersion")))
 
 
+def _claims(spec: dict) -> tuple[str, ...]:
+    """The claims a pod mounts; most pods have none (a LIST of 10k pods pays this per pod)."""
+    out = ()
+    for volume in spec.get("volumes") or ():
+        claim = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+        if isinstance(claim, dict) and claim.get("claimName"):
+            out += (str(claim["claimName"]),)
+    return out
+
+
 @tolerant(_unreadable_pod)
 def pod_row(pod: dict) -> PodRow:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
@@ -166,9 +179,9 @@ def pod_row(pod: dict) -> PodRow:
         node=spec.get("nodeName") or "", ip=status.get("podIP") or "",
         labels=tuple(sorted((meta.get("labels") or {}).items())),
         resource_version=meta.get("resourceVersion", ""), containers=container_states(status),
-        claims=tuple(str((v.get("persistentVolumeClaim") or {}).get("claimName") or "")
-                     for v in spec.get("volumes") or ()
-                     if isinstance(v, dict) and isinstance(v.get("persistentVolumeClaim"), dict)))
+        runtime_class=spec.get("runtimeClassName") or "",
+        ended=ended_by_node(pod) if status.get("reason") in ENDED_REASONS else "",
+        claims=_claims(spec))
 
 
 def container_states(status: dict) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from kubetui.guard import Guarded
 from kubetui.jump import PANES
 from kubetui.safe_text import plain
 from kubetui.screens.debug_form import DebugForm
+from kubetui.screens.node_audit import NodeAuditScreen
 from kubetui.screens.plan_form import PlanForm
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.probe_form import ProbeForm
@@ -24,6 +25,7 @@ from kubetui.screens.text_view import TextView
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
 from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.nodes_pane import NodesPane
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 from kubetui.widgets.storage_panes import PvcPane, SnapshotsPane
@@ -33,8 +35,10 @@ GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
           ("Tables", ResourceTable.BINDINGS), ("Live panes", LivePane.BINDINGS),
           ("Pods", PodsPane.BINDINGS), ("Events", EventsPane.BINDINGS),
           ("Priority levels", LevelsPane.BINDINGS), ("Flow schemas", SchemasPane.BINDINGS),
-          ("Claims (PVCs)", PvcPane.BINDINGS), ("Volume snapshots", SnapshotsPane.BINDINGS),
-          ("Pod detail", PodDetailScreen.BINDINGS), ("Debug form", DebugForm.BINDINGS),
+          ("Nodes", NodesPane.BINDINGS), ("Claims (PVCs)", PvcPane.BINDINGS),
+          ("Volume snapshots", SnapshotsPane.BINDINGS),
+          ("Pod detail", PodDetailScreen.BINDINGS), ("Node audit", NodeAuditScreen.BINDINGS),
+          ("Debug form", DebugForm.BINDINGS),
           ("Snapshot and restore forms", PlanForm.BINDINGS),
           ("Probe runner", ProbeRunnerScreen.BINDINGS), ("Probe edit", ProbeForm.BINDINGS),
           ("Text view", TextView.BINDINGS),

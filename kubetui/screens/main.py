@@ -54,7 +54,7 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, Guarded, Screen):
         clock = self.app.clock  # type: ignore[attr-defined]
         self.pods = PodsPane(info.all_namespaces, clock)
         self.events = EventsPane(info.all_namespaces, clock)
-        self.nodes = NodesPane(clock, self._pods_on_node)
+        self.nodes = NodesPane(clock, self._pods_on_node, lambda: self._info.version)
         self.flows = FlowsPane(clock)
         self.init_storage(clock)
         self._poll_timer = None
@@ -244,6 +244,16 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, Guarded, Screen):
             if selector != self._selector:
                 self._selector = selector
                 self.restart_pods()
+
+    @on(NodesPane.Open)
+    def _open_node(self, event: NodesPane.Open) -> None:
+        from kubetui.screens.node_audit import NodeAuditScreen
+
+        def pods_using(runtime_class: str) -> list[str]:
+            return sorted(f"{p.namespace}/{p.name}" for p in self.pods.table.rows.values()
+                          if p.runtime_class == runtime_class)
+
+        self.app.push_screen(NodeAuditScreen(event.row.name, pods_using))
 
     @on(PodsPane.Open)
     def _open_pod(self, event: PodsPane.Open) -> None:

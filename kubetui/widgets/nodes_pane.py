@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.binding import Binding
+from textual.message import Message
+
+from kubetui.k8s.discovery import ServerVersion
+from kubetui.k8s.node_audit import version_skew
 from kubetui.k8s.nodes import NodeRow
 from kubetui.k8s.pods import human_duration
 from kubetui.widgets.live_pane import LivePane
@@ -14,9 +19,11 @@ NODE_COLUMNS = [
     Column("status", "STATUS", 12),
     Column("pressure", "PRESSURE", 9),
     Column("runtime", "RUNTIME", 22),
-    Column("kubelet", "KUBELET", 9),
+    Column("kubelet", "KUBELET", 14),
     Column("pods", "PODS", 8, align="right", min_terminal=100),
     Column("address", "ADDRESS", 15, min_terminal=115),
+    Column("os", "OS IMAGE", 18, min_terminal=150),
+    Column("kernel", "KERNEL", 16, min_terminal=170),
     Column("age", "AGE", 5, align="right"),
 ]
 
@@ -29,11 +36,26 @@ NODE_SORT_KEYS = {
 
 
 class NodesPane(LivePane):
+    BINDINGS = [Binding("enter", "open", "Audit", id="nodes.audit")]
     noun = "nodes"
+
+    class Open(Message):
+        """Open the selected node's audit (configz, PIDs, runtime classes)."""
+
+        def __init__(self, row: NodeRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def action_open(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(self.Open(row))
     sortable = ("name", "status", "runtime", "age")
 
-    def __init__(self, clock: Callable[[], float], pods_on: Callable[[str], int]) -> None:
+    def __init__(self, clock: Callable[[], float], pods_on: Callable[[str], int],
+                 server: Callable[[], ServerVersion] | None = None) -> None:
         self.pods_on = pods_on
+        self.server = server  # the apiserver's version: a kubelet beyond the skew is marked
         super().__init__(NODE_COLUMNS, self.cells, NODE_SORT_KEYS, default_sort=SortSpec("name"),
                          style_of=lambda r: f"pod-{r.health}", clock=clock, id="nodes-pane")
 
@@ -41,8 +63,10 @@ class NodesPane(LivePane):
         runtime = row.runtime + (" (dockershim)" if row.dockershim else "")
         return {"name": row.name, "status": row.status,
                 "pressure": ",".join(row.pressures) or "-", "runtime": runtime,
-                "kubelet": row.kubelet, "pods": f"{self.pods_on(row.name)}/{row.max_pods}",
-                "address": row.internal_ip,
+                "kubelet": row.kubelet + (" ⚠skew" if self.server is not None and
+                                          version_skew(row.kubelet, self.server())[1] else ""),
+                "pods": f"{self.pods_on(row.name)}/{row.max_pods}",
+                "address": row.internal_ip, "os": row.os_image, "kernel": row.kernel,
                 "age": human_duration(now - row.created) if row.created else "?"}
 
     def search_text(self, row: NodeRow) -> str:

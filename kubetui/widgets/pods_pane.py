@@ -25,6 +25,7 @@ def pod_columns(all_namespaces: bool) -> list[Column]:
         Column("age", "AGE", 6, align="right"),
         Column("node", "NODE", 12, min_terminal=100),
         Column("ip", "IP", 15, min_terminal=115),
+        Column("runtime", "RUNTIME", 10, min_terminal=140),
     ]
 
 
@@ -32,7 +33,7 @@ def pod_cells(row: PodRow, now: float) -> dict[str, str]:
     return {"namespace": row.namespace, "name": row.name, "ready": row.ready,
             "status": row.status, "restarts": restarts_text(row, now),
             "age": human_duration(now - row.created) if row.created else "?",
-            "node": row.node, "ip": row.ip}
+            "node": row.node, "ip": row.ip, "runtime": row.runtime_class or "-"}
 
 
 POD_SORT_KEYS = {
@@ -108,4 +109,7 @@ class PodsPane(AccessAware, LivePane):
         return row.namespace if row is not None else super().access_namespace()
 
     def search_text(self, row: PodRow) -> str:
-        return f"{row.name} {row.namespace} {row.status} {row.node} {row.ip}"
+        # "ended-by-node" finds the pods a node ended (evicted for pressure, graceful shutdown).
+        ended = f" ended-by-node {row.ended}" if row.ended else ""
+        return (f"{row.name} {row.namespace} {row.status} {row.node} {row.ip} "
+                f"{row.runtime_class}{ended}")

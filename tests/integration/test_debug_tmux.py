@@ -5,7 +5,7 @@ exit; the pod detail then lists the ephemeral container as terminated."""
 from __future__ import annotations
 
 from tests.conftest import LocalCluster
-from tests.integration.tmux import Tmux
+from tests.integration.tmux import kubetui_in_tmux
 from tests.ui.test_debug import distroless
 
 
@@ -13,10 +13,7 @@ def test_debug_distroless_app_at_80x24(local_cluster: LocalCluster, namespace: s
                                        monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     distroless(local_cluster, namespace)
-    term = Tmux("kubetui-debug-test")
-    term.start_kubetui("--kubeconfig", str(local_cluster.kubeconfig), "-n", namespace,
-                       width=80, height=24)
-    try:
+    with kubetui_in_tmux("kubetui-debug-test", local_cluster.kubeconfig, namespace) as term:
         term.wait("distroless-app")
         term.keys("D")
         form = term.wait("kubectl equivalent")
@@ -47,5 +44,3 @@ def test_debug_distroless_app_at_80x24(local_cluster: LocalCluster, namespace: s
         assert "debugger-" in detail and "busybox:1.35" in detail and "server" in detail
         term.keys("Escape")
         term.quit()
-    finally:
-        term.kill()

@@ -5,16 +5,13 @@ Success), o to read the run whole, back to the panes."""
 from __future__ import annotations
 
 from tests.conftest import LocalCluster
-from tests.integration.tmux import Tmux
+from tests.integration.tmux import kubetui_in_tmux
 from tests.ui.test_probe_runs import PATIENT, start_pod
 
 
 def test_probe_runner_at_80x24(local_cluster: LocalCluster, namespace: str):
     start_pod(local_cluster, namespace, PATIENT)
-    term = Tmux("kubetui-probe-test")
-    term.start_kubetui("--kubeconfig", str(local_cluster.kubeconfig), "-n", namespace,
-                       width=80, height=24)
-    try:
+    with kubetui_in_tmux("kubetui-probe-test", local_cluster.kubeconfig, namespace) as term:
         term.wait("liveness-timeout")
         term.keys("P")
         term.wait("liveness probe (exec)")
@@ -38,5 +35,3 @@ def test_probe_runner_at_80x24(local_cluster: LocalCluster, namespace: str):
         term.keys("Escape", "Escape")
         term.wait("pods in")
         term.quit()
-    finally:
-        term.kill()

@@ -33,7 +33,7 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     ("events", ("2", "f", "f", "o", "O")),
     ("flows", ("3", "enter", "enter", "tab", "enter", "escape", "w", "escape")),
     ("pvc", ("4",)),
-    ("nodes", ("5", "o")),
+    ("nodes", ("5", "o", "enter", "WAIT", "r", "escape")),
     ("help", ("question_mark", "escape")),
     ("jump", ("colon", "p", "o", "d", "s", "enter")),
     # The probe runner: tcpSocket (port-forward), httpGet (pod proxy), exec (read-write only),

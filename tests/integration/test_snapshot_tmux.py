@@ -7,16 +7,13 @@ from __future__ import annotations
 import time
 
 from tests.conftest import LocalCluster
-from tests.integration.tmux import Tmux
+from tests.integration.tmux import kubetui_in_tmux
 from tests.ui.test_volume_snapshots import claim_with_data
 
 
 def test_snapshot_and_restore_at_80x24(local_cluster: LocalCluster, namespace: str):
     claim_with_data(local_cluster, namespace)
-    term = Tmux("kubetui-snapshot-test")
-    term.start_kubetui("--kubeconfig", str(local_cluster.kubeconfig), "-n", namespace,
-                       width=80, height=24)
-    try:
+    with kubetui_in_tmux("kubetui-snapshot-test", local_cluster.kubeconfig, namespace) as term:
         term.wait("writer")
         term.keys("4")
         screen = term.wait("Bound")
@@ -42,5 +39,3 @@ def test_snapshot_and_restore_at_80x24(local_cluster: LocalCluster, namespace: s
             time.sleep(0.2)
         assert "claims in" in term.screen()
         term.quit()
-    finally:
-        term.kill()

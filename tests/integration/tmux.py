@@ -7,6 +7,8 @@ import shlex
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,3 +56,16 @@ class Tmux:
 
     def kill(self) -> None:
         tmux("kill-session", "-t", self.session)
+
+
+@contextmanager
+def kubetui_in_tmux(session: str, kubeconfig, namespace: str, width: int = 80,
+                    height: int = 24) -> Iterator[Tmux]:
+    """kubetui in a fresh tmux session of that size, killed afterwards whatever happens."""
+    term = Tmux(session)
+    term.start_kubetui("--kubeconfig", str(kubeconfig), "-n", namespace, width=width,
+                       height=height)
+    try:
+        yield term
+    finally:
+        term.kill()

@@ -63,12 +63,15 @@ async def open_runner(pilot, name: str) -> ProbeRunnerScreen:
     table = app.screen.pods.table
     table.select_key(next(k for k, r in table.rows.items() if r.name == name))
     await pilot.press("P")
-    await until(pilot, lambda: isinstance(app.screen, ProbeRunnerScreen), what="the runner")
+    await until(pilot, lambda: isinstance(app.screen, ProbeRunnerScreen)
+                and app.screen.query_one("#probe-table", DataTable).row_count > 0,
+                what="the runner")
     return app.screen
 
 
 async def select_probe(pilot, runner: ProbeRunnerScreen, kind: str) -> None:
     table = runner.query_one("#probe-table", DataTable)
+    await until(pilot, lambda: kind in {k.value for k in table.rows}, what=f"the {kind} row")
     table.move_cursor(row=table.get_row_index(kind))
     await pilot.pause()
     assert runner.selected()[0].kind == kind

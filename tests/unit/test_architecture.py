@@ -41,3 +41,13 @@ def test_every_widget_and_screen_is_guarded():
                     and not issubclass(cls, Guarded):
                 unguarded.append(f"{mod.name}.{cls.__name__}")
     assert unguarded == []
+
+
+def test_test_modules_have_unique_names():
+    """pytest imports test modules by basename (rootdir, no packages): two files with one name
+    in different folders stop the whole collection."""
+    from collections import Counter
+    from pathlib import Path
+
+    names = Counter(p.name for p in Path(__file__).parent.parent.rglob("test_*.py"))
+    assert [n for n, count in names.items() if count > 1] == []

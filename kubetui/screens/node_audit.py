@@ -1,0 +1,199 @@
+"""Enter on a node: the node-side audit, describe-like, every figure with its source.
+
+Read when the screen opens and with ``r``; the PID figures (the summary API) are read again every
+``PID_REFRESH`` seconds only while this screen is shown, never in the background. Each part fails
+on its own: a viewer without ``nodes/proxy`` still sees the Node object's facts, and is told which
+rule the kubelet's parts need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kubetui.guard import Guarded
+from kubetui.k8s.errors import ErrorKind, KubeError
+from kubetui.k8s.node_audit import (
+    CADVISOR,
+    CONFIGZ,
+    SUMMARY,
+    Fact,
+    PidUsage,
+    cadvisor_processes,
+    config_facts,
+    node_facts,
+    parse_configz,
+    parse_summary,
+    pid_lines,
+    runtime_class_row,
+    with_cadvisor,
+)
+from kubetui.safe_text import plain, visible
+
+PID_REFRESH = 10
+
+
+@dataclass
+class PidsRead(Message):
+    usage: PidUsage
+
+
+@dataclass
+class AuditRead(Message):
+    part: str  # node | configz | summary | runtimeclasses
+    data: dict | None
+    error: KubeError | None = None
+
+
+def explain(error: KubeError, what: str, part: str) -> str:
+    if error.kind == ErrorKind.FORBIDDEN:
+        if part in ("configz", "summary"):
+            return (f"{what}: forbidden. It is read from the kubelet through the apiserver "
+                    "and needs get on nodes/proxy (cluster-wide); ask for that rule.")
+        rule = {"node": "get nodes", "runtimeclasses": "list runtimeclasses.node.k8s.io"}[part]
+        return f"{what}: forbidden; it needs {rule} (cluster-wide)."
+    if error.kind == ErrorKind.NOT_FOUND:
+        return f"{what}: this kubelet does not serve it ({error.summary})."
+    return f"{what}: {error}"
+
+
+class NodeAuditScreen(Guarded, Screen):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="node.back"),
+        Binding("r", "reload", "Reload", id="node.reload"),
+    ]
+    DEFAULT_CSS = """
+    NodeAuditScreen #node-title { height: 1; text-style: bold; }
+    """
+
+    def __init__(self, node: str, pods_using) -> None:
+        super().__init__(id="node-audit")
+        self.node = node
+        self.pods_using = pods_using  # runtime class name -> pod names (from the pods pane)
+        self.parts: dict[str, Text] = {}
+        self.pod_pids_limit: int | None = None
+        self.usage: PidUsage | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain(f"node {self.node} · audit · r reload"), id="node-title")
+        with VerticalScroll():
+            yield Static("loading…", id="node-body")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()  # pgdn/end scroll at once
+        self.action_reload()
+        self.set_interval(PID_REFRESH, lambda: self.read("summary"))
+
+    def action_reload(self) -> None:
+        for part in ("node", "configz", "summary", "runtimeclasses"):
+            self.read(part)
+
+    @work(group="node-audit", exit_on_error=False)
+    async def read(self, part: str) -> None:
+        cluster = self.app.cluster  # type: ignore[attr-defined]
+        if part == "summary":
+            await self._read_pids(cluster)
+            return
+        path = {"node": f"/api/v1/nodes/{self.node}",
+                "configz": CONFIGZ.format(node=self.node),
+                "summary": SUMMARY.format(node=self.node),
+                "runtimeclasses": "/apis/node.k8s.io/v1/runtimeclasses"}[part]
+        try:
+            data = await cluster.get_json(path, what=f"{part} of node {self.node}")
+        except KubeError as error:
+            self.post_message(AuditRead(part, None, error))
+            return
+        self.post_message(AuditRead(part, data))
+
+    async def _read_pids(self, cluster) -> None:
+        """The summary; when it counts no process for any pod (1.20), the cAdvisor metrics."""
+        try:
+            data = await cluster.get_json(SUMMARY.format(node=self.node),
+                                          what=f"summary of node {self.node}")
+            usage = parse_summary(data)
+            if usage.pods and not usage.counted:
+                response = await cluster.request("GET", CADVISOR.format(node=self.node),
+                                                 what=f"cAdvisor metrics of node {self.node}")
+                usage = with_cadvisor(usage, cadvisor_processes(response.text))
+        except KubeError as error:
+            self.post_message(AuditRead("summary", None, error))
+            return
+        self.post_message(PidsRead(usage))
+
+    def on_pids_read(self, message: PidsRead) -> None:
+        self.usage = message.usage
+        self.parts["summary"] = self._pids(message.usage)
+        self._show()
+
+    def on_audit_read(self, message: AuditRead) -> None:
+        version = self.app.cluster.info.version  # type: ignore[attr-defined]
+        body = Text()
+        part, data, error = message.part, message.data, message.error
+        if error is not None:
+            what = {"node": "the Node object", "configz": "the kubelet's configuration "
+                    f"({CONFIGZ.format(node=self.node)})",
+                    "summary": f"process counts ({SUMMARY.format(node=self.node)})",
+                    "runtimeclasses": "RuntimeClasses (node.k8s.io/v1)"}[part]
+            body.append(visible(explain(error, what, part)) + "\n", style="bold")
+        elif part == "node":
+            body = self._facts(node_facts(data or {}, version))
+        elif part == "configz":
+            config = parse_configz(data or {})
+            self.pod_pids_limit = config.pod_pids_limit
+            body = self._facts(config_facts(config))
+            if self.usage is not None:  # PIDs against the limit now known
+                self.parts["summary"] = self._pids(self.usage)
+        else:
+            body = self._runtime_classes(data or {})
+        self.parts[part] = body
+        self._show()
+
+    def _facts(self, facts: list[Fact]) -> Text:
+        out = Text()
+        for fact in facts:
+            out.append(f"{fact.label:<32}", style="bold")
+            out.append(visible(fact.value, 200))
+            out.append(f"   ← {fact.source}\n", style="dim")
+            if fact.flag:
+                out.append(f"{'':<32}⚠ {visible(fact.flag, 300)}\n", style="yellow")
+        return out
+
+    def _pids(self, usage: PidUsage) -> Text:
+        lines = pid_lines(usage, self.pod_pids_limit)
+        return Text("\n".join(visible(line, 200) for line in lines) + "\n")
+
+    def _runtime_classes(self, data: dict) -> Text:
+        out = Text()
+        items = [runtime_class_row(i) for i in data.get("items") or () if isinstance(i, dict)]
+        if not items:
+            out.append("no RuntimeClasses: every pod runs with the node's default handler\n")
+        for rc in items:
+            pods = self.pods_using(rc.name)
+            out.append(f"{visible(rc.name):<24}", style="bold")
+            out.append(f"handler {visible(rc.handler)} · overhead {visible(rc.overhead)} · "
+                       f"scheduling {visible(rc.scheduling)}\n")
+            out.append(f"{'':<24}used by {len(pods)} pod(s) in view"
+                       + (f": {visible(', '.join(pods[:6]))}" if pods else "") + "\n",
+                       style="dim")
+        return out
+
+    def _show(self) -> None:
+        out = Text()
+        for part, title in (("node", "Node  (GET /api/v1/nodes/NAME)"),
+                            ("configz", "Kubelet configuration  (nodes/NAME/proxy/configz)"),
+                            ("summary", "Processes  (nodes/NAME/proxy/stats/summary, "
+                                        f"every {PID_REFRESH} s while shown)"),
+                            ("runtimeclasses", "RuntimeClasses  (node.k8s.io/v1)")):
+            out.append(f"── {title}\n", style="bold")
+            out.append_text(self.parts.get(part, Text("loading…\n")))
+            out.append("\n")
+        self.query_one("#node-body", Static).update(out)
