@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import quote
 
 from kubetui.k8s.cluster import Cluster
@@ -36,11 +37,13 @@ class ProbeTarget:
     owner: Owner | None
     pod_json: str
 
-    def pod_dict(self) -> dict:
+    @cached_property
+    def pod_obj(self) -> dict:
+        """The pod, parsed once (callers copy what they change)."""
         return json.loads(self.pod_json)
 
     def container(self, name: str) -> dict:
-        spec = mapping(self.pod_dict().get("spec"))
+        spec = mapping(self.pod_obj.get("spec"))
         for key in ("containers", "initContainers"):
             for c in spec.get(key) or ():
                 if mapping(c).get("name") == name:

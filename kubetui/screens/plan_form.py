@@ -67,8 +67,8 @@ class PlanForm(Guarded, ModalScreen):
             yield Static(id="plan-warning")
             with VerticalScroll(id="plan-preview-scroll"):
                 yield Static(id="plan-preview")
-            yield Static(f"ctrl+s / enter: review and {self.verb}    esc: cancel    "
-                         "tab: next field", id="plan-keys")
+            yield Static(plain(f"ctrl+s / enter: review and {self.verb}    esc: cancel    "
+                               "tab: next field"), id="plan-keys")
 
     @staticmethod
     def row(label: str, widget) -> Horizontal:

@@ -102,7 +102,7 @@ class ProbeRunnerScreen(Guarded, Screen):
         self.container = container if container in names else names[0]
         self.edits: dict[tuple[str, str], dict] = {}
         self.history: dict[tuple[str, str], list[ProbeRun]] = {}
-        self.state: PodProbeState = pod_probe_state(target.pod_dict())
+        self.state: PodProbeState = pod_probe_state(target.pod_obj)
         self.restarts_at_watch: int | None = None
         self.events: dict[str, ProbeEvent] = {}
         self.watching: tuple[str, str] | None = None

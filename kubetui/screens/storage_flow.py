@@ -57,20 +57,35 @@ class StorageFlow:
         self.pvcs = PvcPane(clock, self.driver_of, self.used_by, self.snapshot_count)
         self.snapshots = SnapshotsPane(clock)
         self.awaiting_bound: set[tuple[str, str]] = set()
+        self._drivers: dict[str, dict[str, str]] = {"pvs": {}, "storageclasses": {}}
+        self._users: tuple[int, dict[tuple[str, str], list[str]]] = (-1, {})
+        self._snap_counts: tuple[int, dict[tuple[str, str], int]] = (-1, {})
 
     # -- joins for the PVC pane -------------------------------------------------------------
+    # The PVC pane asks these for every visible row on every repaint: each answer comes from an
+    # index rebuilt only when its source changed (a cache batch, or a table's version).
     def driver_of(self, row: PvcRow) -> str:
-        pvs = {r.name: r.driver for r in self.caches["pvs"].values()}
-        classes = {r.name: r.driver for r in self.caches["storageclasses"].values()}
-        return csi_driver(row, pvs, classes)
+        return csi_driver(row, self._drivers["pvs"], self._drivers["storageclasses"])
 
     def used_by(self, row: PvcRow) -> list[str]:
-        return sorted(p.name for p in self.pods.table.rows.values()  # type: ignore[attr-defined]
-                      if p.namespace == row.namespace and row.name in p.claims)
+        table = self.pods.table  # type: ignore[attr-defined]
+        if self._users[0] != table.version:
+            users: dict[tuple[str, str], list[str]] = {}
+            for pod in table.rows.values():
+                for claim in pod.claims:
+                    users.setdefault((pod.namespace, claim), []).append(pod.name)
+            self._users = (table.version, {k: sorted(v) for k, v in users.items()})
+        return self._users[1].get((row.namespace, row.name), [])
 
     def snapshot_count(self, row: PvcRow) -> int:
-        return sum(1 for s in self.snapshots.table.rows.values()
-                   if s.namespace == row.namespace and s.source_pvc == row.name)
+        table = self.snapshots.table
+        if self._snap_counts[0] != table.version:
+            counts: dict[tuple[str, str], int] = {}
+            for snap in table.rows.values():
+                key = (snap.namespace, snap.source_pvc)
+                counts[key] = counts.get(key, 0) + 1
+            self._snap_counts = (table.version, counts)
+        return self._snap_counts[1].get((row.namespace, row.name), 0)
 
     # -- watches -------------------------------------------------------------------------------
     def start_storage_watches(self, namespace: str | None, first: bool) -> None:
@@ -105,6 +120,8 @@ class StorageFlow:
         for key in delta.deletes:
             cache.pop(key, None)
         cache.update(delta.upserts)
+        if resource in self._drivers:
+            self._drivers[resource] = {r.name: r.driver for r in cache.values()}
         self.pvcs.table.refresh()  # DRIVER comes from these caches
 
     def storage_delta(self, resource: str, delta: Delta) -> None:
