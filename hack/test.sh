@@ -24,3 +24,20 @@ echo "== local cluster"
 hack/localcluster.sh up
 echo "== pytest"
 "$VENV/bin/pytest" -p no:cacheprovider "$@"
+
+# The whole suite (no arguments) also runs the unit and UI tests on the oldest and the newest
+# Python kubetui supports (Ubuntu 22.04 bastions have 3.10), from pyenv's builds on this image.
+if [[ $# -eq 0 ]]; then
+  for version in 3.10 3.13; do
+    echo "== unit and UI tests on Python $version"
+    py=$(hack/python_version.sh "$version")
+    venv=.venv-py$version
+    if [[ ! -x $venv/bin/pytest ]]; then
+      "$py" -m venv "$venv"
+      "$venv/bin/pip" install -q --upgrade pip
+      "$venv/bin/pip" install -q -e '.[dev]'
+    fi
+    "$venv/bin/kubetui" --version
+    "$venv/bin/pytest" -p no:cacheprovider -q tests/unit tests/ui
+  done
+fi

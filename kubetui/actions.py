@@ -32,10 +32,21 @@ class WriteDone(Message):
 class WriteActions:
     """Mixed into the app: ``confirm_write`` and ``send``."""
 
+    last_kubectl = ""  # the kubectl equivalent of the last write the user confirmed
+
+    def action_copy_kubectl(self) -> None:
+        if not self.last_kubectl:
+            self.notify("No action sent yet: nothing to copy.",  # type: ignore[attr-defined]
+                        title="Clipboard")
+            return
+        self.copy_text(self.last_kubectl,  # type: ignore[attr-defined]
+                       "the last action's kubectl command")
+
     def confirm_write(self, title: str, body: str, write: Write, kubectl: str,
                       then: Then | None = None) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
+                self.last_kubectl = kubectl  # ctrl+k copies it
                 self.send(write, then)
 
         self.push_screen(ConfirmScreen(title, body, request=write.describe(),  # type: ignore[attr-defined]

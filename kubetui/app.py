@@ -6,13 +6,14 @@ import time
 from dataclasses import replace
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from kubetui.actions import WriteActions
 from kubetui.bindings import APP_BINDINGS, NEEDS
+from kubetui.clipboard_actions import ClipboardActions
 from kubetui.config import Settings
 from kubetui.errorlog import record
 from kubetui.guard import Guarded
@@ -34,6 +35,7 @@ from kubetui.safe_text import visible, visible_lines
 from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
 from kubetui.screens.main import MainScreen
+from kubetui.screens.quiet import opaque
 from kubetui.themes import THEME_VARIABLE_DEFAULTS, load_all_themes
 from kubetui.widgets.terminal import TerminalView
 
@@ -46,7 +48,7 @@ ERROR_TITLES = {
 }
 
 
-class KubetuiApp(WriteActions, Guarded, App[int]):
+class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
@@ -100,6 +102,21 @@ class KubetuiApp(WriteActions, Guarded, App[int]):
             return False
         return True
 
+    @on(events.DescendantFocus)
+    def _steady_cursor(self, event: events.DescendantFocus) -> None:
+        """Inputs blink by default: two repaints a second of a line that did not change, a
+        stream over a slow SSH link. ``cursor_blink = true`` in the config brings it back."""
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = self.settings.cursor_blink  # type: ignore[attr-defined]
+
+    @property
+    def _background_screens(self) -> list[Screen]:
+        """Textual counts the screen under the top one as visible even behind an opaque top
+        screen, and repaints the top screen whenever it changes (see ``screens/quiet.py``)."""
+        if self._screen_stack and opaque(self._screen_stack[-1]):
+            return []
+        return super()._background_screens
+
     # -- the error funnel ----------------------------------------------------------------
     @on(Worker.StateChanged)
     def report_worker_error(self, event: Worker.StateChanged) -> None:
@@ -142,21 +159,14 @@ class KubetuiApp(WriteActions, Guarded, App[int]):
         super().notify(visible_lines(message, limit=2000), title=visible(title, limit=200),
                        severity=severity, timeout=timeout, markup=False)
 
-    def copy_text(self, text: str, what: str) -> None:
-        """Copy through the terminal (OSC 52: works over SSH and in tmux with set-clipboard
-        on) and say what was copied and how big it is."""
-        size = len(text.encode())
-        self.copy_to_clipboard(text)
-        warn = " (past 100 KB: many terminals drop an OSC 52 this large)" \
-            if size > 100_000 else ""
-        self.notify(f"Copied {what}: {size} bytes, via the terminal (OSC 52){warn}.",
-                    title="Copied", severity="warning" if warn else "information")
-
     # -- commands ------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Switch namespace", "Choose the namespace the panes show",
                             self.action_switch_namespace)
+        yield SystemCommand("Copy the last kubectl command",
+                            "The kubectl equivalent of the last action you confirmed (ctrl+k)",
+                            self.action_copy_kubectl)
         yield SystemCommand("Switch context", "Connect to another kubeconfig context",
                             self.action_switch_context)
         yield SystemCommand("Switch theme", "Change colours (kubetui and Textual themes)",

@@ -19,9 +19,9 @@ EXIT_CLUSTER = 1
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = "kubetui") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="kubetui",
+        prog=prog,
         description="A keyboard-driven Kubernetes debugging console.",
         epilog="Keys: ? help, : jump (pods, events, flows, pvc, ns NAME, ctx NAME), "
                "ctrl+p commands, q quit.")
@@ -42,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "kubetui") -> int:
+    args = build_parser(prog).parse_args(argv)
     settings = load_settings()
     options = ConnectOptions(kubeconfig=args.kubeconfig, context=args.context,
                              namespace=args.namespace, all_namespaces=args.all_namespaces,

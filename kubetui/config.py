@@ -8,11 +8,16 @@ stop kubetui; each problem becomes a warning shown once at start-up and the defa
 from __future__ import annotations
 
 import os
-import tomllib
+import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from platformdirs import user_config_path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (Ubuntu 22.04 bastions): the same parser, from PyPI
+    import tomli as tomllib
 
 DEFAULT_THEME = "kubetui-dark"
 
@@ -28,9 +33,18 @@ class Settings:
     log_buffer_lines: int = 5000
     # The debug container's image when none was used on the cluster before (``D`` on a pod).
     debug_image: str = "busybox:1.35"
+    # Where copies go: auto (OSC 52 over SSH and in tmux/screen, pyperclip on a local desktop,
+    # OSC 52 when pyperclip has no backend), osc52, pyperclip, or off.
+    clipboard: str = "auto"
+    # A blinking cursor repaints its line twice a second, a steady stream over SSH: off unless
+    # asked for.
+    cursor_blink: bool = False
     warnings: tuple[str, ...] = ()
 
 
+_CHOICES = {"clipboard": ("auto", "osc52", "pyperclip", "off")}
+_BOOLEAN = {"true": True, "yes": True, "on": True, "1": True,
+            "false": False, "no": False, "off": False, "0": False}
 _NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_buffer_lines": (int, 100, 200_000)}
 
 
@@ -48,6 +62,18 @@ def _coerce(name: str, value: object, warnings: list[str], origin: str) -> objec
         if isinstance(value, str) and value.strip():
             return value.strip()
         warnings.append(f"{origin}: {name} must be a non-empty string")
+        return None
+    if name in _CHOICES:
+        if isinstance(value, str) and value.strip().lower() in _CHOICES[name]:
+            return value.strip().lower()
+        warnings.append(f"{origin}: {name} must be one of {', '.join(_CHOICES[name])}")
+        return None
+    if name == "cursor_blink":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _BOOLEAN:
+            return _BOOLEAN[value.strip().lower()]
+        warnings.append(f"{origin}: {name} must be true or false")
         return None
     if name == "keymap":
         if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)

@@ -9,14 +9,13 @@ skipped, never fatal.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from kubetui.config import config_dir
+from kubetui.config import config_dir, tomllib
 
 COLOR_KEYS = ("primary", "secondary", "accent", "warning", "error", "success", "foreground",
               "background", "surface", "panel", "boost")

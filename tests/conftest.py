@@ -13,6 +13,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# Property tests check correctness, not speed: hypothesis's 200 ms deadline per example fails
+# at random on a busy two-core CI machine (the first example pays for imports).
+settings.register_profile("kubetui", deadline=None)
+settings.load_profile("kubetui")
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "hack" / "localcluster.sh"

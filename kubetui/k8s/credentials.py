@@ -34,6 +34,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kubetui.k8s.compat import TIMEOUTS
 from kubetui.k8s.errors import ErrorKind, KubeError
 
 #: Refresh an expiring exec credential this long before it expires.
@@ -189,7 +190,7 @@ class CredentialSource:
             raise self._failed(str(exc)) from None
         try:
             out, err = await asyncio.wait_for(proc.communicate(), EXEC_TIMEOUT)
-        except TimeoutError:
+        except TIMEOUTS:
             proc.kill()
             raise self._failed(f"it did not answer within {EXEC_TIMEOUT:g}s") from None
         if proc.returncode != 0:
@@ -250,7 +251,7 @@ def parse_expiry(value: object) -> float | None:
     except ValueError:
         return 0.0
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
+        when = when.replace(tzinfo=dt.timezone.utc)
     return when.timestamp()
 
 

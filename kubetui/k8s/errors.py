@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from kubetui.k8s.compat import TIMEOUTS
+
 
 class ErrorKind(enum.Enum):
     CONFIG = "kubeconfig"  # malformed/missing kubeconfig, unknown context
@@ -125,7 +127,7 @@ def from_exception(exc: BaseException, what: str, server: str = "") -> KubeError
         e = e.__cause__ or e.__context__
     # A read timeout on a TLS connection carries an SSLWantReadError as its context: the
     # timeout is what happened, not a TLS problem.
-    if any(isinstance(e, httpx.TimeoutException | TimeoutError) for e in chain):
+    if any(isinstance(e, (httpx.TimeoutException, *TIMEOUTS)) for e in chain):
         return KubeError(ErrorKind.TIMEOUT, f"{what}: timed out talking to{where}",
                          "the apiserver is slow or unreachable")
     for e in chain:

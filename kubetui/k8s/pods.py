@@ -224,6 +224,27 @@ def human_duration(seconds: float) -> str:
     return f"{h // 24 // 365}y"
 
 
+def _age_step(s: int) -> int:
+    """The unit ``human_duration`` shows at ``s`` seconds: its text changes only on multiples."""
+    if s < 600:
+        return 1
+    if s < 8 * 3600:
+        return 60
+    if s < 24 * 8 * 3600:
+        return 3600
+    return 86400
+
+
+def age_changes_in(seconds: float) -> float:
+    """Seconds until ``human_duration(seconds)`` shows another text: 1 s under ten minutes,
+    a minute under eight hours, then an hour, then a day. Tables repaint an age only then."""
+    if seconds < 0:
+        return -seconds
+    s = int(seconds)
+    step = _age_step(s)
+    return (s // step + 1) * step - seconds
+
+
 def restarts_text(row: PodRow, now: float) -> str:
     if row.restarts and row.last_restart:
         return f"{row.restarts} ({human_duration(now - row.last_restart)} ago)"

@@ -17,12 +17,12 @@ passes here and fails there.
 
 from __future__ import annotations
 
-import asyncio
 import struct
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from kubetui.k8s.cluster import Cluster
+from kubetui.k8s.compat import TIMEOUTS, timeout
 from kubetui.k8s.errors import ErrorKind, KubeError
 
 PROTOCOLS = ["v4.channel.k8s.io"]
@@ -81,7 +81,7 @@ async def tcp_connect(cluster: Cluster, namespace: str, pod: str, port: int,
     async with cluster.websocket(portforward_path(namespace, pod), what=what,
                                  params=[("ports", str(port))], subprotocols=PROTOCOLS) as ws:
         try:
-            async with asyncio.timeout(wait):
+            async with timeout(wait):
                 while True:
                     try:
                         message = await ws.receive_bytes()
@@ -99,7 +99,7 @@ async def tcp_connect(cluster: Cluster, namespace: str, pod: str, port: int,
                     if channel == DATA:
                         return Connect(True, f"connected; the server spoke first "
                                              f"({len(data)} bytes)")
-        except TimeoutError:
+        except TIMEOUTS:
             pass
     if error:
         return Connect(False, _runtime_error(error.decode(errors="replace")))

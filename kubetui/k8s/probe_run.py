@@ -17,7 +17,6 @@ kubelet's result (``exec_outcome`` and ``http_outcome`` are pure, unit-tested):
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shlex
 import time
@@ -26,6 +25,7 @@ from urllib.parse import quote
 
 from kubetui.k8s.access import Need
 from kubetui.k8s.cluster import Cluster
+from kubetui.k8s.compat import TIMEOUTS, timeout
 from kubetui.k8s.discovery import ServerVersion
 from kubetui.k8s.errors import KubeError
 from kubetui.k8s.exec import STDOUT, ExecRequest, ExitStatus, open_stream
@@ -274,13 +274,13 @@ async def _run_exec(cluster: Cluster, call: ProbeCall, seconds: int, at: float,
     output = bytearray()
     status: ExitStatus | None = None
     try:
-        async with asyncio.timeout(seconds), \
+        async with timeout(seconds), \
                 open_stream(cluster, call.exec_request()) as stream:
             async for channel, data in stream.frames():
                 if channel in (STDOUT, 2) and len(output) <= OUTPUT_CAP:
                     output += data
             status = stream.status or ExitStatus(0)
-    except TimeoutError:
+    except TIMEOUTS:
         status = None
     return exec_outcome(status, bytes(output), time.monotonic() - start, seconds, at)
 
@@ -289,12 +289,12 @@ async def _run_http(cluster: Cluster, call: ProbeCall, seconds: int, at: float,
                     start: float) -> ProbeRun:
     path, params = call.proxy_target()
     try:
-        async with asyncio.timeout(seconds):
+        async with timeout(seconds):
             response = await cluster.request(
                 "GET", path, what=f"httpGet probe of {call.pod}:{call.port}",
                 params=dict(params) if params else None, headers=dict(call.headers),
                 timeout=seconds + 1, raise_for_status=False)
-    except TimeoutError:
+    except TIMEOUTS:
         return ProbeRun(TIMEOUT, f"no answer within {seconds} s: a failure", time.monotonic()
                         - start, seconds, "", False, at)
     return http_outcome(response.status_code, response.reason_phrase, response.content,

@@ -135,7 +135,7 @@ def choose_classes(classes: list[SnapshotClassRow] | tuple[SnapshotClassRow, ...
 
 
 def default_name(pvc: str, now: float) -> str:
-    stamp = dt.datetime.fromtimestamp(now, dt.UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.fromtimestamp(now, dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
     return f"{pvc[:253 - len(stamp) - 1]}-{stamp}"
 
 

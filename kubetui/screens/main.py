@@ -12,7 +12,7 @@ import shlex
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from kubetui.bindings import MAIN_BINDINGS
 from kubetui.guard import Guarded
@@ -31,11 +31,13 @@ from kubetui.palette import palette_label
 from kubetui.screens.debug_flow import DebugFlow
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.probe_flow import ProbeFlow
+from kubetui.screens.quiet import QuietBehind
 from kubetui.screens.storage_flow import CACHES, StorageFlow
 from kubetui.screens.terminal_session import TerminalSession
 from kubetui.screens.text_prompt import TextPrompt
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.events_pane import EventsPane
+from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.flows_pane import FlowsPane
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.nodes_pane import NodesPane
@@ -43,7 +45,7 @@ from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 
 
-class MainScreen(DebugFlow, ProbeFlow, StorageFlow, Guarded, Screen):
+class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, info: ClusterInfo, readonly: bool) -> None:
@@ -76,7 +78,7 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, Guarded, Screen):
                 yield self.nodes
             with TabPane("Snapshots [6]", id="snapshots"):
                 yield self.snapshots
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.start_watches()
@@ -183,6 +185,9 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, Guarded, Screen):
 
     def on_apf_polled(self, message: ApfPolled) -> None:
         self.flows.apply_poll(message.poll)
+        self.show_whoami()
+
+    def show_whoami(self) -> None:
         flow = self.app.cluster.last_flow  # type: ignore[attr-defined]
         if flow is not None:
             self.flows.show_whoami(flow.flow_schema_uid, flow.priority_level_uid)
@@ -214,6 +219,8 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, Guarded, Screen):
             self.apply_cache(message.resource, message.delta)
             return
         self._pane(message.resource).apply(message.delta)
+        if message.resource in ("levels", "schemas"):
+            self.show_whoami()
         if message.resource in ("pvcs", "snapshots", "pods"):
             self.storage_delta(message.resource, message.delta)
 

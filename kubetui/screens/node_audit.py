@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kubetui.guard import Guarded
 from kubetui.k8s.errors import ErrorKind, KubeError
@@ -37,6 +37,8 @@ from kubetui.k8s.node_audit import (
     with_cadvisor,
 )
 from kubetui.safe_text import plain, visible
+from kubetui.screens.quiet import QuietBehind
+from kubetui.widgets.fit_footer import FitFooter
 
 PID_REFRESH = 10
 
@@ -65,7 +67,7 @@ def explain(error: KubeError, what: str, part: str) -> str:
     return f"{what}: {error}"
 
 
-class NodeAuditScreen(Guarded, Screen):
+class NodeAuditScreen(QuietBehind, Guarded, Screen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="node.back"),
         Binding("r", "reload", "Reload", id="node.reload"),
@@ -81,12 +83,13 @@ class NodeAuditScreen(Guarded, Screen):
         self.parts: dict[str, Text] = {}
         self.pod_pids_limit: int | None = None
         self.usage: PidUsage | None = None
+        self._shown = Text()
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"node {self.node} · audit · r reload"), id="node-title")
         with VerticalScroll():
             yield Static("loading…", id="node-body")
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()  # pgdn/end scroll at once
@@ -196,4 +199,6 @@ class NodeAuditScreen(Guarded, Screen):
             out.append(f"── {title}\n", style="bold")
             out.append_text(self.parts.get(part, Text("loading…\n")))
             out.append("\n")
-        self.query_one("#node-body", Static).update(out)
+        if out != self._shown:  # the 10 s refresh repaints only when a number moved
+            self._shown = out
+            self.query_one("#node-body", Static).update(out)

@@ -13,13 +13,13 @@ import asyncio
 
 from rich.syntax import Syntax
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Log, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Log, Static, TabbedContent, TabPane
 
 from kubetui.access_keys import AccessAware
 from kubetui.guard import Guarded
@@ -30,6 +30,8 @@ from kubetui.k8s.pod_detail import PodDetail, fetch_pod, pod_detail, stream_logs
 from kubetui.k8s.pods import human_duration
 from kubetui.k8s.reflector import Reflector, ResourceScope
 from kubetui.safe_text import plain, plain_lines, visible, visible_lines
+from kubetui.screens.quiet import QuietBehind
+from kubetui.widgets.fit_footer import FitFooter
 
 
 class PodLoaded(Message):
@@ -62,7 +64,7 @@ class EphemeralChanged(Message):
         self.rows = rows
 
 
-class PodDetailScreen(AccessAware, Guarded, Screen):
+class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
         Binding("d", "tab('describe')", "Describe", id="detail.describe"),
@@ -75,6 +77,7 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
         Binding("a", "attach", "Attach", id="detail.attach", show=False),
         Binding("D", "debug", "Debug", id="detail.debug"),
         Binding("P", "probes", "Probes", id="detail.probes"),
+        Binding("Y", "copy", "Copy", id="detail.copy", show=False),
     ]
 
     def __init__(self, namespace: str, name: str, container: str | None = None,
@@ -103,13 +106,25 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
                 yield Static("ephemeral debug containers · D add one · a attach · s shell · "
                              "l logs", id="debug-title")
                 yield DataTable(id="debug-table", cursor_type="row", zebra_stripes=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#debug-table", DataTable)
         table.add_columns("NAME", "STATE", "IMAGE", "TARGET", "AGE")
         self.load_pod()
         self.watch_ephemeral()
+        self.call_after_refresh(self._focus_tab)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.call_after_refresh(self._focus_tab)
+
+    def _focus_tab(self) -> None:
+        """The open tab's body takes the keyboard: pgdn and the arrows scroll at once."""
+        pane = self.query_one(TabbedContent).active_pane
+        target = next(iter(pane.query("VerticalScroll, Log, DataTable")), None) if pane else None
+        if target is not None:
+            target.focus()
 
     def access_namespace(self) -> str:
         return self.pod_namespace
@@ -299,6 +314,20 @@ class PodDetailScreen(AccessAware, Guarded, Screen):
             self.container, self.previous = row.name, False
             self.restart_logs()
         self.query_one(TabbedContent).active = tab
+
+    def action_copy(self) -> None:
+        """``Y``: the open tab's text, whole (describe, YAML, or the log lines kept)."""
+        tab = self.query_one(TabbedContent).active
+        pod = f"{self.pod_namespace}/{self.pod_name}"
+        if tab == "logs":
+            lines = self.query_one("#logs-body", Log).lines
+            self.app.copy_text("\n".join(lines), f"{len(lines)} log lines of "  # type: ignore
+                               f"{pod} ({self.container})")
+        elif self.detail is not None and tab in ("describe", "yaml"):
+            text = self.detail.describe if tab == "describe" else self.detail.yaml
+            self.app.copy_text(text, f"the {tab} of {pod}")  # type: ignore[attr-defined]
+        else:
+            self.notify("Nothing to copy on this tab.", title="Clipboard")
 
     def action_shell(self) -> None:
         """A shell in this pod, as ``s`` in the pods pane opens it (the same session flow);

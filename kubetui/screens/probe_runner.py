@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kubetui.guard import Guarded
 from kubetui.k8s.probe_edit import probe_yaml
@@ -43,7 +43,9 @@ from kubetui.k8s.probes import ProbeConfig, probe_config, verdict
 from kubetui.k8s.reflector import Delta, Reflector, ResourceScope
 from kubetui.safe_text import plain
 from kubetui.screens.probe_form import ProbeForm
+from kubetui.screens.quiet import QuietBehind
 from kubetui.screens.text_view import TextView
+from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.probe_view import (
     config_text,
     history_cells,
@@ -73,7 +75,7 @@ class ProbeEventsChanged(Message):
     delta: Delta
 
 
-class ProbeRunnerScreen(Guarded, Screen):
+class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="probes.back"),
         Binding("r", "run", "Run now", id="probes.run"),
@@ -117,7 +119,7 @@ class ProbeRunnerScreen(Guarded, Screen):
             yield Static(id="probe-live")
         yield Static(id="probe-verdict")
         yield DataTable(id="probe-history", cursor_type="row", zebra_stripes=False)
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.pal = palette(self.app.get_css_variables())

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kubetui.guard import Guarded
 from kubetui.k8s.errors import KubeError
@@ -28,6 +28,8 @@ from kubetui.k8s.exec import ExecRequest, ExitStatus, open_stream
 from kubetui.k8s.pods import PodRow, human_duration
 from kubetui.safe_text import plain, plain_lines, visible
 from kubetui.screens.handover import bridge
+from kubetui.screens.quiet import QuietBehind
+from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.terminal import TerminalView
 
 SHELLS = (("/bin/bash",), ("/bin/sh",))
@@ -38,7 +40,7 @@ BATCH = 256 * 1024
 PodContext = Callable[[], tuple[PodRow | None, list[EventRow]]]
 
 
-class TerminalSession(Guarded, Screen):
+class TerminalSession(QuietBehind, Guarded, Screen):
     BINDINGS = [
         Binding("escape", "leave", "Panes (keep session)", id="session.leave"),
         Binding("enter,i", "focus_terminal", "Terminal", id="session.focus"),
@@ -83,7 +85,7 @@ class TerminalSession(Guarded, Screen):
         yield Static(plain(self.title_text), id="session-title")
         yield Static(id="session-context")
         yield self.view
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.view.focus()

@@ -53,7 +53,7 @@ class EventsPane(LivePane):
         super().__init__(event_columns(all_namespaces), event_cells, EVENT_SORT_KEYS,
                          default_sort=SortSpec("last_seen", reverse=True),
                          style_of=lambda r: "event-warning" if r.is_warning else None,
-                         clock=clock, id="events-pane")
+                         clock=clock, id="events-pane", timestamps=lambda r: (r.last_seen,))
         self.follow = False
         self.selected_pod: PodRow | None = None
 
@@ -89,6 +89,12 @@ class EventsPane(LivePane):
                                           f"{row.message}")
 
         self.table.set_filter(keep)
+
+    def copy_value(self, row: EventRow) -> tuple[str, str]:
+        """An event is copied whole: its message is what an SRE pastes into the incident."""
+        text = (f"{row.type} {row.reason} {row.object_kind.lower()}/{row.object_name}: "
+                f"{row.message}")
+        return text, f"the {row.reason} event"
 
     def status_text(self) -> tuple[str, bool]:
         text, problem = super().status_text()

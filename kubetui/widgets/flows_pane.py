@@ -37,10 +37,12 @@ HISTORY = 90  # polls kept (3 minutes at the default 2 s)
 
 
 def sparkline(values: list[float], width: int) -> str:
+    """Blank while nothing waited or was rejected: a flat line says nothing, and one that
+    grows by a cell per poll would repaint every row every poll of an idle cluster."""
     values = values[-width:]
     top = max(values, default=0.0)
     if top <= 0:
-        return "▁" * len(values) if values else ""
+        return ""
     return "".join(SPARK[min(8, int(round(v / top * 8)))] for v in values)
 
 
@@ -227,6 +229,8 @@ class FlowsPane(Guarded, Vertical):
         self.levels = LevelsPane(clock)
         self.schemas = SchemasPane(clock)
         self.last_poll: ApfPoll | None = None
+        self._notes: str | None = None  # what the notes line and the whoami line show
+        self._whoami = ""
         self.unsupported: str = ""
 
     def compose(self) -> ComposeResult:
@@ -252,17 +256,20 @@ class FlowsPane(Guarded, Vertical):
         self.app.push_screen(WhoMatchesScreen(list(self.schemas.table.rows.values())))
 
     def set_unsupported(self, message: str) -> None:
-        self.unsupported = message
+        self.unsupported = self._notes = message
         self.query_one("#flows-notes", Static).update(plain_lines(message))
 
     def show_whoami(self, schema_uid: str, level_uid: str) -> None:
+        """Names the schema and level of kubetui's own requests; called after every poll and
+        every change of either table, so the line appears as soon as both names are known."""
         schema = next((r.name for r in self.schemas.table.rows.values() if r.uid == schema_uid),
                       None)
         level = next((r.name for r in self.levels.table.rows.values() if r.uid == level_uid),
                      None)
-        if schema or level:
-            self.query_one("#flows-whoami", Static).update(
-                plain(f"kubetui's requests: schema {schema or '?'} → level {level or '?'}"))
+        text = f"kubetui's requests: schema {schema or '?'} → level {level or '?'}"
+        if (schema or level) and text != self._whoami:
+            self._whoami = text
+            self.query_one("#flows-whoami", Static).update(plain(text))
 
     def apply_poll(self, poll: ApfPoll) -> None:
         previous, self.last_poll = self.last_poll, poll
@@ -288,9 +295,11 @@ class FlowsPane(Guarded, Vertical):
             live.wait_ms = waits[name] * 1000 if name in waits else (
                 0.0 if previous and poll.metrics_ok else None)
             live.history.append((live.waiting or 0) + (live.rejected_per_s or 0.0))
-        self.query_one("#flows-notes", Static).update(
-            plain_lines("\n".join((self.unsupported, *poll.notes)).strip()))
-        self.levels.table.refresh()
+        notes = "\n".join((self.unsupported, *poll.notes)).strip()
+        if notes != self._notes:
+            self._notes = notes
+            self.query_one("#flows-notes", Static).update(plain_lines(notes))
+        self.levels.table.repaint_changed()  # only the numbers that moved reach the terminal
         self.levels.table.version += 1
 
 

@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from kubetui.guard import Guarded
 from kubetui.k8s.reflector import Delta, ReflectorStatus
 from kubetui.safe_text import plain, plain_lines
+from kubetui.widgets.age_ticks import Timestamps
 from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
 
 
@@ -37,6 +38,7 @@ class LivePane(Guarded, Vertical):
         Binding("slash", "filter", "Filter", id="pane.filter", key_display="/"),
         Binding("o", "next_sort", "Order", id="pane.sort"),
         Binding("O", "reverse_sort", "Reverse", show=False, id="pane.sort_reverse"),
+        Binding("Y", "copy", "Copy name", show=False, id="pane.copy"),
     ]
     DEFAULT_CSS = """
     LivePane { height: 1fr; }
@@ -58,10 +60,11 @@ class LivePane(Guarded, Vertical):
 
     def __init__(self, columns: list[Column], cells, sort_keys, *, default_sort: SortSpec,
                  style_of: Callable[[Any], str | None], clock: Callable[[], float],
-                 id: str) -> None:
+                 id: str, timestamps: Timestamps = lambda row: ()) -> None:
         super().__init__(id=id)
         self.table = ResourceTable(columns, cells, sort_keys, style_of=style_of,
-                                   default_sort=default_sort, clock=clock, id=f"{id}-table")
+                                   default_sort=default_sort, clock=clock,
+                                   timestamps=timestamps, id=f"{id}-table")
         self.scope_text = ""
         self.filter_text = ""
         self.status = ReflectorStatus("listing")
@@ -76,8 +79,7 @@ class LivePane(Guarded, Vertical):
                     classes="pane-filter")
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.table.refresh)  # AGE and LAST SEEN move with the clock
-        self.refresh_status()
+        self.refresh_status()  # ages move with the clock through the table's own ticks
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._update_header)
@@ -134,9 +136,13 @@ class LivePane(Guarded, Vertical):
         if not self.is_mounted:
             return
         text, problem = self.status_text()
+        if (text, problem) == getattr(self, "_status_shown", None):
+            return  # an unchanged line is not repainted: nothing to send down the wire
+        relayout = problem or getattr(self, "_status_shown", ("", False))[1]
+        self._status_shown = (text, problem)
         status = self.query_one(".pane-status", Static)
         # A problem is shown whole (wrapped), never cut at the terminal's width.
-        status.update(plain_lines(text) if problem else plain(text))
+        status.update(plain_lines(text) if problem else plain(text), layout=relayout)
         status.set_class(problem, "-problem")
 
     # -- filter and sort -----------------------------------------------------------------
@@ -174,6 +180,17 @@ class LivePane(Guarded, Vertical):
 
     def search_text(self, row: Any) -> str:
         return str(row)
+
+    def copy_value(self, row: Any) -> tuple[str, str]:
+        """What ``Y`` copies from a row, and how the notification names it."""
+        name = str(getattr(row, "name", row))
+        return name, f"the name {name!r}"
+
+    def action_copy(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            text, what = self.copy_value(row)
+            self.app.copy_text(text, what)  # type: ignore[attr-defined]
 
     def action_next_sort(self) -> None:
         cols = self.sortable

@@ -57,7 +57,8 @@ class NodesPane(LivePane):
         self.pods_on = pods_on
         self.server = server  # the apiserver's version: a kubelet beyond the skew is marked
         super().__init__(NODE_COLUMNS, self.cells, NODE_SORT_KEYS, default_sort=SortSpec("name"),
-                         style_of=lambda r: f"pod-{r.health}", clock=clock, id="nodes-pane")
+                         style_of=lambda r: f"pod-{r.health}", clock=clock, id="nodes-pane",
+                         timestamps=lambda r: (r.created,))
 
     def cells(self, row: NodeRow, now: float) -> dict[str, str]:
         runtime = row.runtime + (" (dockershim)" if row.dockershim else "")

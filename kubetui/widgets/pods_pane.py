@@ -86,7 +86,8 @@ class PodsPane(AccessAware, LivePane):
     def __init__(self, all_namespaces: bool, clock: Callable[[], float]) -> None:
         super().__init__(pod_columns(True), pod_cells, POD_SORT_KEYS,
                          default_sort=SortSpec("name"), style_of=lambda r: f"pod-{r.health}",
-                         clock=clock, id="pods-pane")
+                         clock=clock, id="pods-pane",
+                         timestamps=lambda r: (r.created, r.last_restart))
         self.show_namespace(all_namespaces)
 
     def show_namespace(self, all_namespaces: bool) -> None:

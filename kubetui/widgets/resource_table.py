@@ -18,13 +18,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kubetui.guard import Guarded
 from kubetui.safe_text import visible
+from kubetui.widgets.age_ticks import AgeTicks, Timestamps, changed_span
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ def _color(value: str) -> Color | None:
         return None
 
 
-class ResourceTable(Guarded, ScrollView, can_focus=True):
-    """Rows are any objects with a hashable ``key``; ``cells(row, now)`` gives their text."""
+class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
+    """Rows are any objects with a hashable ``key``; ``cells(row, now)`` gives their text and
+    ``timestamps(row)`` the times it shows as ages (they decide when the row repaints)."""
 
     BINDINGS = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
@@ -76,8 +78,12 @@ class ResourceTable(Guarded, ScrollView, can_focus=True):
     def __init__(self, columns: list[Column], cells: Cells,
                  sort_keys: dict[str, Callable[[Any], Any]], *,
                  style_of: Callable[[Any], str | None] = lambda row: None,
-                 default_sort: SortSpec, clock: Callable[[], float], id: str | None = None):
+                 default_sort: SortSpec, clock: Callable[[], float],
+                 timestamps: Timestamps = lambda row: (), id: str | None = None):
         super().__init__(id=id)
+        self.timestamps = timestamps
+        # screen line -> (key, text, style name) as last painted: what an update must change
+        self._painted: dict[int, tuple[Hashable, str, str | None]] = {}
         self.columns = columns
         self.cells = cells
         self.sort_keys = sort_keys
@@ -119,6 +125,7 @@ class ResourceTable(Guarded, ScrollView, can_focus=True):
             self._rebuild()
         else:
             self._refresh_rows(upserts.keys())
+        self.schedule_ages()
 
     def set_filter(self, predicate: Callable[[Any], bool] | None) -> None:
         self._filter = predicate
@@ -153,14 +160,33 @@ class ResourceTable(Guarded, ScrollView, can_focus=True):
         self.scroll_to(y=target, animate=False, immediate=True)
         self._set_cursor(self.cursor, notify=True)
         self.refresh()
+        self.schedule_ages()
+
+    def _repaint_line(self, line: int) -> None:
+        """Repaint one screen line (0 = the top visible row)."""
+        self.refresh(Region(0, line, max(self.size.width, 1), 1))
 
     def _refresh_rows(self, keys: Iterable[Hashable]) -> None:
+        """Repaint the visible rows among ``keys``, and of each only the span whose text
+        changed: an update that changes nothing on screen (a node's heartbeat, a pod's
+        resourceVersion) writes nothing to the terminal."""
         top = int(self.scroll_offset.y)
         bottom = top + self.size.height
+        now = self.clock()
         for key in keys:
             i = self._index.get(key)
-            if i is not None and top <= i < bottom:
-                self.refresh_lines(i - top, 1)
+            if i is None or not top <= i < bottom:
+                continue
+            line = i - top
+            painted = self._painted.get(line)
+            row = self.rows[key]
+            if painted is None or painted[0] != key or painted[2] != self.style_of(row):
+                self._repaint_line(line)
+                continue
+            span = changed_span(painted[1], self.line_text(row, now)
+                                .ljust(self.line_width)[: self.line_width])
+            if span is not None:
+                self.refresh(Region(span[0], line, span[1] - span[0], 1))
         if self._cursor_key in keys:
             self.post_message(self.CursorMoved(self, self.cursor_row))
 
@@ -181,7 +207,7 @@ class ResourceTable(Guarded, ScrollView, can_focus=True):
         else:
             for line in {previous - top, self.cursor - top}:
                 if 0 <= line < self.size.height:
-                    self.refresh_lines(line, 1)
+                    self._repaint_line(line)
         if notify and changed:
             self.post_message(self.CursorMoved(self, self.cursor_row))
 
@@ -223,8 +249,14 @@ class ResourceTable(Guarded, ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._widths = []
+        self._painted.clear()
         self.virtual_size = Size(self.line_width, len(self.order))
         self._set_cursor(self.cursor, notify=False)
+        self.schedule_ages()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.schedule_ages()
 
     @property
     def line_width(self) -> int:
@@ -267,27 +299,34 @@ class ResourceTable(Guarded, ScrollView, can_focus=True):
             out.append(title.rjust(width) if col.align == "right" else title.ljust(width))
         return " ".join(out)[: self.line_width]
 
-    def render_line(self, y: int) -> Strip:
-        index = int(self.scroll_offset.y) + y
-        width = self.line_width
-        if index >= len(self.order):
-            return Strip.blank(width)
-        row = self.rows[self.order[index]]
-        self.renders += 1
-        cols = self.visible_columns()
-        cells = self.cells(row, self.clock())
+    def line_text(self, row: Any, now: float) -> str:
+        """A row's text at ``now``, cells cut and padded to their columns."""
+        cells = self.cells(row, now)
         parts = []
-        for col, w in zip(cols, self.column_widths(), strict=True):
+        for col, w in zip(self.visible_columns(), self.column_widths(), strict=True):
             text = visible(cells.get(col.key, ""))  # cluster text: data, never control codes
             if len(text) > w:
                 text = text[: max(0, w - 1)] + "…"
             parts.append(text.rjust(w) if col.align == "right" else text.ljust(w))
-        line = " ".join(parts)
-        base = self._styles.get(self.style_of(row) or "", Style())
+        return " ".join(parts)
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.line_width
+        if index >= len(self.order):
+            self._painted.pop(y, None)
+            return Strip.blank(width)
+        key = self.order[index]
+        row = self.rows[key]
+        self.renders += 1
+        line = self.line_text(row, self.clock()).ljust(width)[:width]
+        style_name = self.style_of(row)
+        self._painted[y] = (key, line, style_name)
+        base = self._styles.get(style_name or "", Style())
         if index == self.cursor and self.has_focus:
             style = base + self._cursor_style
         elif index == self.cursor:
             style = base + Style(reverse=True)
         else:
             style = base
-        return Strip([Segment(line.ljust(width)[:width], style)], width)
+        return Strip([Segment(line, style)], width)

@@ -68,7 +68,8 @@ class PvcPane(AccessAware, LivePane):
             "name": lambda r: (r.namespace, r.name), "status": lambda r: (r.phase, r.name),
             "age": lambda r: (-(r.created or 0), r.name)}, default_sort=SortSpec("name"),
             style_of=lambda r: {"Bound": "pod-running", "Lost": "pod-failed"}.get(
-                r.phase, "pod-pending"), clock=clock, id="pvc-pane")
+                r.phase, "pod-pending"), clock=clock, id="pvc-pane",
+            timestamps=lambda r: (r.created,))
         self.problem = ""  # the snapshot API's state, said in the status line
 
     def cells(self, row: PvcRow, now: float) -> dict[str, str]:
@@ -107,7 +108,8 @@ class SnapshotsPane(AccessAware, LivePane):
             "name": lambda r: r.name, "source": lambda r: (r.source, r.name),
             "age": lambda r: (-(r.created or 0), r.name)}, default_sort=SortSpec("name"),
             style_of=lambda r: "pod-failed" if r.error else (
-                "pod-running" if r.ready else "pod-pending"), clock=clock, id="snapshots-pane")
+                "pod-running" if r.ready else "pod-pending"), clock=clock,
+            id="snapshots-pane", timestamps=lambda r: (r.created,))
 
     def cells(self, row: SnapshotRow, now: float) -> dict[str, str]:
         ready = {True: "✓ true", False: "… false", None: "? none"}[row.ready]

@@ -188,7 +188,8 @@ async def test_plugin_certificates_are_reloaded_before_they_expire(local_cluster
     """Run 1 returns alice's certificate, expiring in 33 s (inside the 30 s margin after 3 s);
     run 2 returns bob's. The server must see bob after the refresh: a new TLS identity."""
     c = local_cluster
-    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=33)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    soon = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=33)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
     alice, bob = new_client_cert(c, tmp_path, "kt-alice"), new_client_cert(c, tmp_path, "kt-bob")
     plugin = plugin_with_expiry(tmp_path, [
         {"clientCertificateData": alice[0], "clientKeyData": alice[1],

@@ -76,7 +76,7 @@ def pod(name: str) -> str:
 
 
 async def run_session(c: LocalCluster, namespace: str, readonly: bool) -> str:
-    since = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    since = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     app = await make_app(c.kubeconfig, namespace=namespace, readonly=readonly)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")

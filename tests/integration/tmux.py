@@ -57,15 +57,57 @@ class Tmux:
     def kill(self) -> None:
         tmux("kill-session", "-t", self.session)
 
+    def record(self, path: Path) -> None:
+        """Append everything the program writes to its terminal to ``path`` (tmux pipe-pane):
+        the bytes that would cross an SSH link."""
+        path.write_bytes(b"")
+        subprocess.run(["tmux", "pipe-pane", "-o", "-t", self.session,
+                        f"cat >> {shlex.quote(str(path))}"], check=True)
+
+    def bytes_per_second(self, path: Path, seconds: float) -> float:
+        """What the program wrote over ``seconds`` from now, per second."""
+        start = path.stat().st_size
+        time.sleep(seconds)
+        return (path.stat().st_size - start) / seconds
+
 
 @contextmanager
 def kubetui_in_tmux(session: str, kubeconfig, namespace: str, width: int = 80,
-                    height: int = 24) -> Iterator[Tmux]:
+                    height: int = 24, *args: str) -> Iterator[Tmux]:
     """kubetui in a fresh tmux session of that size, killed afterwards whatever happens."""
     term = Tmux(session)
-    term.start_kubetui("--kubeconfig", str(kubeconfig), "-n", namespace, width=width,
+    term.start_kubetui("--kubeconfig", str(kubeconfig), "-n", namespace, *args, width=width,
                        height=height)
     try:
         yield term
     finally:
         term.kill()
+
+
+#: Views measured at idle: (label, keys pressed one by one from the pods pane, text that says the
+#: view is up).
+IDLE_VIEWS = (("pods", ("1",), "live"), ("events", ("2",), "live"), ("flows", ("3",), "live"),
+              ("pvcs", ("4",), "live"), ("nodes", ("5",), "live"),
+              ("snapshots", ("6",), "live"), ("node audit", ("5", "Enter"), "configz"))
+
+
+def idle_rates(kubeconfig, namespace: str, views, seconds: float, size: tuple[int, int],
+               settle: float = 2.0) -> list[tuple[str, float]]:
+    """Bytes per second kubetui writes to its terminal on each view, measured after the view
+    settled (its first paint is not idle)."""
+    import tempfile
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp, kubetui_in_tmux(
+            f"kt-idle-{os.getpid()}", kubeconfig, namespace, *size) as term:
+        log = Path(tmp) / "tty.bytes"
+        term.wait("live", timeout=30)
+        term.record(log)
+        for label, keys, ready in views:
+            term.keys("Escape", "Escape", pause=0.3)
+            for key in keys:
+                term.keys(key, pause=0.6)
+            term.wait(ready, timeout=20)
+            time.sleep(settle)
+            out.append((label, term.bytes_per_second(log, seconds)))
+    return out

@@ -37,7 +37,13 @@ async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, na
         describe = str(screen.query_one("#describe-body", Static).render())
         assert "talker" in describe and "Readiness:" in describe and "exec true" in describe
         assert "kind: Pod" in screen.detail.yaml
+        # The describe text has the keyboard at once: pgdn scrolls without a tab first.
+        await until(pilot, lambda: app.focused is not None and
+                    app.focused.parent is not None and
+                    app.focused.query("#describe-body"), what="describe focused")
         await pilot.press("l")
+        await until(pilot, lambda: app.focused is screen.query_one("#logs-body"),
+                    what="the log focused")
         await until(pilot, lambda: "line-5" in log_text(screen), what="the log lines")
         await until(pilot, lambda: "late-line" in log_text(screen), what="a followed line")
         assert "── end of log" not in log_text(screen)  # still following

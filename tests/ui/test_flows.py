@@ -128,15 +128,22 @@ async def test_restricted_user_sees_the_degraded_view(seeded: LocalCluster):
 
 
 async def _flows_settle(pilot) -> None:
-    await pilot.press("3")
+    """Both tables listed before the pane is shown, so its first poll always finds the rows
+    (one trend point each); then the poll, the notes and the whoami line."""
     flows = pilot.app.screen_stack[-1].flows
-    for _ in range(200):
-        await pilot.pause(0.05)
-        if flows.levels.synced and flows.schemas.synced and "nonResourceURL" in str(
-                flows.query_one("#flows-notes").render()):
-            break
-    else:
+
+    async def settle(ready) -> None:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if ready():
+                return
         raise AssertionError("the flows pane did not settle")
+
+    await settle(lambda: flows.levels.synced and flows.schemas.synced)
+    await pilot.press("3")
+    await settle(lambda: flows.last_poll is not None and "nonResourceURL" in str(
+        flows.query_one("#flows-notes").render()) and "→ level" in str(
+        flows.query_one("#flows-whoami").render()))
     await pilot.pause(0.2)
 
 

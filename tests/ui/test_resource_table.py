@@ -112,3 +112,88 @@ async def test_columns_shrink_to_fit_a_narrow_terminal():
         header = t.header_text()
         assert len(header) <= t.line_width
         assert "RESTARTS" in header and "NAMESPACE" in header
+
+
+@dataclass(frozen=True)
+class Aged:
+    key: str
+    created: float
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class AgedApp(App):
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock_ = clock
+
+    def compose(self) -> ComposeResult:
+        from kubetui.k8s.pods import human_duration
+
+        yield ResourceTable([Column("key", "NAME", 12), Column("age", "AGE", 6, align="right"),
+                             Column("note", "NOTE", 10)],
+                            lambda r, now: {"key": r.key, "age": human_duration(now - r.created),
+                                            "note": "steady"},
+                            {"key": lambda r: r.key}, default_sort=SortSpec("key"),
+                            clock=self.clock_, timestamps=lambda r: (r.created,))
+
+
+def test_changed_span():
+    from kubetui.widgets.age_ticks import changed_span
+
+    assert changed_span("a   5s x", "a   5s x") is None
+    assert changed_span("a   5s x", "a   6s x") == (4, 5)
+    assert changed_span("a  59s x", "a 1m0s x") == (2, 5)
+
+
+async def test_ages_repaint_when_their_text_changes_and_only_that_span():
+    clock = Clock(1000.0)
+    app = AgedApp(clock)
+    async with app.run_test(size=(40, 8)) as pilot:
+        t = app.query_one(ResourceTable)
+        t.apply({"young": Aged("young", 995.0), "old": Aged("old", 1000.0 - 5 * 86400)},
+                reset=True)
+        await pilot.pause()
+        assert "5s" in app.export_screenshot()
+        painted = dict(t._painted)
+        clock.now += 1.0  # the young row's age text changes within a second of wall time
+        await pilot.pause(1.2)
+        assert t.age_repaints >= 1
+        assert "6s" in app.export_screenshot()
+        # Only the young row's AGE cells were repainted: the old row's line was not touched.
+        line_old = next(y for y, (key, *_) in painted.items() if key == "old")
+        assert t._painted[line_old] == painted[line_old]
+
+
+async def test_old_ages_do_not_tick():
+    clock = Clock(1000.0)
+    app = AgedApp(clock)
+    async with app.run_test(size=(40, 8)) as pilot:
+        t = app.query_one(ResourceTable)
+        t.apply({f"r{i}": Aged(f"r{i}", 1000.0 - 3 * 86400 - 5000 * i) for i in range(5)},
+                reset=True)
+        await pilot.pause()
+        assert t._age_timer is not None and t._age_due - __import__("time").monotonic() > 60
+        await pilot.pause(1.5)
+        assert t.age_repaints == 0
+
+
+async def test_an_update_repaints_its_row_when_the_table_is_scrolled():
+    app = TableApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        t = app.query_one(ResourceTable)
+        t.focus()
+        t.apply({f"k{i:03d}": R(f"k{i:03d}", 0) for i in range(100)}, reset=True)
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.pause()
+        assert t.scroll_offset.y > 0
+        t.apply({"k095": R("k095", 77777)})
+        await pilot.pause()
+        assert "77777" in app.export_screenshot()

@@ -18,7 +18,7 @@ def plugin(tmp_path: Path, expires_in: float | None, fail_without_tty: bool = Fa
     counter = tmp_path / "runs"
     expiry = ""
     if expires_in is not None:
-        when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=expires_in)
+        when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=expires_in)
         expiry = f',"expirationTimestamp":"{when.strftime("%Y-%m-%dT%H:%M:%SZ")}"'
     script = tmp_path / "plugin.sh"
     script.write_text(
@@ -35,7 +35,7 @@ def plugin(tmp_path: Path, expires_in: float | None, fail_without_tty: bool = Fa
 
 
 async def test_exec_token_is_reused_until_it_nears_expiry(tmp_path: Path):
-    now = [dt.datetime.now(dt.UTC).timestamp()]
+    now = [dt.datetime.now(dt.timezone.utc).timestamp()]
     source = CredentialSource("u", plugin(tmp_path, 600), clock=lambda: now[0])
     first = await source.current()
     assert first.token == "t1" and first.expires_at is not None
@@ -95,7 +95,7 @@ async def test_a_plugin_without_credentials_is_a_clear_error(tmp_path: Path):
 
 def test_expiry_and_output_parsing():
     assert parse_expiry("2026-01-01T00:00:00Z") == dt.datetime(2026, 1, 1,
-                                                               tzinfo=dt.UTC).timestamp()
+                                                               tzinfo=dt.timezone.utc).timestamp()
     assert parse_expiry(None) is None
     assert parse_expiry("garbage") == 0.0  # unparseable: refresh every time
     assert parse_exec_output(b'{"status":{"token":"x"}}') == {"token": "x"}
