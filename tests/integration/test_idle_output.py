@@ -9,6 +9,9 @@ heartbeat (17 KB/s on the node audit).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from tests.conftest import LocalCluster
 from tests.integration.tmux import IDLE_VIEWS, idle_rates
 
@@ -23,7 +26,21 @@ def test_every_view_is_quiet_when_nothing_changes(local_cluster: LocalCluster):
     rates = idle_rates(c.kubeconfig, NS, IDLE_VIEWS, seconds=4.0, size=(120, 40))
     print("idle bytes/s:", rates)
     # The flows pane polls the apiserver's APF numbers every 2 s and repaints the ones that
-    # moved (the apiserver's own traffic moves them): excepted, as the target says.
-    loud = [(view, round(rate, 1)) for view, rate in rates if rate > LIMIT and view != "flows"]
+    # moved (the apiserver's own traffic moves them): excepted, as the target says. The nodes
+    # pane is not idle while a node is under ten minutes old (a fresh CI cluster): its AGE text
+    # really changes every second then, and that line is repainted; once the ages move by the
+    # minute it is held to the limit like the rest.
+    excepted = {"flows"} | ({"nodes"} if youngest_node_age(c) < 660 else set())
+    print("excepted:", excepted)
+    loud = [(view, round(rate, 1)) for view, rate in rates
+            if rate > LIMIT and view not in excepted]
     assert len(rates) == len(IDLE_VIEWS)
     assert not loud, f"views writing more than {LIMIT} B/s at idle: {loud} (all: {rates})"
+
+
+def youngest_node_age(c: LocalCluster) -> float:
+    nodes = json.loads(c.kubectl("get", "nodes", "-o", "json").stdout)["items"]
+    now = dt.datetime.now(dt.timezone.utc)
+    return min((now - dt.datetime.fromisoformat(
+        n["metadata"]["creationTimestamp"].replace("Z", "+00:00"))).total_seconds()
+        for n in nodes)
