@@ -33,7 +33,10 @@ lint: venv
 	$(VENV)/bin/ruff check kubetui tests hack bench
 	$(VENV)/bin/lint-imports
 
-screenshots: cluster
+## screenshots: every main view as SVG from the app on the seeded cluster, and PNGs of them
+screenshots: seed
+	command -v chromium >/dev/null || { apt-get update -qq && \
+	  apt-get install -y -qq --no-install-recommends chromium fonts-firacode; }
 	$(PY) hack/screenshots.py
 
 bench: cluster

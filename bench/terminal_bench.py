@@ -36,15 +36,16 @@ def kubectl(*args: str, input: str | None = None) -> str:
                           capture_output=True, text=True, input=input, check=False).stdout
 
 
-def ensure_pod() -> None:
-    kubectl("create", "namespace", NS)
-    kubectl("-n", NS, "apply", "-f", "-", input=json.dumps({
-        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "shell"},
+def ensure_pod(namespace: str = NS, name: str = "shell") -> None:
+    """A busybox pod that sleeps, in its own namespace, Running before the measurement."""
+    kubectl("create", "namespace", namespace)
+    kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps({
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
         "spec": {"terminationGracePeriodSeconds": 0, "containers": [{
             "name": "main", "image": "busybox:1.35", "imagePullPolicy": "IfNotPresent",
             "command": ["sleep", "100000"]}]}}))
     for _ in range(300):
-        if kubectl("-n", NS, "get", "pod", "shell", "-o",
+        if kubectl("-n", namespace, "get", "pod", name, "-o",
                    "jsonpath={.status.phase}") == "Running":
             return
         time.sleep(0.2)

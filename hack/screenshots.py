@@ -1,12 +1,19 @@
-"""Regenerate screenshots/*.svg from the running app against the local cluster.
+"""Regenerate screenshots/*.svg from the running app on the seeded local cluster, and a PNG of
+each rendered by headless Chromium (what a browser shows of the SVG, for places that do not
+render SVG).
 
-    .venv/bin/python hack/screenshots.py   (the local cluster must be up: hack/localcluster.sh up)
+    make screenshots   (brings the cluster up, seeds it, installs chromium and Fira Code)
+    .venv/bin/python hack/screenshots.py [--no-png]
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,6 +29,13 @@ SHOTS = [
     # (file name, size, keys to press, namespace, readonly)
     ("main-120x40.svg", (120, 40), [], "kubetui-demo", False),
     ("main-80x24.svg", (80, 24), [], "kubetui-demo", False),
+    ("events-120x40.svg", (120, 40), ["2", "WAIT"], "kubetui-demo", False),
+    # The demo user's tight priority level queues and rejects under the seeded load.
+    ("flows-120x40.svg", (120, 40), ["3", "WAIT", "WAIT", "WAIT"], "kubetui-demo", False),
+    ("nodes-120x40.svg", (120, 40), ["5", "WAIT"], "kubetui-demo", False),
+    # enter on the pod whose exec liveness probe times out: describe, with its events.
+    ("pod-detail-120x40.svg", (120, 40), ["slash", *"liveness", "enter", "enter", "WAIT"],
+     "kubetui-demo", False),
     ("help-120x40.svg", (120, 40), ["question_mark"], "kubetui-demo", False),
     ("readonly-flows-120x40.svg", (120, 40), ["3"], "kube-system", True),
     # A shell in the seeded writer pod: "/" filters, "s" opens the session, then a command.
@@ -51,7 +65,8 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str], namespace: st
                 readonly: bool) -> None:
     options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=namespace)
     cluster = await Cluster.connect(options)
-    app = KubetuiApp(cluster, Settings(), readonly=readonly, connect_options=options)
+    app = KubetuiApp(cluster, Settings(), readonly=readonly, connect_options=options,
+                     theme="kubetui-dark")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for key in keys:
@@ -65,7 +80,26 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str], namespace: st
     print(f"screenshots/{name}")
 
 
-async def main() -> int:
+def to_png(svg: Path, browser: str) -> Path:
+    """The SVG as a browser draws it, at its own size (Rich writes the size in the viewBox)."""
+    width, height = (float(v) for v in re.search(
+        r'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg.read_text()).groups())
+    png = svg.with_suffix(".png")
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--hide-scrollbars", f"--user-data-dir={profile}",
+                        f"--window-size={int(width + 0.5)},{int(height + 0.5)}",
+                        f"--screenshot={png}", svg.as_uri()],
+                       check=True, capture_output=True, timeout=120)
+    return png
+
+
+async def main(png: bool) -> int:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if png and browser is None:
+        print("screenshots: chromium is not installed (make screenshots installs it); "
+              "use --no-png for the SVGs alone", file=sys.stderr)
+        return 1
     try:
         for shot in SHOTS:
             await shoot(*shot)
@@ -73,8 +107,11 @@ async def main() -> int:
         print(f"screenshots: {exc} (is the local cluster up? hack/localcluster.sh up)",
               file=sys.stderr)
         return 1
+    if png:
+        for shot in SHOTS:
+            print(to_png(REPO / "screenshots" / shot[0], browser).relative_to(REPO))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(asyncio.run(main(png="--no-png" not in sys.argv[1:])))

@@ -36,7 +36,7 @@ from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
 from kubetui.screens.main import MainScreen
 from kubetui.screens.quiet import opaque
-from kubetui.themes import THEME_VARIABLE_DEFAULTS, load_all_themes
+from kubetui.themes import THEME_VARIABLE_DEFAULTS, automatic_theme, load_all_themes
 from kubetui.widgets.terminal import TerminalView
 
 ERROR_TITLES = {
@@ -84,11 +84,15 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         for theme in loaded.themes:
             self.register_theme(theme)
         self._startup_warnings.extend(loaded.problems)
-        if self._theme_name in self.available_themes:
+        automatic = automatic_theme(self.console.color_system)
+        if not self._theme_name:
+            self.theme = automatic
+        elif self._theme_name in self.available_themes:
             self.theme = self._theme_name
         else:
-            self._startup_warnings.append(f"unknown theme '{self._theme_name}', using default")
-            self.theme = "kubetui-dark"
+            self._startup_warnings.append(
+                f"unknown theme '{self._theme_name}', using {automatic}")
+            self.theme = automatic
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.push_screen(MainScreen(self.info, self.readonly))

@@ -35,7 +35,8 @@ def build_parser(prog: str = "kubetui") -> argparse.ArgumentParser:
     p.add_argument("--readonly", action="store_true",
                    help="never send a write to the cluster; mutating actions are hidden")
     p.add_argument("--theme", metavar="NAME", help="colour theme (kubetui-dark, kubetui-light, "
-                   "kubetui-contrast, or a theme file's name)")
+                   "kubetui-contrast, kubetui-ansi, or a theme file's name; default: "
+                   "kubetui-ansi on terminals with fewer than 256 colours, else kubetui-dark)")
     p.add_argument("--check", action="store_true",
                    help="connect, print the cluster and server version, and exit")
     p.add_argument("--version", action="version", version=f"kubetui {__version__}")

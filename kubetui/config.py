@@ -19,12 +19,10 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10 (Ubuntu 22.04 bastions): the same parser, from PyPI
     import tomli as tomllib
 
-DEFAULT_THEME = "kubetui-dark"
-
-
 @dataclass(frozen=True)
 class Settings:
-    theme: str = DEFAULT_THEME
+    # Empty: chosen by the terminal (kubetui-ansi under 256 colours, else kubetui-dark).
+    theme: str = ""
     # Binding id -> key(s), e.g. {"pane.pods" = "p"}; see `?` in the app for every id.
     keymap: dict[str, str] = field(default_factory=dict)
     # How often the APF pane polls the debug dump and metrics while it is visible.

@@ -67,7 +67,23 @@ def parse_theme(data: dict, source: str) -> Theme:
     merged = dict(THEME_VARIABLE_DEFAULTS)
     for key, value in variables.items():
         merged[str(key)] = _color(value, f"{source}: variables.{key}")
-    return Theme(name=name.strip(), dark=bool(data.get("dark", True)), variables=merged, **kwargs)
+    ansi = data.get("ansi", False)
+    if not isinstance(ansi, bool):
+        raise ThemeError(f"{source}: 'ansi' must be true or false")
+    return Theme(name=name.strip(), dark=bool(data.get("dark", True)), ansi=ansi,
+                 variables=merged, **kwargs)
+
+
+DEFAULT_THEME = "kubetui-dark"
+ANSI_THEME = "kubetui-ansi"
+
+
+def automatic_theme(color_system: str | None) -> str:
+    """The theme when none was chosen: the 16-colour one where the terminal cannot show 256
+    colours (what Rich detects from ``TERM``/``COLORTERM``, or ``TEXTUAL_COLOR_SYSTEM``).
+    There Textual would squeeze every RGB colour into the 16 it has; the ANSI theme uses the
+    terminal's own palette instead, so text keeps its contrast."""
+    return ANSI_THEME if color_system in (None, "standard", "windows") else DEFAULT_THEME
 
 
 def builtin_theme_dir() -> Path:

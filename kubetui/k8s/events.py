@@ -8,9 +8,10 @@ old fields. 1.20 components still write a null ``eventTime``. Every field is opt
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from kubetui.k8s.pods import parse_time
+from kubetui.k8s.pods import human_duration, parse_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,9 @@ class EventRow:
     count: int
     last_seen: float | None
     source: str
+    first_seen: float | None = None
+    # The message as written (the table's copy has its whitespace folded onto one line).
+    full_message: str = ""
 
     @property
     def key(self) -> str:
@@ -64,16 +68,37 @@ def event_row(ev: dict) -> EventRow:
     meta = _map(ev.get("metadata"))
     obj = _map(ev.get("involvedObject")) or _map(ev.get("regarding"))
     series = _map(ev.get("series"))
+    first = (_time(ev.get("firstTimestamp")) or _time(ev.get("deprecatedFirstTimestamp"))
+             or _time(ev.get("eventTime")) or _time(meta.get("creationTimestamp")))
     last = (_time(series.get("lastObservedTime")) or _time(ev.get("lastTimestamp"))
             or _time(ev.get("deprecatedLastTimestamp")) or _time(ev.get("eventTime"))
             or _time(ev.get("firstTimestamp")) or _time(meta.get("creationTimestamp")))
+    message = _str(ev.get("message")) or _str(ev.get("note"))
     return EventRow(
         uid=_str(meta.get("uid")), namespace=_str(meta.get("namespace")),
         type=_str(ev.get("type")) or "Normal", reason=_str(ev.get("reason")),
         object_kind=_str(obj.get("kind")), object_name=_str(obj.get("name")),
         object_uid=_str(obj.get("uid")),
-        message=" ".join((_str(ev.get("message")) or _str(ev.get("note"))).split()),
+        message=" ".join(message.split()), full_message=message, first_seen=first,
         count=_count(series.get("count"), ev.get("count"), ev.get("deprecatedCount")),
         last_seen=last,
         source=_str(ev.get("reportingController")) or _str(_map(ev.get("source")).get("component"))
         or _str(_map(ev.get("deprecatedSource")).get("component")))
+
+
+def event_text(row: EventRow, now: float) -> str:
+    """One event whole, as ``enter`` shows it: the table cuts the message and hides fields."""
+    def when(t: float | None) -> str:
+        if t is None:
+            return "?"
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+        return f"{stamp} ({human_duration(now - t)} ago)"
+
+    lines = [f"Type:        {row.type}", f"Reason:      {row.reason}",
+             f"Object:      {row.object_ref}"
+             + (f" in {row.namespace}" if row.namespace else ""),
+             f"Count:       {row.count}", f"First seen:  {when(row.first_seen)}",
+             f"Last seen:   {when(row.last_seen)}", f"Source:      {row.source or '?'}"]
+    if row.object_uid:
+        lines.insert(3, f"Object UID:  {row.object_uid}")
+    return "\n".join(lines) + "\n\nMessage:\n" + (row.full_message or row.message)

@@ -6,12 +6,13 @@ The summary is built from the pod JSON by pure functions (unit-tested); the YAML
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import yaml
 
 from kubetui.k8s.cluster import Cluster
+from kubetui.k8s.events import EventRow
 from kubetui.k8s.pods import human_duration, parse_time, pod_status
 from kubetui.k8s.shapes import mapping, text, tolerant
 
@@ -76,12 +77,35 @@ def _undescribable(pod: dict, error: Exception) -> PodDetail:
 
 
 @tolerant(_undescribable)
-def pod_detail(pod: dict, now: float) -> PodDetail:
+def pod_detail(pod: dict, now: float, events: Sequence[EventRow] | None = None) -> PodDetail:
+    """``events``: the pod's events (any order), listed at the end as kubectl's describe does;
+    None when they are not known (the section is left out rather than shown empty)."""
     meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
     return PodDetail(meta.get("namespace", ""), meta.get("name", ""),
                      tuple(c.get("name", "") for c in spec.get("initContainers") or ()),
                      tuple(c.get("name", "") for c in spec.get("containers") or ()),
-                     describe_pod(pod, now), to_yaml(pod))
+                     describe_pod(pod, now, events), to_yaml(pod))
+
+
+def events_section(events: Sequence[EventRow], now: float) -> list[str]:
+    """kubectl describe's Events table, oldest first: Type, Reason, Age ("40s (x3 over 5m)"
+    when the event repeated), From, Message."""
+    if not events:
+        return ["Events:\t<none>"]
+
+    def age(e: EventRow) -> str:
+        last = human_duration(now - e.last_seen) if e.last_seen else "<unknown>"
+        if e.count > 1 and e.first_seen:
+            return f"{last} (x{e.count} over {human_duration(now - e.first_seen)})"
+        return last
+
+    rows = [("Type", "Reason", "Age", "From", "Message"),
+            ("----", "------", "----", "----", "-------")]
+    rows += [(e.type, e.reason, age(e), e.source or "?", e.message)
+             for e in sorted(events, key=lambda e: (e.last_seen or 0, e.uid))]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return ["Events:"] + ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False))
+                          + "  " + r[4] for r in rows]
 
 
 def to_yaml(obj: dict) -> str:
@@ -154,7 +178,7 @@ def _state_lines(label: str, state: dict, now: float) -> list[str]:
     return lines
 
 
-def describe_pod(pod: dict, now: float) -> str:
+def describe_pod(pod: dict, now: float, events: Sequence[EventRow] | None = None) -> str:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
     text, ready, total, restarts, _ = pod_status(pod)
     lines = [
@@ -173,11 +197,11 @@ def describe_pod(pod: dict, now: float) -> str:
     labels = meta.get("labels") or {}
     lines.append("Labels:\t" + (", ".join(f"{k}={v}" for k, v in sorted(labels.items()))
                                 or "<none>"))
-    annotations = meta.get("annotations") or {}
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items()
+                   if k != "kubectl.kubernetes.io/last-applied-configuration"}
     if annotations:
         lines.append("Annotations:")
-        lines += [f"  {k}:\t{v}" for k, v in sorted(annotations.items())
-                  if k != "kubectl.kubernetes.io/last-applied-configuration"]
+        lines += [f"  {k}:\t{v}" for k, v in sorted(annotations.items())]
     if spec.get("serviceAccountName"):
         lines.append(f"Service Account:\t{spec['serviceAccountName']}")
     if spec.get("runtimeClassName"):
@@ -229,6 +253,8 @@ def describe_pod(pod: dict, now: float) -> str:
             ref = src.get("claimName") or src.get("name") or src.get("secretName") or \
                 src.get("path") or ""
             lines.append(f"  {v.get('name')}:\t{kind} {ref}".rstrip())
+    if events is not None:
+        lines += events_section(events, now)
     return "\n".join(lines)
 
 

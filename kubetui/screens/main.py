@@ -345,7 +345,11 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
     def _pod_context(self, uid: str):
         """The pod's live row and its events, newest first, from this screen's watches."""
         row = self.pods.table.rows.get(uid)
-        events = [e for e in self.events.table.rows.values() if e.object_uid == uid]
+        # An event written without the pod's uid (by a script, kubectl create) is the pod's
+        # when it names it; one naming an earlier pod of the same name carries that pod's uid.
+        events = [e for e in self.events.table.rows.values() if e.object_uid == uid or (
+            not e.object_uid and row is not None and e.object_kind == "Pod"
+            and e.object_name == row.name and e.namespace == row.namespace)]
         events.sort(key=lambda e: e.last_seen or 0, reverse=True)
         return row, events
 

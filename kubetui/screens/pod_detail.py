@@ -10,6 +10,7 @@ another (the same flow as ``D`` in the pods pane).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from rich.syntax import Syntax
 from rich.text import Text
@@ -58,10 +59,24 @@ class LogEnded(Message):
         self.generation, self.error = generation, error
 
 
-class EphemeralChanged(Message):
-    def __init__(self, rows: tuple[EphemeralRow, ...]) -> None:
+@dataclass(frozen=True)
+class PodVersion:
+    """One version of the pod from its watch: the parsed debug rows and the object the
+    describe and YAML are rendered from (never mutated)."""
+
+    pod: dict
+    ephemeral: tuple[EphemeralRow, ...]
+
+
+def pod_version(pod: dict) -> PodVersion:
+    # Items of a LIST carry no apiVersion/kind; the YAML tab shows the object as GET has it.
+    return PodVersion({"apiVersion": "v1", "kind": "Pod", **pod}, ephemeral_rows(pod))
+
+
+class PodChanged(Message):
+    def __init__(self, version: PodVersion) -> None:
         super().__init__()
-        self.rows = rows
+        self.version = version
 
 
 class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
@@ -90,6 +105,8 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self._initial_tab = tab
         self._generation = 0
         self.ephemeral: tuple[EphemeralRow, ...] = ()
+        self._pod: dict | None = None  # the latest version, from the load or the watch
+        self._shown: tuple[str, str] = ("", "")  # describe and YAML as last painted
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"pod {self.pod_namespace}/{self.pod_name}"), id="detail-title")
@@ -112,8 +129,12 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         table = self.query_one("#debug-table", DataTable)
         table.add_columns("NAME", "STATE", "IMAGE", "TARGET", "AGE")
         self.load_pod()
-        self.watch_ephemeral()
+        self.watch_pod()
         self.call_after_refresh(self._focus_tab)
+        # Describe is live: the pod from its watch, its events from the main screen's watch,
+        # and its ages moving with the clock. Each second the text is rebuilt (no request) and
+        # painted only if it changed, so a settled pod writes nothing to the terminal.
+        self.set_interval(1.0, self._render_pod)
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
@@ -137,7 +158,9 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         except KubeError as error:
             self.post_message(PodLoadFailed(error))
             return
-        self.post_message(PodLoaded(pod_detail(pod, self.app.clock())))  # type: ignore[attr-defined]
+        if self._pod is None:  # the watch may have delivered a newer version already
+            self._pod = pod
+        self._render_pod()
 
     def on_pod_load_failed(self, message: PodLoadFailed) -> None:
         text = plain_lines(f"{message.error}\n\nesc: back", style="bold")
@@ -146,34 +169,60 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self.query_one("#logs-title", Static).update(text)
 
     def on_pod_loaded(self, message: PodLoaded) -> None:
-        self.detail = message.detail
-        self.query_one("#describe-body", Static).update(
-            plain_lines(message.detail.describe.expandtabs(22)))
-        self.query_one("#yaml-body", Static).update(
-            Syntax(visible_lines(message.detail.yaml), "yaml", theme="ansi_dark",
-                   background_color="default"))
-        if self.container is None and message.detail.containers:
-            self.container = message.detail.containers[0]
-        self.restart_logs()
+        first = self.detail is None
+        self._show(message.detail)
+        if first:
+            if self.container is None and message.detail.containers:
+                self.container = message.detail.containers[0]
+            self.restart_logs()
 
-    # -- ephemeral containers, live ---------------------------------------------------------
-    @work(exclusive=True, group="pod-ephemeral", exit_on_error=False)
-    async def watch_ephemeral(self) -> None:
+    def _show(self, detail: PodDetail) -> None:
+        self.detail = detail
+        if detail.describe != self._shown[0]:
+            self.query_one("#describe-body", Static).update(
+                plain_lines(detail.describe.expandtabs(22)))
+        if detail.yaml != self._shown[1]:
+            self.query_one("#yaml-body", Static).update(
+                Syntax(visible_lines(detail.yaml), "yaml", theme="ansi_dark",
+                       background_color="default"))
+        self._shown = (detail.describe, detail.yaml)
+
+    def _render_pod(self) -> None:
+        """Describe and YAML from the latest pod, with its events and the current time."""
+        if self._pod is None:
+            return
+        uid = (self._pod.get("metadata") or {}).get("uid", "")
+        main = self._main()
+        events = main._pod_context(uid)[1] if main is not None and uid else None
+        detail = pod_detail(self._pod, self.app.clock(), events)  # type: ignore[attr-defined]
+        if self.detail is None:
+            self.post_message(PodLoaded(detail))
+        else:
+            self._show(detail)
+
+    # -- the pod and its ephemeral containers, live -----------------------------------------
+    @work(exclusive=True, group="pod-watch", exit_on_error=False)
+    async def watch_pod(self) -> None:
         scope = ResourceScope("v1", "pods", self.pod_namespace,
                               field_selector=f"metadata.name={self.pod_name}")
-        await Reflector(self.app.cluster, scope, ephemeral_rows,  # type: ignore[attr-defined]
-                        lambda d: [self.post_message(EphemeralChanged(rows))
-                                   for rows in d.upserts.values()],
+        await Reflector(self.app.cluster, scope, pod_version,  # type: ignore[attr-defined]
+                        lambda d: [self.post_message(PodChanged(v))
+                                   for v in d.upserts.values()],
                         what=f"watch pod {self.pod_name}").run()
 
-    def on_ephemeral_changed(self, message: EphemeralChanged) -> None:
-        self.ephemeral = message.rows
+    def on_pod_changed(self, message: PodChanged) -> None:
+        self._pod = message.version.pod
+        self._render_pod()
+        self._show_ephemeral(message.version.ephemeral)
+
+    def _show_ephemeral(self, rows: tuple[EphemeralRow, ...]) -> None:
+        self.ephemeral = rows
         table = self.query_one("#debug-table", DataTable)
         now = self.app.clock()  # type: ignore[attr-defined]
-        keys = {row.name for row in message.rows}
+        keys = {row.name for row in rows}
         for key in [k.value for k in table.rows if k.value not in keys]:
             table.remove_row(key)
-        for row in message.rows:
+        for row in rows:
             cells = [Text(visible(v)) for v in (
                 row.name, row.state, row.image, row.target,
                 human_duration(now - row.started) if row.started else "-")]
@@ -182,7 +231,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
                     table.update_cell(row.name, column, cell)
             else:
                 table.add_row(*cells, key=row.name)
-        if not message.rows:
+        if not rows:
             self.query_one("#debug-title", Static).update(
                 "no ephemeral debug containers yet · D adds one")
         else:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from textual.binding import Binding
 
-from kubetui.k8s.events import EventRow
+from kubetui.k8s.events import EventRow, event_text
 from kubetui.k8s.pods import PodRow, human_duration
 from kubetui.widgets.live_pane import LivePane, text_matcher
 from kubetui.widgets.resource_table import Column, SortSpec
@@ -23,7 +23,7 @@ def event_columns(all_namespaces: bool) -> list[Column]:
         Column("type", "TYPE", 7),
         Column("reason", "REASON", 15),
         Column("object", "OBJECT", 22),
-        Column("count", "COUNT", 5, align="right", min_terminal=100),
+        Column("count", "COUNT", 5, align="right"),
         Column("message", "MESSAGE", 0, min_width=20),
     ]
 
@@ -45,7 +45,8 @@ EVENT_SORT_KEYS = {
 
 
 class EventsPane(LivePane):
-    BINDINGS = [Binding("f", "toggle_follow", "Follow pod", id="events.follow")]
+    BINDINGS = [Binding("f", "toggle_follow", "Follow pod", id="events.follow"),
+                Binding("enter", "show_event", "Whole event", id="events.show")]
     noun = "events"
     sortable = ("last_seen", "type", "reason", "object", "count")
 
@@ -89,6 +90,16 @@ class EventsPane(LivePane):
                                           f"{row.message}")
 
         self.table.set_filter(keep)
+
+    def action_show_event(self) -> None:
+        """The table cuts a long message and leaves fields out: enter shows the event whole."""
+        from kubetui.screens.text_view import TextView
+
+        row = self.table.cursor_row
+        if row is not None:
+            self.app.push_screen(TextView(f"{row.type} {row.reason} · {row.object_ref}",
+                                          event_text(row, self.table.clock()),
+                                          f"the {row.reason} event"))
 
     def copy_value(self, row: EventRow) -> tuple[str, str]:
         """An event is copied whole: its message is what an SRE pastes into the incident."""

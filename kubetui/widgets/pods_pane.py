@@ -21,7 +21,7 @@ def pod_columns(all_namespaces: bool) -> list[Column]:
         Column("name", "NAME", 0, min_width=20),
         Column("ready", "READY", 5, align="right"),
         Column("status", "STATUS", 17),
-        Column("restarts", "RESTARTS", 13, align="right"),
+        Column("restarts", "RESTARTS", 14, align="right"),
         Column("age", "AGE", 6, align="right"),
         Column("node", "NODE", 12, min_terminal=100),
         Column("ip", "IP", 15, min_terminal=115),

@@ -30,7 +30,8 @@ def palette(variables: dict[str, str]) -> dict[str, str]:
     out = dict(FALLBACK)
     for name in FALLBACK:
         try:
-            out[name] = Color.parse(variables[name]).hex
+            # The Rich name: "#ff0000", or "color(3)" for an ANSI colour (Rich has no ansi_*).
+            out[name] = Color.parse(variables[name]).rich_color.name
         except (KeyError, ColorParseError):
             pass
     return out

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import textual.constants
 import yaml
 
 from kubetui.app import KubetuiApp
@@ -34,11 +35,12 @@ def two_context_kubeconfig(local_cluster: LocalCluster, tmp_path: Path) -> Path:
 
 async def make_app(kubeconfig: Path, *, context: str | None = None, namespace: str | None = None,
                    readonly: bool = False, settings: Settings | None = None,
-                   all_namespaces: bool = False) -> KubetuiApp:
+                   all_namespaces: bool = False, theme: str = "kubetui-dark") -> KubetuiApp:
+    """``theme`` is fixed: the automatic choice follows the terminal running the tests."""
     options = ConnectOptions(kubeconfig=str(kubeconfig), context=context, namespace=namespace,
                              readonly=readonly, all_namespaces=all_namespaces)
     cluster = await Cluster.connect(options)
-    app = KubetuiApp(cluster, settings or Settings(), readonly=readonly,
+    app = KubetuiApp(cluster, settings or Settings(), readonly=readonly, theme=theme or None,
                      connect_options=options)
     app.animation_level = "none"  # snapshots must not catch a tab underline mid-slide
     return app
@@ -110,15 +112,47 @@ def snapshot_ns(local_cluster: LocalCluster) -> tuple[str, float]:
     return SNAP_NS, now
 
 
-def frozen_app(c: LocalCluster, ns: str, now: float, kubeconfig: Path | None = None, **kwargs):
-    """An app built outside the snapshot's event loop, with the clock stopped at ``now``."""
+# Every main view is pictured at 80x24 and 120x40 in the default theme, and at 80x24 in each
+# other built-in theme; the 16-colour one as a terminal without 256 colours gets it: chosen by
+# kubetui itself under TEXTUAL_COLOR_SYSTEM=standard.
+THEMED = [
+    pytest.param((80, 24), "kubetui-dark", id="80x24"),
+    pytest.param((120, 40), "kubetui-dark", id="120x40"),
+    pytest.param((80, 24), "kubetui-light", id="80x24-light"),
+    pytest.param((80, 24), "kubetui-contrast", id="80x24-contrast"),
+    pytest.param((80, 24), "kubetui-ansi", id="80x24-ansi-standard"),
+]
+
+
+def frozen_app(c: LocalCluster, ns: str, now: float, kubeconfig: Path | None = None,
+               theme: str = "kubetui-dark", **kwargs):
+    """An app built outside the snapshot's event loop, with the clock stopped at ``now``.
+    ``kubetui-ansi`` is not passed as a theme: the app is built as ``TEXTUAL_COLOR_SYSTEM=
+    standard`` builds it, and must pick that theme by itself (``assert_theme`` checks)."""
 
     async def build():
-        app = await make_app(kubeconfig or c.kubeconfig, namespace=ns, **kwargs)
+        if theme != "kubetui-ansi":
+            app = await make_app(kubeconfig or c.kubeconfig, namespace=ns, theme=theme,
+                                 **kwargs)
+        else:
+            saved = textual.constants.COLOR_SYSTEM
+            textual.constants.COLOR_SYSTEM = "standard"
+            try:
+                app = await make_app(kubeconfig or c.kubeconfig, namespace=ns, theme="",
+                                     **kwargs)
+            finally:
+                textual.constants.COLOR_SYSTEM = saved
         app.clock = lambda: now
         return app
 
     return asyncio.run(build())
+
+
+def assert_theme(app, theme: str) -> None:
+    """After a snapshot: the picture was taken in the theme its name says."""
+    assert app.theme == theme, f"the app ran in {app.theme}, not {theme}"
+    if theme == "kubetui-ansi":
+        assert app.console.color_system == "standard"
 
 
 def ensure_namespace(c: LocalCluster, ns: str) -> None:

@@ -15,7 +15,14 @@ from kubetui.k8s.writes import send_write
 from kubetui.screens.debug_form import DebugForm
 from kubetui.screens.debug_session import DebugSession
 from tests.conftest import LocalCluster
-from tests.ui.conftest import ensure_namespace, fixed_context, frozen_app, until
+from tests.ui.conftest import (
+    THEMED,
+    assert_theme,
+    ensure_namespace,
+    fixed_context,
+    frozen_app,
+    until,
+)
 from tests.ui.test_debug import DISTROLESS
 from tests.ui.test_terminal import prompt_ready, type_line
 
@@ -26,9 +33,9 @@ POD = {"metadata": {"name": "distroless-app", "namespace": "kubetui-demo"},
                 "containers": [{"name": "server", "image": "kubetui.local/static-app:1.0"}]}}
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_debug_form(snap_compare, local_cluster: LocalCluster, size):
-    app = frozen_app(local_cluster, "default", NOW)
+@pytest.mark.parametrize(("size", "theme"), THEMED)
+def test_debug_form(snap_compare, local_cluster: LocalCluster, size, theme):
+    app = frozen_app(local_cluster, "default", NOW, theme=theme)
     target = debug_target(POD, ServerVersion(1, 20, "v1.20.2"))
 
     async def run_before(pilot) -> None:
@@ -37,6 +44,7 @@ def test_debug_form(snap_compare, local_cluster: LocalCluster, size):
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert_theme(app, theme)
 
 
 @pytest.fixture

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 
 from textual.widgets import Log, Static
 
 from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.screens.text_view import TextView
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import iso, make_app, until
 
 
 def log_text(screen) -> str:
@@ -53,6 +55,67 @@ async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, na
             log_text(screen)
         await pilot.press("escape")
         assert not isinstance(app.screen, PodDetailScreen)
+    await app.cluster.close()
+
+
+def describe_text(screen) -> str:
+    return str(screen.query_one("#describe-body", Static).render())
+
+
+async def test_describe_is_live_with_events_and_moving_ages(local_cluster: LocalCluster,
+                                                           namespace: str):
+    """kubectl describe ends with the pod's events: here they arrive as they happen, a label
+    added to the pod shows up, and the relative times advance with the clock."""
+    c = local_cluster
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "quiet"},
+           "spec": {"terminationGracePeriodSeconds": 0, "containers": [{
+               "name": "main", "image": "busybox:1.35", "imagePullPolicy": "IfNotPresent",
+               "command": ["sleep", "3600"]}]}}
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps(pod))
+    c.wait_for(lambda: c.kubectl("-n", namespace, "get", "pod", "quiet", "-o",
+                                 "jsonpath={.status.phase}").stdout == "Running",
+               timeout=60, what="the pod running")
+    uid = c.kubectl("-n", namespace, "get", "pod", "quiet", "-o",
+                    "jsonpath={.metadata.uid}").stdout
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    now = [time.time()]
+    app.clock = lambda: now[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod row")
+        await pilot.press("enter")
+        screen = app.screen
+        await until(pilot, lambda: "Events:" in describe_text(screen)
+                    and "Started" in describe_text(screen), what="the kubelet's events")
+        event = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "quiet.manual"},
+                 "involvedObject": {"kind": "Pod", "name": "quiet", "namespace": namespace,
+                                    "uid": uid},
+                 "reason": "Paged", "message": "on-call looked at it", "type": "Warning",
+                 "count": 3, "firstTimestamp": iso(now[0] - 300),
+                 "lastTimestamp": iso(now[0] - 5), "source": {"component": "sre"}}
+        c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps(event))
+        c.kubectl("-n", namespace, "label", "pod", "quiet", "incident=INC-42")
+        await until(pilot, lambda: "on-call looked at it" in describe_text(screen)
+                    and "incident=INC-42" in describe_text(screen), timeout=15,
+                    what="the new event and label, live")
+        line = next(x for x in describe_text(screen).splitlines() if "Paged" in x)
+        assert "(x3 over 5m)" in line and "sre" in line
+        before = describe_text(screen)
+        now[0] += 600  # ten minutes later, nothing else changed
+        await until(pilot, lambda: describe_text(screen) != before, what="the ages to move")
+        line = next(x for x in describe_text(screen).splitlines() if "Paged" in x)
+        assert "(x3 over 15m)" in line
+        # The events pane shows the same event whole on enter.
+        await pilot.press("escape", "2")
+        events = app.screen.events
+        await until(pilot, lambda: any(r.reason == "Paged" for r in events.table.rows.values()),
+                    what="the event row")
+        assert events.table.select_key(next(k for k, r in events.table.rows.items()
+                                            if r.reason == "Paged"))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TextView), what="the whole event")
+        body = str(app.screen.query_one("#text-view-body", Static).render())
+        assert "Reason:      Paged" in body and "Count:       3" in body
+        assert body.rstrip().endswith("on-call looked at it")
     await app.cluster.close()
 
 

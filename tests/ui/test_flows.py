@@ -14,7 +14,7 @@ import pytest
 from kubetui.config import Settings
 from kubetui.messages import ApfPolled
 from tests.conftest import REPO, LocalCluster
-from tests.ui.conftest import frozen_app, make_app, until
+from tests.ui.conftest import THEMED, assert_theme, frozen_app, make_app, until
 
 
 def rows(pane) -> dict:
@@ -147,13 +147,14 @@ async def _flows_settle(pilot) -> None:
     await pilot.pause(0.2)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_flows_pane_snapshot(snap_compare, seeded: LocalCluster, size):
+@pytest.mark.parametrize(("size", "theme"), THEMED)
+def test_flows_pane_snapshot(snap_compare, seeded: LocalCluster, size, theme):
     """As the restricted viewer: the objects are deterministic, the live columns are '-'."""
     app = frozen_app(seeded, "kubetui-demo", time.time(),
-                     kubeconfig=seeded.config_dir / "viewer.kubeconfig")
+                     kubeconfig=seeded.config_dir / "viewer.kubeconfig", theme=theme)
     app.settings = Settings(flows_poll_seconds=60)
     assert snap_compare(app, terminal_size=size, run_before=_flows_settle)
+    assert_theme(app, theme)
 
 
 async def test_feeders_rules_and_who_matches(seeded: LocalCluster):

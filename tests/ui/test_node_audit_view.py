@@ -12,7 +12,15 @@ import pytest
 from kubetui.k8s.pods import parse_time
 from kubetui.screens.node_audit import NodeAuditScreen
 from tests.conftest import LocalCluster
-from tests.ui.conftest import ensure_namespace, frozen_app, make_app, set_status, until
+from tests.ui.conftest import (
+    THEMED,
+    assert_theme,
+    ensure_namespace,
+    frozen_app,
+    make_app,
+    set_status,
+    until,
+)
 
 FORKY = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "forky"},
          "spec": {"terminationGracePeriodSeconds": 0, "runtimeClassName": "runc",
@@ -126,8 +134,8 @@ async def test_pods_ended_by_a_node_are_flagged(local_cluster: LocalCluster, nam
     await app.cluster.close()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_nodes_view(snap_compare, local_cluster: LocalCluster, size):
+@pytest.mark.parametrize(("size", "theme"), THEMED)
+def test_nodes_view(snap_compare, local_cluster: LocalCluster, size, theme):
     node = local_cluster.get_json("node", "localhost")
     now = parse_time(node["metadata"]["creationTimestamp"]) + 3 * 3600
 
@@ -138,5 +146,6 @@ def test_nodes_view(snap_compare, local_cluster: LocalCluster, size):
         await pilot.pause(0.3)
 
     ensure_namespace(local_cluster, "kt-snapshot-nodes")  # no pods: PODS reads 0/200
-    assert snap_compare(frozen_app(local_cluster, "kt-snapshot-nodes", now), terminal_size=size,
-                        run_before=run_before)
+    app = frozen_app(local_cluster, "kt-snapshot-nodes", now, theme=theme)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert_theme(app, theme)

@@ -7,7 +7,16 @@ import time
 
 import pytest
 
-from tests.ui.conftest import container, frozen_app, make_app, set_status, settle, unscheduled
+from tests.ui.conftest import (
+    THEMED,
+    assert_theme,
+    container,
+    frozen_app,
+    make_app,
+    set_status,
+    settle,
+    unscheduled,
+)
 
 
 async def wait_rows(pilot, table, predicate, timeout: float = 20.0) -> None:
@@ -90,8 +99,9 @@ def test_pods_pane_snapshot(snap_compare, snapshot_ns, local_cluster, size):
                         run_before=settle)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_events_pane_snapshot(snap_compare, snapshot_ns, local_cluster, size):
+@pytest.mark.parametrize(("size", "theme"), THEMED)
+def test_events_pane_snapshot(snap_compare, snapshot_ns, local_cluster, size, theme):
     ns, now = snapshot_ns
-    assert snap_compare(frozen_app(local_cluster, ns, now), terminal_size=size,
-                        run_before=settle, press=["2"])
+    app = frozen_app(local_cluster, ns, now, theme=theme)
+    assert snap_compare(app, terminal_size=size, run_before=settle, press=["2"])
+    assert_theme(app, theme)

@@ -16,7 +16,7 @@ from kubetui.k8s.probe_target import ProbeEvent, probe_target
 from kubetui.k8s.reflector import Delta
 from kubetui.screens.probe_runner import ProbeEventsChanged, ProbeRan, ProbeRunnerScreen
 from tests.conftest import LocalCluster
-from tests.ui.conftest import frozen_app
+from tests.ui.conftest import THEMED, assert_theme, frozen_app
 
 NOW = 1_800_000_000.0
 POD = json.loads((Path(__file__).parent.parent / "fixtures" / "k8s-1.20" /
@@ -34,9 +34,9 @@ def utc(monkeypatch):
     time.tzset()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_probe_runner(snap_compare, local_cluster: LocalCluster, utc, size):
-    app = frozen_app(local_cluster, "default", NOW)
+@pytest.mark.parametrize(("size", "theme"), THEMED)
+def test_probe_runner(snap_compare, local_cluster: LocalCluster, utc, size, theme):
+    app = frozen_app(local_cluster, "default", NOW, theme=theme)
     target = probe_target(POD, ServerVersion(1, 20, "v1.20.2"), None)
     uid = POD["metadata"]["uid"]
 
@@ -57,3 +57,4 @@ def test_probe_runner(snap_compare, local_cluster: LocalCluster, utc, size):
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert_theme(app, theme)

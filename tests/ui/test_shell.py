@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+import textual.constants
 from rich.console import Console
 from textual.widgets import Label, TabbedContent
 
@@ -11,6 +13,7 @@ from kubetui.config import Settings
 from kubetui.messages import ContextConnected, NamespacesLoaded
 from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
+from kubetui.themes import automatic_theme
 from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app, until
 
@@ -149,9 +152,25 @@ async def test_unknown_context_is_explained(local_cluster: LocalCluster):
 
 
 async def test_broken_theme_name_is_a_warning(local_cluster: LocalCluster):
-    app = await make_app(local_cluster.kubeconfig, settings=Settings(theme="no-such-theme"))
+    app = await make_app(local_cluster.kubeconfig, settings=Settings(theme="no-such-theme"),
+                         theme="")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert app.theme == "kubetui-dark"
+        assert app.theme == automatic_theme(app.console.color_system)
         assert any("unknown theme" in n.message for n in app._notifications)
+    await app.cluster.close()
+
+
+@pytest.mark.parametrize(("color_system", "expected"), [("standard", "kubetui-ansi"),
+                                                        ("256", "kubetui-dark"),
+                                                        ("truecolor", "kubetui-dark")])
+async def test_no_theme_chosen_follows_the_terminal(local_cluster: LocalCluster, monkeypatch,
+                                                    color_system, expected):
+    """As ``TEXTUAL_COLOR_SYSTEM`` sets it: under 256 colours the ANSI theme is picked."""
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", color_system)
+    app = await make_app(local_cluster.kubeconfig, theme="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.console.color_system == color_system
+        assert app.theme == expected
     await app.cluster.close()

@@ -8,7 +8,7 @@ import pytest
 
 from kubetui.k8s.pods import parse_time
 from tests.conftest import LocalCluster
-from tests.ui.conftest import ensure_namespace, frozen_app, until
+from tests.ui.conftest import THEMED, assert_theme, ensure_namespace, frozen_app, until
 from tests.ui.test_volume_snapshots import CLAIM, apply
 
 NS = "kt-snapshot-storage"
@@ -57,15 +57,19 @@ async def _settled(pilot, pane: str, count: int) -> None:
     await pilot.pause(0.3)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_pvc_pane(snap_compare, storage_ns, local_cluster: LocalCluster, size):
+@pytest.mark.parametrize(("size", "theme"), THEMED)
+def test_pvc_pane(snap_compare, storage_ns, local_cluster: LocalCluster, size, theme):
     ns, now = storage_ns
-    assert snap_compare(frozen_app(local_cluster, ns, now), terminal_size=size,
+    app = frozen_app(local_cluster, ns, now, theme=theme)
+    assert snap_compare(app, terminal_size=size,
                         run_before=lambda pilot: _settled(pilot, "pvc", 2))
+    assert_theme(app, theme)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_snapshots_view(snap_compare, storage_ns, local_cluster: LocalCluster, size):
+@pytest.mark.parametrize(("size", "theme"), THEMED)
+def test_snapshots_view(snap_compare, storage_ns, local_cluster: LocalCluster, size, theme):
     ns, now = storage_ns
-    assert snap_compare(frozen_app(local_cluster, ns, now), terminal_size=size,
+    app = frozen_app(local_cluster, ns, now, theme=theme)
+    assert snap_compare(app, terminal_size=size,
                         run_before=lambda pilot: _settled(pilot, "snapshots", 2))
+    assert_theme(app, theme)

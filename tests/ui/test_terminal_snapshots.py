@@ -9,7 +9,14 @@ from kubetui.k8s.exec import ExecRequest
 from kubetui.screens.terminal_session import TerminalSession
 from tests.conftest import LocalCluster
 from tests.integration.test_credentials_refresh import running_pod
-from tests.ui.conftest import ensure_namespace, fixed_context, frozen_app, until
+from tests.ui.conftest import (
+    THEMED,
+    assert_theme,
+    ensure_namespace,
+    fixed_context,
+    frozen_app,
+    until,
+)
 from tests.ui.test_terminal import type_line
 
 NS = "kt-snapshot-term"
@@ -29,9 +36,9 @@ CONTEXT = fixed_context(NS, "shell", NOW, (
     ("Pulled", 'Container image "busybox:1.35" already present on machine')))
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_terminal_session(snap_compare, shell_pod, local_cluster: LocalCluster, size):
-    app = frozen_app(local_cluster, shell_pod, NOW)
+@pytest.mark.parametrize(("size", "theme"), THEMED)
+def test_terminal_session(snap_compare, shell_pod, local_cluster: LocalCluster, size, theme):
+    app = frozen_app(local_cluster, shell_pod, NOW, theme=theme)
 
     async def run_before(pilot) -> None:
         session = TerminalSession(ExecRequest(shell_pod, "shell", "main", stdin=True, tty=True),
@@ -46,3 +53,4 @@ def test_terminal_session(snap_compare, shell_pod, local_cluster: LocalCluster, 
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert_theme(app, theme)

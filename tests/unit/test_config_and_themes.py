@@ -2,13 +2,16 @@
 
 import textwrap
 
-from kubetui.config import DEFAULT_THEME, load_settings
-from kubetui.themes import APP_VARIABLES, builtin_theme_dir, load_theme_files
+import pytest
+from rich.console import Console
+
+from kubetui.config import load_settings
+from kubetui.themes import APP_VARIABLES, automatic_theme, builtin_theme_dir, load_theme_files
 
 
 def test_defaults_without_a_file(tmp_path):
     s = load_settings(tmp_path / "missing.toml", environ={})
-    assert s.theme == DEFAULT_THEME and s.warnings == ()
+    assert s.theme == "" and s.warnings == ()
 
 
 def test_file_and_env_override(tmp_path):
@@ -38,14 +41,14 @@ def test_invalid_toml_is_one_warning(tmp_path):
     f = tmp_path / "c.toml"
     f.write_text("theme = [unclosed")
     s = load_settings(f, environ={})
-    assert s.theme == DEFAULT_THEME and "not valid TOML" in s.warnings[0]
+    assert s.theme == "" and "not valid TOML" in s.warnings[0]
 
 
 def test_builtin_themes_define_every_app_variable():
     loaded = load_theme_files(builtin_theme_dir())
     assert loaded.problems == ()
     names = {t.name for t in loaded.themes}
-    assert {"kubetui-dark", "kubetui-light", "kubetui-contrast"} <= names
+    assert {"kubetui-dark", "kubetui-light", "kubetui-contrast", "kubetui-ansi"} <= names
     for theme in loaded.themes:
         assert set(APP_VARIABLES) <= set(theme.variables)
 
@@ -72,3 +75,51 @@ def test_debug_image_from_file_and_env(tmp_path):
     f.write_text('debug-image = "  "\n')
     s = load_settings(f, environ={})
     assert s.debug_image == "busybox:1.35" and any("debug_image" in w for w in s.warnings)
+
+
+def test_the_ansi_theme_uses_only_the_terminals_palette():
+    """Every colour of kubetui-ansi is one of the 16 (or the terminal's default): nothing for
+    Textual to approximate on a 16-colour terminal."""
+    theme = next(t for t in load_theme_files(builtin_theme_dir()).themes
+                 if t.name == "kubetui-ansi")
+    assert theme.ansi is True
+    colours = [theme.primary, theme.secondary, theme.accent, theme.warning, theme.error,
+               theme.success, theme.foreground, theme.background, theme.surface, theme.panel]
+    assert all(c.startswith("ansi_") for c in colours + list(theme.variables.values())), colours
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"TERM": "linux"}, "kubetui-ansi"),
+    ({"TERM": "screen"}, "kubetui-ansi"),
+    ({"TERM": "xterm-16color"}, "kubetui-ansi"),
+    ({}, "kubetui-ansi"),
+    ({"TERM": "xterm-256color"}, "kubetui-dark"),
+    ({"TERM": "screen-256color"}, "kubetui-dark"),
+    ({"TERM": "xterm", "COLORTERM": "truecolor"}, "kubetui-dark"),
+])
+def test_the_theme_follows_the_terminals_colours(environ, expected):
+    """Rich's detection, as Textual's console makes it, decides the automatic theme."""
+    system = Console(force_terminal=True, _environ=environ).color_system
+    assert automatic_theme(system) == expected
+
+
+def test_ansi_must_be_a_boolean(tmp_path):
+    (tmp_path / "a.toml").write_text('name = "a"\nansi = "yes"\n[colors]\nprimary = "#123456"\n')
+    loaded = load_theme_files(tmp_path)
+    assert loaded.themes == () and "'ansi' must be true or false" in loaded.problems[0]
+
+
+def test_theme_colours_become_styles_rich_can_parse():
+    """The probe view styles text with the theme's colours through Rich, which has no
+    ``ansi_*`` names: an ANSI theme must still give it colours it parses."""
+    from rich.style import Style
+
+    from kubetui.widgets.probe_view import palette
+
+    theme = next(t for t in load_theme_files(builtin_theme_dir()).themes
+                 if t.name == "kubetui-ansi")
+    pal = palette({"success": theme.success, "error": theme.error, "warning": theme.warning})
+    assert pal["success"] == "color(2)" and pal["error"] == "color(1)"
+    for colour in pal.values():
+        Style.parse(f"bold {colour}")
+    assert palette({"success": "#00ff00"})["success"] == "#00ff00"

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubetui.k8s.events import event_row
+from kubetui.k8s.events import event_row, event_text
 from kubetui.k8s.pods import parse_time
 
 CORE_1_20 = {  # as a 1.20 kubelet writes it (core/v1)
@@ -71,3 +71,15 @@ def test_odd_shapes_never_raise(data):
         event_row(data)
     except (AttributeError, TypeError, ValueError) as exc:  # pragma: no cover - reported below
         raise AssertionError(f"event_row raised {exc!r} on {data!r}") from exc
+
+
+def test_the_whole_event_keeps_what_the_table_folds():
+    row = event_row(CORE_1_20)
+    now = parse_time("2026-11-24T10:06:00Z")
+    text = event_text(row, now)
+    assert row.message == "Liveness probe failed:"  # folded for the table
+    assert text.endswith("Message:\nLiveness probe failed:  \n")  # as written
+    assert "First seen:  2026-11-24T10:00:00Z (6m ago)" in text
+    assert "Last seen:   2026-11-24T10:05:00Z (60s ago)" in text
+    assert "Count:       7" in text and "Object UID:  pod-uid" in text
+    assert "Object:      pod/p in demo" in text and "Source:      kubelet" in text

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from kubetui.k8s.events import EventRow
 from kubetui.k8s.pod_detail import HIDDEN, pod_detail, probe_text, qos_class, to_yaml
 from kubetui.k8s.pods import parse_time
 
@@ -53,3 +54,31 @@ def test_qos_and_probe_forms():
         "http-get http://:8080/healthz")
     assert probe_text({"tcpSocket": {"port": 5432}}).startswith("tcp-socket :5432")
     assert probe_text(None) == ""
+
+
+def test_describe_ends_with_the_pods_events_as_kubectl_does():
+    pod = load("pod-liveness-timeout.json")
+    now = parse_time(pod["metadata"]["creationTimestamp"]) + 3600
+    uid = pod["metadata"]["uid"]
+    events = [EventRow("e2", "demo", "Warning", "Unhealthy", "Pod", "liveness-timeout", uid,
+                       "Liveness probe errored: timed out", 12, now - 20, "kubelet",
+                       first_seen=now - 1800),
+              EventRow("e1", "demo", "Normal", "Scheduled", "Pod", "liveness-timeout", uid,
+                       "Successfully assigned", 1, now - 3600, "default-scheduler")]
+    lines = pod_detail(pod, now, events).describe.splitlines()
+    at = lines.index("Events:")
+    assert lines[at + 1].split() == ["Type", "Reason", "Age", "From", "Message"]
+    # Oldest first; a repeated event says how often and over how long.
+    assert lines[at + 3].split()[:3] == ["Normal", "Scheduled", "60m"]
+    assert "20s (x12 over 30m)" in lines[at + 4]
+    assert lines[at + 4].split()[-6:] == ["kubelet", "Liveness", "probe", "errored:", "timed",
+                                          "out"]
+    assert pod_detail(pod, now, []).describe.endswith("Events:\t<none>")
+    assert "Events:" not in pod_detail(pod, now).describe  # not known: left out
+
+
+def test_describe_ages_move_with_the_clock():
+    pod = load("pod-liveness-timeout.json")
+    start = parse_time(pod["status"]["startTime"])
+    assert "(10s ago)" in pod_detail(pod, start + 10).describe
+    assert "(11s ago)" in pod_detail(pod, start + 11).describe
