@@ -7,8 +7,8 @@ WebSocket; the kubelet's own run skips the first two hops. The overhead is the d
 measures (what the runner shows beside ``timeoutSeconds``) minus the command's own run time,
 which the command measures itself inside the container (busybox sh's ``$EPOCHREALTIME`` before
 and after, microseconds). The shell's own start is counted as overhead, though the kubelet pays
-it too (about a millisecond). Each run goes through ``run_call``, the path the ``r`` key uses, with the
-probe's one deadline of ``timeoutSeconds``.
+it too (about a millisecond). Each run goes through ``run_call``, the path the ``r`` key uses,
+with the probe's one deadline of ``timeoutSeconds``.
 """
 
 from __future__ import annotations
