@@ -101,9 +101,18 @@ class Cluster:
                     cfg, options.connect_timeout, options.readonly)
         try:
             await probe._client_for(await probe._credential())
-            version = ServerVersion.from_json(await probe.get_json("/version", what="connect"))
-            api = await probe.get_json("/api", what="discover the core API")
-            apis = await probe.get_json("/apis", what="discover API groups")
+            # One round trip instead of three: over a bastion's long link, each costs its RTT.
+            # All three are awaited to the end (no task left failing unobserved); the first
+            # failure in that order is the one reported.
+            answers = await asyncio.gather(
+                probe.get_json("/version", what="connect"),
+                probe.get_json("/api", what="discover the core API"),
+                probe.get_json("/apis", what="discover API groups"), return_exceptions=True)
+            for answer in answers:
+                if isinstance(answer, BaseException):
+                    raise answer
+            version_json, api, apis = answers
+            version = ServerVersion.from_json(version_json)
         except BaseException:
             await probe.close()
             raise
