@@ -20,9 +20,9 @@ import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
-from httpx_ws import AsyncWebSocketSession
 
 from kubetui import __version__
 from kubetui.k8s.credentials import Credential, CredentialSource, ssl_context
@@ -30,6 +30,9 @@ from kubetui.k8s.discovery import Capabilities, Discovery, ServerVersion, capabi
 from kubetui.k8s.errors import ErrorKind, KubeError, from_exception, from_response
 from kubetui.k8s.kubeconfig import Kubeconfig, load_kubeconfig
 from kubetui.k8s.shapes import SHAPE_ERRORS
+
+if TYPE_CHECKING:  # httpx-ws is imported by the first WebSocket, not by every start-up
+    from httpx_ws import AsyncWebSocketSession
 
 USER_AGENT = f"kubetui/{__version__}"
 
@@ -275,6 +278,8 @@ class Cluster:
             if response.status_code != 101:
                 body = await response.aread()
                 raise from_response(response.status_code, body, what, response.headers)
+            from httpx_ws import AsyncWebSocketSession
+
             session = AsyncWebSocketSession(response.extensions["network_stream"],
                                             max_message_size_bytes=4 * 1024 * 1024,
                                             keepalive_ping_interval_seconds=None,

@@ -20,18 +20,16 @@ import shlex
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-from httpx_ws import (
-    AsyncWebSocketSession,
-    HTTPXWSException,
-    WebSocketDisconnect,
-)
 
 from kubetui.k8s.cluster import READ_ONLY, Cluster
 from kubetui.k8s.errors import ErrorKind, KubeError
 from kubetui.k8s.shapes import mapping
 from kubetui.k8s.shapes import text as text_of
+
+if TYPE_CHECKING:  # httpx-ws is imported with the first stream (Cluster.websocket)
+    from httpx_ws import AsyncWebSocketSession
 
 SUBPROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"]
 STDIN, STDOUT, STDERR, ERROR, RESIZE = 0, 1, 2, 3, 4
@@ -149,6 +147,8 @@ class ExecStream:
 
     async def frames(self) -> AsyncIterator[tuple[int, bytes]]:
         """Output frames until the stream ends; channel 3 sets ``status`` and is not yielded."""
+        from httpx_ws import HTTPXWSException, WebSocketDisconnect
+
         while True:
             try:
                 message = await self._ws.receive_bytes()

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kubernetes.utils import parse_quantity
-
 from kubetui.k8s.pods import parse_time
 from kubetui.k8s.shapes import mapping, text
 
@@ -24,6 +22,10 @@ def quantity(value: object) -> Decimal | None:
     """A Kubernetes quantity as a number of bytes (or units); None when absent or malformed."""
     if value in (None, ""):
         return None
+    # Imported here: the kubernetes package costs ~0.13 s to import, paid by the first claim
+    # shown rather than by every start-up.
+    from kubernetes.utils import parse_quantity
+
     try:
         return parse_quantity(value)
     except (ValueError, TypeError):

@@ -20,6 +20,17 @@ def test_k8s_layer_imports_without_textual():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
+def test_start_up_leaves_heavy_libraries_for_later():
+    """Every launch pays for what ``kubetui.app`` imports: the kubernetes package (~0.13 s, for
+    quantities and the debug builders' typed models) and httpx-ws (for exec streams) load when
+    first used, not at start-up."""
+    code = ("import sys, kubetui.app; "
+            "print(' '.join(m for m in ('kubernetes', 'httpx_ws') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=60, cwd=REPO)
+    assert result.stdout.strip() == "", f"imported at start-up: {result.stdout.strip()}"
+
+
 def test_every_widget_and_screen_is_guarded():
     """An exception in any kubetui handler is reported, never the end of the app (guard.py)."""
     import importlib

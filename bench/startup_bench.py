@@ -1,0 +1,84 @@
+"""Start-up on the local cluster: how long until kubetui draws, and until an empty namespace is
+live. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/startup_bench.py [--rounds 10]
+
+kubetui runs in a real terminal (tmux, 120x40) exactly as a user starts it (``python -m kubetui
+--kubeconfig ... -n NS``); the screen is read every 5 ms:
+
+* launch -> first paint: the cluster bar's ``kubetui`` brand is on screen;
+* launch -> live: the pods pane says ``· live`` for the empty namespace.
+
+Also ``import kubetui.app`` alone (a fresh interpreter each round), the import cost every
+launch pays before any of the above.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pods_bench import KUBECONFIG  # noqa: E402
+from terminal_bench import kubectl  # noqa: E402
+
+from tests.integration.tmux import tmux  # noqa: E402
+
+NS = "kt-bench-empty"
+SESSION = "kubetui-startup-bench"
+
+
+def one_launch() -> tuple[float, float]:
+    tmux("kill-session", "-t", SESSION)
+    command = (f"{sys.executable} -m kubetui --kubeconfig {KUBECONFIG} -n {NS} "
+               "--theme kubetui-dark")
+    start = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40",
+                    "-c", str(REPO), command], check=True)
+    first_paint = live = None
+    deadline = start + 30
+    while time.perf_counter() < deadline and live is None:
+        screen = tmux("capture-pane", "-p", "-t", SESSION)
+        now = time.perf_counter() - start
+        if first_paint is None and "kubetui" in screen:
+            first_paint = now
+        if first_paint is not None and "· live" in screen:
+            live = now
+        time.sleep(0.005)
+    tmux("kill-session", "-t", SESSION)
+    if first_paint is None or live is None:
+        raise RuntimeError("kubetui did not come up within 30 s")
+    return first_paint, live
+
+
+def import_time() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import kubetui.app"], check=True, cwd=REPO)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    kubectl("create", "namespace", NS)
+    one_launch()  # warm the page cache
+    launches = [one_launch() for _ in range(args.rounds)]
+    imports = [import_time() for _ in range(args.rounds)]
+    for label, values in (("import kubetui.app", imports),
+                          ("launch -> first paint", [p for p, _ in launches]),
+                          ("launch -> empty namespace live", [v for _, v in launches])):
+        print(f"{label:32} median {statistics.median(values) * 1000:6.0f} ms   "
+              f"min {min(values) * 1000:6.0f} ms   max {max(values) * 1000:6.0f} ms  "
+              f"(n={len(values)})")
+
+
+if __name__ == "__main__":
+    main()
