@@ -24,7 +24,8 @@ def event_columns(all_namespaces: bool) -> list[Column]:
         Column("reason", "REASON", 15),
         Column("object", "OBJECT", 22),
         Column("count", "COUNT", 5, align="right"),
-        Column("message", "MESSAGE", 0, min_width=20),
+        # 25: at 80 columns the message keeps room to be read (OBJECT gives way first).
+        Column("message", "MESSAGE", 0, min_width=25),
     ]
 
 

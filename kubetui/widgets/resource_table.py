@@ -278,9 +278,10 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
         share = spare // len(flex) if flex else 0
         widths = [c.width or max(c.min_width, share) for c in cols]
         # Too narrow (e.g. 80 columns with NAMESPACE shown): take the overflow from the columns
-        # with the most room above their title's width, one cell at a time.
+        # with the most room above their title's width, one cell at a time; a flexible column
+        # (NAME, MESSAGE) keeps its min_width: it is what the row is read for.
         overflow = sum(widths) + len(cols) - 1 - self.line_width
-        floors = [max(len(c.title) + 1, 6) for c in cols]
+        floors = [max(len(c.title) + 1, 6, 0 if c.width else c.min_width) for c in cols]
         while overflow > 0:
             i = max(range(len(cols)), key=lambda j: widths[j] - floors[j])
             if widths[i] <= floors[i]:

@@ -114,6 +114,26 @@ async def test_columns_shrink_to_fit_a_narrow_terminal():
         assert "RESTARTS" in header and "NAMESPACE" in header
 
 
+async def test_the_events_message_keeps_its_room_at_80_columns():
+    """Fixed columns give way before the flexible one the row is read for: at 80 columns the
+    events pane shows COUNT and still 25 cells of the message."""
+    from kubetui.widgets.events_pane import event_columns
+
+    class EventsApp(App):
+        def compose(self) -> ComposeResult:
+            yield ResourceTable(event_columns(False), lambda r, now: {},
+                                {"key": lambda r: r.key}, default_sort=SortSpec("key"),
+                                clock=lambda: 0.0)
+
+    app = EventsApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        t = app.query_one(ResourceTable)
+        await pilot.pause()
+        widths = dict(zip([c.key for c in t.visible_columns()], t.column_widths(), strict=True))
+        assert "count" in widths and widths["message"] >= 25, widths
+        assert sum(widths.values()) + len(widths) - 1 <= t.line_width
+
+
 @dataclass(frozen=True)
 class Aged:
     key: str
