@@ -6,12 +6,19 @@ from __future__ import annotations
 import os
 
 from textual import work
+from textual.app import App
 
 from kubetui.clipboard import Route, choose, copied_message, osc52
 
 
 class ClipboardActions:
     """Mixed into the app (needs ``settings``, ``notify``, ``copy_to_clipboard``)."""
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Textual's own copies (a mouse selection with ctrl+c, an Input's copy) take the same
+        road as kubetui's: tmux/screen passthrough or pyperclip as the session needs, and a
+        notification saying what was copied."""
+        self.copy_text(text, "the selected text")
 
     def copy_text(self, text: str, what: str) -> None:
         route = choose(self.settings.clipboard, os.environ)  # type: ignore[attr-defined]
@@ -29,7 +36,7 @@ class ClipboardActions:
                     driver.write(osc52(text, route.wrap))
                     driver.flush()
             else:
-                self.copy_to_clipboard(text)  # type: ignore[attr-defined]
+                App.copy_to_clipboard(self, text)  # type: ignore[arg-type]  # Textual's OSC 52
         message, warn = copied_message(what, len(text.encode()), route)
         self.notify(message + note, title="Copied" if route.method != "off" else  # type: ignore
                     "Clipboard", severity="warning" if warn or note else "information")

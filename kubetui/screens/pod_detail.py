@@ -365,10 +365,14 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self.query_one(TabbedContent).active = tab
 
     def action_copy(self) -> None:
-        """``Y``: the open tab's text, whole (describe, YAML, or the log lines kept)."""
+        """``Y``: the text selected with the mouse, else the open tab's text, whole (describe,
+        YAML, or the log lines kept)."""
         tab = self.query_one(TabbedContent).active
         pod = f"{self.pod_namespace}/{self.pod_name}"
-        if tab == "logs":
+        selected = self.get_selected_text()
+        if selected:
+            self.app.copy_text(selected, f"the selected text of {pod}'s {tab}")  # type: ignore
+        elif tab == "logs":
             lines = self.query_one("#logs-body", Log).lines
             self.app.copy_text("\n".join(lines), f"{len(lines)} log lines of "  # type: ignore
                                f"{pod} ({self.container})")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import time
 
+from textual.geometry import Offset
+from textual.selection import Selection
 from textual.widgets import Log, Static
 
+from kubetui.config import Settings
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.text_view import TextView
 from tests.conftest import LocalCluster
@@ -17,7 +20,8 @@ def log_text(screen) -> str:
     return "\n".join(screen.query_one("#logs-body", Log).lines)
 
 
-async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, namespace: str):
+async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, namespace: str,
+                                                 monkeypatch):
     c = local_cluster
     pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "talker"},
            "spec": {"terminationGracePeriodSeconds": 1, "containers": [{
@@ -29,7 +33,12 @@ async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, na
     c.wait_for(lambda: c.kubectl("-n", namespace, "get", "pod", "talker", "-o",
                                  "jsonpath={.status.phase}").stdout == "Running",
                timeout=60, what="talker running")
-    app = await make_app(c.kubeconfig, namespace=namespace)
+    # Copies go as a plain OSC 52 (no tmux or screen around the test) and land in _clipboard.
+    for name in ("TMUX", "STY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    app = await make_app(c.kubeconfig, namespace=namespace,
+                         settings=Settings(clipboard="osc52"))
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod row")
         await pilot.press("enter")
@@ -49,6 +58,20 @@ async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, na
         await until(pilot, lambda: "line-5" in log_text(screen), what="the log lines")
         await until(pilot, lambda: "late-line" in log_text(screen), what="a followed line")
         assert "── end of log" not in log_text(screen)  # still following
+        # A mouse selection in the log: Y copies just that, and so does ctrl+c (Textual's own
+        # copy), both through kubetui's clipboard road, each saying what was copied.
+        log = screen.query_one("#logs-body", Log)
+        first = log.lines.index("line-2")
+        screen.selections = {log: Selection.from_offsets(Offset(0, first), Offset(6, first + 1))}
+        await pilot.pause()
+        await pilot.press("Y")
+        assert app._clipboard == "line-2\nline-3"
+        assert any("the selected text of" in n.message for n in app._notifications)
+        app._clipboard = ""
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app._clipboard == "line-2\nline-3"
+        assert sum("Copied" in (n.title or "") for n in app._notifications) == 2
         await pilot.press("p")  # no previous instance: the server says so, in the log view
         await until(pilot, lambda: "──" in log_text(screen), what="the previous-log answer")
         assert "not found" in log_text(screen) or "previous terminated container" in \
