@@ -276,8 +276,15 @@ def _file_stamp(path: str) -> tuple[float, int] | None:
 
 
 def ssl_context(cluster: dict, cred: Credential) -> ssl.SSLContext:
-    """TLS for one cluster entry and one credential."""
+    """TLS for one cluster entry and one credential.
+
+    Verification is kubectl's (Go's crypto/x509), not Python 3.13's stricter default: 3.13 adds
+    ``VERIFY_X509_STRICT``, which refuses a cluster CA without a keyUsage extension ("CA cert
+    does not include key usage extension") — certificates kubectl, client-go and every earlier
+    Python accept, and that self-made cluster CAs often are. The chain, the expiry and the
+    hostname are checked as before."""
     ctx = ssl.create_default_context()
+    ctx.verify_flags &= ~ssl.VERIFY_X509_STRICT
     if cluster.get("insecure-skip-tls-verify"):
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE

@@ -114,3 +114,49 @@ async def test_malformed_users_are_config_errors_not_tracebacks(tmp_path: Path):
         with pytest.raises(KubeError) as err:
             await cluster._credential()
         assert 'user "bob"' in str(err.value)
+
+
+def test_a_cluster_ca_without_key_usage_is_trusted_as_kubectl_trusts_it(tmp_path: Path):
+    """A CA made as ``openssl req -x509`` makes it (hack/lib/pki.sh, many self-made clusters)
+    has no keyUsage extension. kubectl accepts it; Python 3.13's default VERIFY_X509_STRICT
+    refuses it ("CA cert does not include key usage extension"). kubetui verifies as kubectl
+    does: a real handshake against a loopback server with such a chain."""
+    import socket
+    import ssl
+    import subprocess
+    import threading
+
+    from kubetui.k8s.credentials import Credential, ssl_context
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+        "-subj", "/CN=test-ca", "-days", "2")
+    (tmp_path / "ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr",
+        "-subj", "/CN=apiserver")
+    run("x509", "-req", "-in", "srv.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+        "-CAcreateserial", "-days", "2", "-extfile", "ext", "-out", "srv.crt")
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(tmp_path / "srv.crt", tmp_path / "srv.key")
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        try:
+            with server.wrap_socket(conn, server_side=True):
+                pass
+        except (ssl.SSLError, OSError):
+            pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    ctx = ssl_context({"certificate-authority": str(tmp_path / "ca.crt")}, Credential())
+    assert not ctx.verify_flags & ssl.VERIFY_X509_STRICT
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
+            ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+        assert tls.version() is not None  # the handshake verified the chain
+    thread.join(10)
+    listener.close()
