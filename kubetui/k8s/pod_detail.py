@@ -7,14 +7,14 @@ The summary is built from the pod JSON by pure functions (unit-tested); the YAML
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 
 from kubetui.k8s.cluster import Cluster
 from kubetui.k8s.events import EventRow
 from kubetui.k8s.pods import human_duration, parse_time, pod_status
-from kubetui.k8s.shapes import mapping, text, tolerant
+from kubetui.k8s.shapes import SHAPE_ERRORS, mapping, text, tolerant
 
 HIDDEN = "<hidden by kubetui>"
 
@@ -85,6 +85,16 @@ def pod_detail(pod: dict, now: float, events: Sequence[EventRow] | None = None) 
                      tuple(c.get("name", "") for c in spec.get("initContainers") or ()),
                      tuple(c.get("name", "") for c in spec.get("containers") or ()),
                      describe_pod(pod, now, events), to_yaml(pod))
+
+
+def redescribe(detail: PodDetail, pod: dict, now: float,
+               events: Sequence[EventRow] | None) -> PodDetail:
+    """``detail`` with only its describe rebuilt, for the clock or new events: the YAML does
+    not change with them, and dumping it every second would be work for nothing."""
+    try:
+        return replace(detail, describe=describe_pod(pod, now, events))
+    except SHAPE_ERRORS:  # an undescribable pod stays as pod_detail explained it
+        return detail
 
 
 def events_section(events: Sequence[EventRow], now: float) -> list[str]:

@@ -27,7 +27,7 @@ from kubetui.guard import Guarded
 from kubetui.k8s.debug_follow import EphemeralRow, ephemeral_rows
 from kubetui.k8s.errors import KubeError
 from kubetui.k8s.exec import ExecRequest
-from kubetui.k8s.pod_detail import PodDetail, fetch_pod, pod_detail, stream_logs
+from kubetui.k8s.pod_detail import PodDetail, fetch_pod, pod_detail, redescribe, stream_logs
 from kubetui.k8s.pods import human_duration
 from kubetui.k8s.reflector import Reflector, ResourceScope
 from kubetui.safe_text import plain, plain_lines, visible, visible_lines
@@ -140,7 +140,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         # painted only if it changed, so a settled pod writes nothing to the terminal; a change
         # of the pod or its events is painted at once, ages alone every AGE_REPAINT seconds
         # (the whole text repaints: ~6 KB/s over SSH if seconds ticked on a young pod).
-        self.set_interval(1.0, self._render_pod)
+        self.set_interval(1.0, lambda: self._render_pod(pod_changed=False))
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
@@ -194,21 +194,25 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self._shown = (detail.describe, detail.yaml)
         self._shown_at = self.app.clock()  # type: ignore[attr-defined]
 
-    def _render_pod(self) -> None:
-        """Describe and YAML from the latest pod, with its events and the current time."""
+    def _render_pod(self, pod_changed: bool = True) -> None:
+        """Describe (and, when the pod changed, YAML) from the latest pod, with its events and
+        the current time."""
         if self._pod is None:
             return
         uid = (self._pod.get("metadata") or {}).get("uid", "")
         main = self._main()
         events = main._pod_context(uid)[1] if main is not None and uid else None
         now = self.app.clock()  # type: ignore[attr-defined]
-        detail = pod_detail(self._pod, now, events)
         if self.detail is None:
-            self.post_message(PodLoaded(detail))
+            self.post_message(PodLoaded(pod_detail(self._pod, now, events)))
             return
-        if detail.describe != self._shown[0] and detail.yaml == self._shown[1] and \
-                now - self._shown_at < AGE_REPAINT and \
-                pod_detail(self._pod, self._shown_at, events).describe == self._shown[0]:
+        if pod_changed:
+            self._show(pod_detail(self._pod, now, events))
+            return
+        detail = redescribe(self.detail, self._pod, now, events)
+        if detail.describe != self._shown[0] and now - self._shown_at < AGE_REPAINT and \
+                redescribe(self.detail, self._pod, self._shown_at, events).describe \
+                == self._shown[0]:
             return  # only ages moved, and they were painted moments ago
         self._show(detail)
 

@@ -4,7 +4,14 @@ import json
 from pathlib import Path
 
 from kubetui.k8s.events import EventRow
-from kubetui.k8s.pod_detail import HIDDEN, pod_detail, probe_text, qos_class, to_yaml
+from kubetui.k8s.pod_detail import (
+    HIDDEN,
+    pod_detail,
+    probe_text,
+    qos_class,
+    redescribe,
+    to_yaml,
+)
 from kubetui.k8s.pods import parse_time
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "k8s-1.20"
@@ -82,3 +89,15 @@ def test_describe_ages_move_with_the_clock():
     start = parse_time(pod["status"]["startTime"])
     assert "(10s ago)" in pod_detail(pod, start + 10).describe
     assert "(11s ago)" in pod_detail(pod, start + 11).describe
+
+
+def test_redescribe_rebuilds_only_the_describe():
+    pod = load("pod-liveness-timeout.json")
+    start = parse_time(pod["status"]["startTime"])
+    detail = pod_detail(pod, start + 10)
+    later = redescribe(detail, pod, start + 11, [])
+    assert "(11s ago)" in later.describe and later.describe.endswith("Events:\t<none>")
+    assert later.yaml is detail.yaml
+    broken = {"metadata": {"name": "x"}, "spec": {"containers": "not-a-list"}}
+    shown = pod_detail(broken, start)
+    assert redescribe(shown, broken, start + 60, []) is shown
