@@ -100,7 +100,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     def __init__(self, namespace: str, name: str, container: str | None = None,
                  tab: str = "describe") -> None:
-        super().__init__(id="pod-detail")
+        super().__init__()  # no fixed id: a second detail may be pushed while one is below
         self.pod_namespace, self.pod_name = namespace, name
         self.container = container
         self.previous = False

@@ -130,6 +130,12 @@ async def test_describe_is_live_with_events_and_moving_ages(local_cluster: Local
         await until(pilot, lambda: describe_text(screen) != before, what="the ages to move")
         line = next(x for x in describe_text(screen).splitlines() if "Paged" in x)
         assert "(x3 over 15m)" in line
+        # A second detail of a pod may open while one is below it in the stack (a session
+        # opened from the first, then enter from the panes): no clash of widget ids.
+        await app.push_screen(PodDetailScreen(namespace, "quiet"))
+        await until(pilot, lambda: app.screen is not screen
+                    and app.screen.detail is not None, what="the second detail")
+        await pilot.press("escape")
         # The events pane shows the same event whole on enter.
         await pilot.press("escape", "2")
         events = app.screen.events
