@@ -3,7 +3,12 @@
 kr8s's own ``watch`` ends when the server closes the stream and, on 410 Gone, retries with the same
 stale resourceVersion; it has no bookmarks. This is the client-go reflector instead:
 
-* LIST with ``limit``/``continue`` pages; remember the list's ``metadata.resourceVersion``;
+* the first LIST with ``resourceVersion=0``, as client-go's reflector does: the apiserver answers
+  from its watch cache (on 10,000 pods 0.25 s instead of 0.6-0.9 s of paged reads from etcd, and
+  etcd pays nothing); the watch that follows from its resourceVersion makes it current at once;
+* every later LIST (after 410 Gone) without ``resourceVersion``: a consistent read, paged with
+  ``limit``/``continue``, so a relist never goes back in time behind what was already shown;
+  remember the list's ``metadata.resourceVersion``;
 * WATCH from it with ``allowWatchBookmarks=true``; when the server ends the stream (its
   ``timeoutSeconds``), resume from the last resourceVersion seen, events and bookmarks alike;
 * on 410 Gone / ``Expired`` (the RV was compacted away), LIST again and reconcile: objects missing
@@ -11,7 +16,8 @@ stale resourceVersion; it has no bookmarks. This is the client-go reflector inst
 * back off exponentially with jitter on errors; honour 429 ``Retry-After``;
 * never poll: after the first LIST, a LIST happens only on 410 or after an error.
 
-Objects are turned into immutable rows by ``transform`` as they arrive (the raw JSON is not kept),
+Objects are turned into immutable rows by ``transform`` as they arrive, a LIST's items as their
+bytes come in (``list_stream.py``; the raw JSON is not kept),
 and changes are delivered to ``sink`` as ``Delta`` batches at most every ``min_interval`` seconds.
 """
 
@@ -27,6 +33,7 @@ from typing import Any, Generic, TypeVar
 
 from kubetui.k8s.cluster import Cluster
 from kubetui.k8s.errors import ErrorKind, KubeError, from_exception, from_response
+from kubetui.k8s.list_stream import ListStream
 from kubetui.k8s.shapes import mapping, text, uid_of
 
 Row = TypeVar("Row")
@@ -98,6 +105,8 @@ class Reflector(Generic[Row]):
         self.lists = 0
         self.watches = 0
         self.gone = 0  # 410s seen
+        self.list_sources: list[str] = []  # per LIST: "cache" (resourceVersion=0) or "consistent"
+        self.list_pages: list[int] = []  # per LIST: the requests it took
         self._pending_up: dict[Hashable, Row] = {}
         self._pending_del: set[Hashable] = set()
         self._pending_since = 0.0
@@ -117,7 +126,7 @@ class Reflector(Generic[Row]):
             try:
                 if need_list:
                     self._status("listing")
-                    await self._list()
+                    await self._list(from_cache=self.lists == 0)
                     need_list = False
                 self._status("watching")
                 await self._watch()
@@ -151,34 +160,68 @@ class Reflector(Generic[Row]):
         self.on_status(ReflectorStatus(state, error, retry_in, self.lists, self.watches))
 
     # -- LIST --------------------------------------------------------------------------------
-    async def _list(self) -> None:
+    async def _list(self, from_cache: bool) -> None:
+        """``from_cache``: ``resourceVersion=0``, the watch cache's latest state (the server may
+        ignore ``limit`` then and answer in one piece; a ``continue`` is followed either way)."""
         self.lists += 1
+        self.list_sources.append("cache" if from_cache else "consistent")
         params = {**self.scope.params(), "limit": str(PAGE_SIZE)}
+        if from_cache:
+            params["resourceVersion"] = "0"
         rows: dict[Hashable, Row] = {}
         received = time.monotonic()
         first_page = True
+        self.list_pages.append(0)
         while True:
-            response = await self.cluster.request("GET", self.scope.path, what=self.what,
-                                                  params=params, timeout=60)
-            body = json.loads(response.content)
-            for item in body.get("items") or ():
-                uid = uid_of(item)
-                if uid:
-                    rows[uid] = self.transform(item)
-            meta = body.get("metadata") or {}
+            self.list_pages[-1] += 1
+            stream = ListStream()
+            async with self.cluster.stream(self.scope.path, what=self.what, params=params,
+                                           read_timeout=60) as response:
+                async for chunk in self._chunks(response):
+                    self._take(self._parsed(stream.feed, chunk), rows)
+                    if first_page and len(rows) >= PAGE_SIZE and not self.keys:
+                        # A cold start shows the first rows while the rest is on the wire.
+                        self._emit(Delta(dict(rows), reset=True, synced=False,
+                                         received_at=received))
+                        first_page = False
+                    await asyncio.sleep(0)  # let the UI paint between chunks of a long list
+                self._take(self._parsed(stream.close), rows)
+            meta = mapping(stream.fields.get("metadata"))
             token = meta.get("continue")
-            if first_page and token and not self.keys:
-                # Show the first page at once on a cold start; the rest follows.
+            if first_page and token and not self.keys and rows:
                 self._emit(Delta(dict(rows), reset=True, synced=False, received_at=received))
             first_page = False
             if not token:
-                self.resource_version = meta.get("resourceVersion", "")
+                self.resource_version = text(meta.get("resourceVersion"))
                 break
             params = {**self.scope.params(), "limit": str(PAGE_SIZE), "continue": token}
         self._drop_pending()
         self.keys = set(rows)
         self._emit(Delta(rows, reset=True, synced=True,
                          resource_version=self.resource_version, received_at=received))
+
+    async def _chunks(self, response):
+        """The body's bytes; a connection broken mid-way is a KubeError like any other."""
+        try:
+            async for chunk in response.aiter_bytes():
+                yield chunk
+        except KubeError:
+            raise
+        except Exception as exc:
+            raise from_exception(exc, self.what, self.cluster.server_url) from None
+
+    def _parsed(self, step: Callable[..., list[dict]], *chunk: bytes) -> list[dict]:
+        try:
+            return step(*chunk)
+        except ValueError as exc:
+            raise KubeError(ErrorKind.SERVER, f"{self.what}: the server's list could not be "
+                            f"read ({exc})") from None
+
+    def _take(self, items: list[dict], rows: dict[Hashable, Row]) -> None:
+        for item in items:
+            uid = uid_of(item)
+            if uid:
+                rows[uid] = self.transform(item)
 
     # -- WATCH -------------------------------------------------------------------------------
     async def _watch(self) -> None:

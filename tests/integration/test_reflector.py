@@ -106,6 +106,7 @@ async def test_pods_appear_change_and_disappear(local_cluster, namespace, cluste
         c.kubectl("-n", namespace, "delete", "pod", "before", "--grace-period=0", "--force")
         await mirror.until(lambda rows: names(rows) == {"added"}, what="the deletion")
         assert reflector.lists == 1  # watches only after the first LIST
+        assert reflector.list_sources == ["cache"]
         assert all(d.received_at > 0 for d in mirror.deltas)
     finally:
         await stop(task)
@@ -205,6 +206,41 @@ async def test_stale_resource_version_gets_410_and_a_clean_relist(local_cluster,
         assert reflector.gone >= 1, "expected the server to answer 410 Gone"
         assert any(s.error and s.error.kind is ErrorKind.GONE for s in mirror.statuses)
         assert reflector.lists == 2
+        assert reflector.list_sources == ["cache", "consistent"]
+        expected = await fresh_list(cluster, namespace)
+        assert {k: r.resource_version for k, r in mirror.rows.items()} == expected
+    finally:
+        await stop(task)
+
+
+async def test_first_list_from_the_watch_cache_a_relist_consistent_and_paged(
+        local_cluster, namespace, cluster, monkeypatch):
+    """The first LIST asks for ``resourceVersion=0`` (the watch cache: one answer, etcd spared);
+    a relist after 410 Gone is a consistent read in ``limit`` pages; either way the rows end
+    equal to a fresh LIST. The 410 is provoked by resuming from resourceVersion 1, far older than
+    the watch cache's window (no apiserver restart needed)."""
+    import kubetui.k8s.reflector as reflector_module
+
+    monkeypatch.setattr(reflector_module, "PAGE_SIZE", 2)
+    c = local_cluster
+    for i in range(5):
+        c.kubectl("-n", namespace, "apply", "-f", "-", input=pod_manifest(f"p{i}"))
+    mirror = Mirror()
+    reflector, task = start(cluster, namespace, mirror)
+    await mirror.until(lambda rows: len(rows) == 5, what="five pods")
+    await stop(task)
+    assert reflector.list_sources == ["cache"]
+    assert reflector.list_pages[0] in (1, 3)  # 1.20's watch cache ignores limit; newer pages
+    c.kubectl("-n", namespace, "delete", "pod", "p3", "--grace-period=0", "--force")
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=pod_manifest("p5"))
+    reflector.resource_version = "1"
+    task = asyncio.create_task(reflector.run(resume=True))
+    try:
+        await mirror.until(lambda rows: names(rows) == {"p0", "p1", "p2", "p4", "p5"},
+                           timeout=30, what="the relist after 410")
+        assert reflector.gone == 1
+        assert reflector.list_sources == ["cache", "consistent"]
+        assert reflector.list_pages[1] == 3  # 5 pods in pages of 2
         expected = await fresh_list(cluster, namespace)
         assert {k: r.resource_version for k, r in mirror.rows.items()} == expected
     finally:
