@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 import time
 from dataclasses import replace
 
@@ -20,7 +22,6 @@ from kubetui.guard import Guarded
 from kubetui.jump import parse_jump
 from kubetui.k8s.access import AccessRules, Need, readable_namespaces, review_rules
 from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.debug import delete_pod_write
 from kubetui.k8s.errors import ErrorKind, KubeError
 from kubetui.k8s.namespaces import list_namespace_names
 from kubetui.messages import (
@@ -32,12 +33,9 @@ from kubetui.messages import (
 )
 from kubetui.palette import palette_label
 from kubetui.safe_text import visible, visible_lines
-from kubetui.screens.help import HelpScreen
-from kubetui.screens.jump_prompt import JumpPrompt
 from kubetui.screens.main import MainScreen
 from kubetui.screens.quiet import opaque
 from kubetui.themes import THEME_VARIABLE_DEFAULTS, automatic_theme, load_all_themes
-from kubetui.widgets.terminal import TerminalView
 
 ERROR_TITLES = {
     ErrorKind.FORBIDDEN: "Forbidden (RBAC)", ErrorKind.UNAUTHORIZED: "Credentials rejected",
@@ -46,6 +44,22 @@ ERROR_TITLES = {
     ErrorKind.NOT_FOUND: "Not found", ErrorKind.CONFIG: "Kubeconfig",
     ErrorKind.CREDENTIALS: "Credentials", ErrorKind.UNSUPPORTED: "Not supported here",
 }
+
+
+def _collect_from_now_on() -> None:
+    """After the first frame: the cyclic collector back on (``kubetui.__main__`` turns it off
+    for start-up), with everything alive so far frozen out of its sight: modules, classes and
+    the first screen live as long as the process, and need not be walked on every collection."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
+def _is_terminal(widget) -> bool:
+    """Whether ``widget`` is an embedded terminal, without loading the terminal (and pyte) at
+    start-up: until a session opens, its module is not imported and no widget can be one."""
+    module = sys.modules.get("kubetui.widgets.terminal")
+    return module is not None and isinstance(widget, module.TerminalView)
 
 
 class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
@@ -96,13 +110,14 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.push_screen(MainScreen(self.info, self.readonly))
+        self.call_after_refresh(_collect_from_now_on)
         self.request_access(self.info.namespace)
         for warning in self._startup_warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """While a terminal has the keyboard, q ? : are the container's: not shown."""
-        if action in ("quit", "help", "jump") and isinstance(self.focused, TerminalView):
+        if action in ("quit", "help", "jump") and _is_terminal(self.focused):
             return False
         return True
 
@@ -177,10 +192,14 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
                             self.search_themes)
 
     def action_help(self) -> None:
+        from kubetui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.settings.keymap))
 
     def action_jump(self) -> None:
+        from kubetui.screens.jump_prompt import JumpPrompt
+
         self.push_screen(JumpPrompt(self.info.contexts), self._on_jump)
 
     def _on_jump(self, text: str | None) -> None:
@@ -335,6 +354,8 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
 
     def offer_debug_cleanup(self, namespace: str, names: tuple[str, ...]) -> None:
         """When a debug session of a copy or a node pod ends: delete what it created?"""
+        from kubetui.k8s.debug import delete_pod_write
+
         for name in names:
             if (namespace, name) not in self.debug_pods:
                 continue
@@ -351,6 +372,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         if not self.debug_pods:
             self.exit(0)
             return
+        from kubetui.k8s.debug import delete_pod_write
         from kubetui.screens.confirm import ConfirmScreen
 
         pods = list(self.debug_pods)
@@ -365,6 +387,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
 
     @work(exclusive=True, group="quit-cleanup", exit_on_error=False)
     async def delete_debug_pods_and_quit(self) -> None:
+        from kubetui.k8s.debug import delete_pod_write
         from kubetui.k8s.writes import send_write
 
         failed = []

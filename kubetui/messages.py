@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from kubetui.k8s.access import AccessRules
-from kubetui.k8s.apf_poll import ApfPoll
-from kubetui.k8s.cluster import ClusterInfo
-from kubetui.k8s.debug_target import DebugTarget
-from kubetui.k8s.pod_detail import StreamTarget
-from kubetui.k8s.pods import PodRow
-from kubetui.k8s.probe_target import ProbeTarget
-from kubetui.k8s.reflector import Delta, ReflectorStatus
-from kubetui.k8s.snapshots import SnapshotRow
+if TYPE_CHECKING:  # annotations only: importing these here would load every action at start-up
+    from kubetui.k8s.access import AccessRules
+    from kubetui.k8s.apf_poll import ApfPoll
+    from kubetui.k8s.cluster import ClusterInfo
+    from kubetui.k8s.debug_target import DebugTarget
+    from kubetui.k8s.pod_detail import StreamTarget
+    from kubetui.k8s.pods import PodRow
+    from kubetui.k8s.probe_target import ProbeTarget
+    from kubetui.k8s.reflector import Delta, ReflectorStatus
+    from kubetui.k8s.snapshots import SnapshotRow
 
 
 @dataclass

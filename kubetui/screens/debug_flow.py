@@ -5,24 +5,21 @@ The steps are the shape every action has: the pure builder (``kubetui.k8s.debug`
 form, ``confirm_write`` with the exact request and the kubectl equivalent, one worker sending it
 through the shared write path, and the result as a message. Mixed into the main screen, which
 owns the sessions and the pods/events caches their context comes from.
+
+The modules behind it load on the first ``D`` (start-up imports only what the first screen needs).
 """
 
 from __future__ import annotations
 
-import secrets
+from typing import TYPE_CHECKING
 
 from textual import work
 
-from kubetui.debug_memory import remembered_image
-from kubetui.k8s.access import review_rules
-from kubetui.k8s.debug import DebugPlan
-from kubetui.k8s.debug_profiles import EPHEMERAL
-from kubetui.k8s.debug_target import debug_target, needs
-from kubetui.k8s.pod_detail import fetch_pod
-from kubetui.k8s.writes import WriteResult
 from kubetui.messages import AccessLoaded, DebugTargetReady
-from kubetui.screens.debug_form import NEVER_REMOVED, DebugForm
-from kubetui.screens.debug_session import DebugSession
+
+if TYPE_CHECKING:
+    from kubetui.k8s.debug import DebugPlan
+    from kubetui.k8s.writes import WriteResult
 
 
 class DebugFlow:
@@ -33,6 +30,10 @@ class DebugFlow:
 
     @work(exclusive=True, group="prepare-debug", exit_on_error=False)
     async def prepare_debug(self, namespace: str, name: str) -> None:
+        from kubetui.k8s.access import review_rules
+        from kubetui.k8s.debug_target import debug_target
+        from kubetui.k8s.pod_detail import fetch_pod
+
         app = self.app  # type: ignore[attr-defined]
         pod = await fetch_pod(app.cluster, namespace, name)
         rules = None
@@ -41,6 +42,12 @@ class DebugFlow:
         self.post_message(DebugTargetReady(debug_target(pod, app.cluster.info.version), rules))  # type: ignore[attr-defined]
 
     def on_debug_target_ready(self, message: DebugTargetReady) -> None:
+        import secrets
+
+        from kubetui.debug_memory import remembered_image
+        from kubetui.k8s.debug_target import needs
+        from kubetui.screens.debug_form import DebugForm
+
         app, target = self.app, message.target  # type: ignore[attr-defined]
         if message.rules is not None:
             app.on_access_loaded(AccessLoaded(message.rules))
@@ -50,6 +57,9 @@ class DebugFlow:
         app.push_screen(form, self._planned)
 
     def _planned(self, plan: DebugPlan | None) -> None:
+        from kubetui.k8s.debug_profiles import EPHEMERAL
+        from kubetui.screens.debug_form import NEVER_REMOVED
+
         if plan is None:
             return
         if plan.mode == EPHEMERAL:
@@ -64,6 +74,8 @@ class DebugFlow:
                                lambda result: self._created(plan, result))
 
     def _created(self, plan: DebugPlan, result: WriteResult) -> None:
+        from kubetui.screens.debug_session import DebugSession
+
         app = self.app  # type: ignore[attr-defined]
         app.register_debug_pods(plan.namespace, plan.creates)
         session = DebugSession(plan, lambda: self._pod_context_named(plan.namespace, plan.pod))  # type: ignore[attr-defined]

@@ -7,34 +7,29 @@ batch from a cancelled reflector can never land in the new scope's table.
 
 from __future__ import annotations
 
-import shlex
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
 from kubetui.bindings import MAIN_BINDINGS
 from kubetui.guard import Guarded
-from kubetui.k8s.apf_poll import poll_apf
 from kubetui.k8s.cluster import ClusterInfo
 from kubetui.k8s.errors import ErrorKind
 from kubetui.k8s.events import event_row
-from kubetui.k8s.exec import ExecRequest
 from kubetui.k8s.flowcontrol import flow_schema_row, priority_level_row
 from kubetui.k8s.nodes import node_row
-from kubetui.k8s.pod_detail import StreamTarget, fetch_pod, stream_targets
 from kubetui.k8s.pods import PodRow, pod_row
 from kubetui.k8s.reflector import Reflector, ResourceScope
 from kubetui.messages import ApfPolled, StreamTargets, WatchDelta, WatchStatus
 from kubetui.palette import palette_label
 from kubetui.screens.debug_flow import DebugFlow
-from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.probe_flow import ProbeFlow
 from kubetui.screens.quiet import QuietBehind
 from kubetui.screens.storage_flow import CACHES, StorageFlow
-from kubetui.screens.terminal_session import TerminalSession
-from kubetui.screens.text_prompt import TextPrompt
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.fit_footer import FitFooter
@@ -43,6 +38,10 @@ from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.nodes_pane import NodesPane
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:  # the screens and streams below load when first used (start-up time)
+    from kubetui.k8s.pod_detail import StreamTarget
+    from kubetui.screens.terminal_session import TerminalSession
 
 
 class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen):
@@ -62,22 +61,25 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         self._poll_timer = None
         self._selector = ""  # the pods pane's server-side label selector
         self._node_counts: tuple[int, dict[str, int]] = (-1, {})
+        self._others_pending = False  # start_other_watches once the pods are listed
 
     def compose(self) -> ComposeResult:
         yield ClusterBar(self._info, self._readonly)
         with TabbedContent(id="panes", initial="pods"):
             with TabPane("Pods [1]", id="pods"):
                 yield self.pods
+            # The hidden panes mount after the first frame (Lazy): the pods pane, the one on
+            # screen, is drawn without waiting for the five others.
             with TabPane("Events [2]", id="events"):
-                yield self.events
+                yield Lazy(self.events)
             with TabPane("Flows [3]", id="flows"):
-                yield self.flows
+                yield Lazy(self.flows)
             with TabPane("PVCs [4]", id="pvc"):
-                yield self.pvcs
+                yield Lazy(self.pvcs)
             with TabPane("Nodes [5]", id="nodes"):
-                yield self.nodes
+                yield Lazy(self.nodes)
             with TabPane("Snapshots [6]", id="snapshots"):
-                yield self.snapshots
+                yield Lazy(self.snapshots)
         yield FitFooter()
 
     def on_mount(self) -> None:
@@ -138,10 +140,16 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
 
     # -- watches ---------------------------------------------------------------------------
     def start_watches(self) -> None:
-        ns = None if self._info.all_namespaces else self._info.namespace
+        """The pods first; the other panes' watches once the pods are listed (or failed): on
+        a big namespace their LISTs would share the same core and delay the pane on screen."""
         for pane in (self.pods, self.events):
             pane.set_scope(self._info.scope)
         self.restart_pods()
+        self._others_pending = True
+
+    def start_other_watches(self) -> None:
+        self._others_pending = False
+        ns = None if self._info.all_namespaces else self._info.namespace
         self._generation["events"] += 1
         self.watch("events", ResourceScope("v1", "events", ns), event_row)
         self.start_storage_watches(ns, first=self._generation["nodes"] == 0)
@@ -180,6 +188,8 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
 
     @work(exclusive=True, group="apf-poll", exit_on_error=False)
     async def poll_flows(self) -> None:
+        from kubetui.k8s.apf_poll import poll_apf
+
         poll = await poll_apf(self.app.cluster)  # type: ignore[attr-defined]
         self.post_message(ApfPolled(poll))
 
@@ -230,6 +240,8 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
             return
         status = message.status
         self._pane(message.resource).set_status(status)
+        if message.resource == "pods" and self._others_pending and status.state != "listing":
+            self.start_other_watches()
         if (message.resource == "pods" and self._info.all_namespaces and status.state == "failed"
                 and status.error is not None and status.error.kind == ErrorKind.FORBIDDEN):
             self.pods.note = "looking for namespaces you can read…"
@@ -264,6 +276,8 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
 
     @on(PodsPane.Open)
     def _open_pod(self, event: PodsPane.Open) -> None:
+        from kubetui.screens.pod_detail import PodDetailScreen
+
         self.app.push_screen(PodDetailScreen(event.row.namespace, event.row.name, tab=event.tab))
 
     # -- shells and attach ---------------------------------------------------------------
@@ -279,6 +293,8 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
     @work(exclusive=True, group="prepare-stream", exit_on_error=False)
     async def prepare_stream(self, row: PodRow, kind: str) -> None:
         """Read the pod's spec to know its containers (and whether they take input)."""
+        from kubetui.k8s.pod_detail import fetch_pod, stream_targets
+
         pod = await fetch_pod(self.app.cluster, row.namespace, row.name)  # type: ignore[attr-defined]
         self.post_message(StreamTargets(row, kind, stream_targets(pod)))
 
@@ -298,7 +314,12 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
             placeholder=f"Container in {message.row.name} for the {message.kind}…")
 
     def open_stream(self, row: PodRow, kind: str, target: StreamTarget) -> None:
+        from kubetui.k8s.exec import ExecRequest
+        from kubetui.screens.terminal_session import TerminalSession
+
         if kind == "command":
+            from kubetui.screens.text_prompt import TextPrompt
+
             self.app.push_screen(
                 TextPrompt(f"command to run in {row.name}/{target.name} (shell-like quoting)"),
                 lambda text: self._exec_typed(row, target, text))
@@ -316,6 +337,11 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
                                                 lambda uid=row.uid: self._pod_context(uid)))
 
     def _exec_typed(self, row: PodRow, target: StreamTarget, text: str | None) -> None:
+        import shlex
+
+        from kubetui.k8s.exec import ExecRequest
+        from kubetui.screens.terminal_session import TerminalSession
+
         if not text or not text.strip():
             return
         try:

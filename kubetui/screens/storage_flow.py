@@ -32,12 +32,8 @@ from kubetui.k8s.snapshots import (
     snapshot_row,
 )
 from kubetui.k8s.storage import PvcRow, csi_driver, pv_driver, pvc_row, storage_class_driver
-from kubetui.k8s.volume_inspect import plan_inspect
 from kubetui.k8s.writes import WriteResult
 from kubetui.messages import SnapshotContentRead
-from kubetui.screens.debug_session import DebugSession
-from kubetui.screens.snapshot_forms import RestoreForm, SnapshotForm
-from kubetui.screens.text_view import TextView
 from kubetui.widgets.storage_panes import PvcPane, SnapshotsPane
 
 
@@ -159,6 +155,8 @@ class StorageFlow:
         return version
 
     def take_snapshot(self, row: PvcRow) -> None:
+        from kubetui.screens.snapshot_forms import SnapshotForm
+
         version = self._version()
         if version is None:
             return
@@ -209,6 +207,8 @@ class StorageFlow:
                                deletion_meaning(policy), plan.write, plan.kubectl)
 
     def restore(self, row: SnapshotRow) -> None:
+        from kubetui.screens.snapshot_forms import RestoreForm
+
         if row.ready is not True:
             self.notify(f"{row.name} is not ready to use"  # type: ignore[attr-defined]
                         + (f": {row.error}" if row.error else " yet"),
@@ -242,6 +242,8 @@ class StorageFlow:
                                created)
 
     def inspect(self, row: PvcRow) -> None:
+        from kubetui.k8s.volume_inspect import plan_inspect
+
         app = self.app  # type: ignore[attr-defined]
         if row.phase != "Bound":
             self.notify(f"claim {row.name} is {row.phase}: nothing to mount yet.",  # type: ignore[attr-defined]
@@ -258,6 +260,8 @@ class StorageFlow:
                           lambda result: self._inspect_created(plan))
 
     def _inspect_created(self, plan) -> None:
+        from kubetui.screens.debug_session import DebugSession
+
         self.app.register_debug_pods(plan.namespace, plan.creates)  # type: ignore[attr-defined]
         session = DebugSession(plan, lambda: self._pod_context_named(  # type: ignore[attr-defined]
             plan.namespace, plan.pod))
@@ -277,6 +281,8 @@ class StorageFlow:
         self.post_message(SnapshotContentRead(row, content_check(row, content)))  # type: ignore[attr-defined]
 
     def on_snapshot_content_read(self, message: SnapshotContentRead) -> None:
+        from kubetui.screens.text_view import TextView
+
         row = message.row
         ready = {True: "true", False: "false", None: "no status yet"}[row.ready]
         text = (f"source: {row.source or '?'}\nclass: {row.class_name or '(default)'}\n"
