@@ -70,17 +70,18 @@ def pod_body(i: int) -> dict:
                      "containers": [{"name": "c", "image": "busybox:1.35"}]}}
 
 
-async def seed(cluster: Cluster, n: int) -> None:
-    """Bring namespace kt-bench to exactly N bench pods."""
+async def seed(cluster: Cluster, n: int, ns: str = NS) -> None:
+    """Bring namespace ``ns`` (kt-bench) to exactly N bench pods."""
+    NS = ns  # noqa: N806 - the module's default, overridden for this call
     body = await cluster.get_json(f"/api/v1/namespaces/{NS}/pods", what="count",
-                                  params={"limit": "1"}) if await ns_exists(cluster) else None
+                                  params={"limit": "1"}) if await ns_exists(cluster, NS) else None
     have = 0
     if body is not None:
         have = len(body.get("items", [])) + int(body["metadata"].get("remainingItemCount") or 0)
     if have > n:
         kubectl("delete", "namespace", NS, "--wait=true", "--timeout=600s", timeout=900)
         have = 0
-    if have == 0 and not await ns_exists(cluster):
+    if have == 0 and not await ns_exists(cluster, NS):
         await cluster.request("POST", "/api/v1/namespaces", what="create ns",
                               json={"apiVersion": "v1", "kind": "Namespace",
                                     "metadata": {"name": NS}})
@@ -110,9 +111,9 @@ async def seed(cluster: Cluster, n: int) -> None:
         print(f"  seeded {n - have} pods in {time.perf_counter() - t0:.1f}s")
 
 
-async def ns_exists(cluster: Cluster) -> bool:
+async def ns_exists(cluster: Cluster, ns: str = NS) -> bool:
     try:
-        await cluster.get_json(f"/api/v1/namespaces/{NS}", what="ns")
+        await cluster.get_json(f"/api/v1/namespaces/{ns}", what="ns")
         return True
     except KubeError:
         return False
@@ -121,9 +122,9 @@ async def ns_exists(cluster: Cluster) -> bool:
 class Updater(threading.Thread):
     """PATCHes pods at a fixed rate from its own thread and loop, recording send times."""
 
-    def __init__(self, n: int, rate: float, client_args: dict) -> None:
+    def __init__(self, n: int, rate: float, client_args: dict, ns: str = NS) -> None:
         super().__init__(daemon=True)
-        self.n, self.rate, self.client_args = n, rate, client_args
+        self.n, self.rate, self.client_args, self.ns = n, rate, client_args, ns
         self.sent: dict[str, float] = {}  # "pod-name/seq" -> monotonic send time
         self.stop = threading.Event()
         self.started = time.monotonic()
@@ -144,7 +145,7 @@ class Updater(threading.Thread):
                 patch = {"metadata": {"labels": {"bench-seq": str(seq)}}}
                 self.sent[f"{name}/{seq}"] = time.monotonic()
                 task = asyncio.create_task(client.patch(
-                    f"/api/v1/namespaces/{NS}/pods/{name}", content=json.dumps(patch),
+                    f"/api/v1/namespaces/{self.ns}/pods/{name}", content=json.dumps(patch),
                     headers={"Content-Type": "application/merge-patch+json"}))
                 pending.add(task)
                 task.add_done_callback(pending.discard)
@@ -152,10 +153,11 @@ class Updater(threading.Thread):
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def measure(n: int, rate: float, presses: int) -> dict:
+async def measure(n: int, rate: float, presses: int, ns: str = NS) -> dict:
+    NS = ns  # noqa: N806 - the module's default, overridden for this call
     options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=NS)
     cluster = await Cluster.connect(options)
-    await seed(cluster, n)
+    await seed(cluster, n, NS)
 
     t_kubectl = time.perf_counter()
     out = kubectl("get", "pods", "-n", NS, "-o", "json", timeout=600)
@@ -197,7 +199,7 @@ async def measure(n: int, rate: float, presses: int) -> dict:
         result["full_list_s"] = marks["full"] - t_start
         result["rss_mb"] = rss_mb()
 
-        updater = Updater(n, rate, cluster._client_args)
+        updater = Updater(n, rate, cluster._client_args, NS)
         updater.start()
         await asyncio.sleep(2.0)  # let the update stream reach steady state
         latencies = await key_latencies(app, pods.table, displays, presses)

@@ -35,13 +35,22 @@ NS = "kt-bench-empty"
 SESSION = "kubetui-startup-bench"
 
 
-def one_launch() -> tuple[float, float]:
-    tmux("kill-session", "-t", SESSION)
-    command = (f"{sys.executable} -m kubetui --kubeconfig {KUBECONFIG} -n {NS} "
+SOURCE = REPO  # --source: launch another checkout (before/after comparisons)
+
+
+def launch(session: str, namespace: str, source: Path) -> float:
+    """Start kubetui in a new tmux session of 120x40 as a user would; the time it started."""
+    tmux("kill-session", "-t", session)
+    command = (f"{sys.executable} -m kubetui --kubeconfig {KUBECONFIG} -n {namespace} "
                "--theme kubetui-dark")
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", "120", "-y", "40",
-                    "-c", str(REPO), command], check=True)
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    "-c", str(source), command], check=True)
+    return start
+
+
+def one_launch() -> tuple[float, float]:
+    start = launch(SESSION, NS, SOURCE)
     first_paint = live = None
     deadline = start + 30
     while time.perf_counter() < deadline and live is None:
@@ -60,14 +69,18 @@ def one_launch() -> tuple[float, float]:
 
 def import_time() -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import kubetui.app"], check=True, cwd=REPO)
+    subprocess.run([sys.executable, "-c", "import kubetui.app"], check=True, cwd=SOURCE)
     return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--source", type=Path, default=REPO,
+                        help="the kubetui checkout to launch (default: this one)")
     args = parser.parse_args()
+    global SOURCE
+    SOURCE = args.source
     kubectl("create", "namespace", NS)
     one_launch()  # warm the page cache
     launches = [one_launch() for _ in range(args.rounds)]

@@ -1,0 +1,191 @@
+"""One table: the raw LIST, kubectl and kubetui on the same pods, in the same run. Prints figures
+(a Markdown table, pasted into the README with its date and machine); asserts nothing.
+
+    .venv/bin/python bench/scale_bench.py [--pods 1000 10000 100000] [--rounds 3]
+
+For each N, namespace ``kt-scale-N`` is seeded with N Pending pods (``pods_bench.seed``), then,
+round after round (interleaved, so that a busy moment of the machine hits all alike):
+
+* ``curl``: the raw LIST a client must at least pay. ``consistent`` is a plain LIST (read from
+  etcd), ``watch cache`` adds ``resourceVersion=0`` (what kubetui's first LIST asks for, as
+  client-go's reflector does), ``Table`` asks for the server-side table kubectl prints;
+* ``kubectl get pods`` (the Table format) and ``kubectl get pods -o json``;
+* kubetui started as a user starts it, in tmux at 120x40: launch -> the first pod row on screen,
+  launch -> ``N · live`` on screen; RSS of the process then.
+
+Time to first row is the first byte for curl, the first line for kubectl. kubetui's keypress ->
+paint and watch event -> row latencies (p95, while 100 pods/s change) come from
+``pods_bench.measure`` (headless, same namespace), once per N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pods_bench  # noqa: E402
+from pods_bench import KUBECONFIG, KUBECTL, pct, seed  # noqa: E402
+from startup_bench import launch  # noqa: E402
+
+from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
+from tests.integration.tmux import tmux  # noqa: E402
+
+PKI = REPO / ".localcluster" / "pki"
+SESSION = "kubetui-scale-bench"
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+
+
+def server() -> str:
+    for line in KUBECONFIG.read_text().splitlines():
+        if line.strip().startswith("server:"):
+            return line.split("server:", 1)[1].strip()
+    raise RuntimeError("no server in the kubeconfig")
+
+
+def curl(ns: str, *, query: str = "", accept: str = "application/json") -> tuple[float, float]:
+    out = subprocess.run(
+        ["curl", "-sS", "-o", "/dev/null", "--cacert", str(PKI / "ca.crt"),
+         "--cert", str(PKI / "admin.crt"), "--key", str(PKI / "admin.key"),
+         # not curl's own User-Agent: the apiserver indents JSON for curl (26 MB, not 17)
+         "-A", "kubetui-scale-bench", "-H", f"Accept: {accept}",
+         "-w", "%{time_starttransfer} %{time_total}",
+         f"{server()}/api/v1/namespaces/{ns}/pods{query}"],
+        capture_output=True, text=True, check=True)
+    first, total = out.stdout.split()
+    return float(first), float(total)
+
+
+def kubectl_get(ns: str, *extra: str) -> tuple[float, float]:
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(KUBECTL), "--kubeconfig", str(KUBECONFIG), "get", "pods",
+                             "-n", ns, *extra], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    first = time.perf_counter() - start
+    proc.stdout.read()
+    proc.wait()
+    return first, time.perf_counter() - start
+
+
+def rss_of_tree(pid: int) -> float:
+    """RSS (MB) of the biggest process in ``pid``'s tree: kubetui under tmux's shell."""
+    best = 0.0
+    pids = [pid]
+    while pids:
+        p = pids.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    best = max(best, int(line.split()[1]) / 1024)
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        pids.extend(int(c) for c in children)
+    return best
+
+
+SOURCE = REPO  # --source: measure another checkout of kubetui (a before/after comparison)
+
+
+def kubetui_launch(ns: str, n: int) -> tuple[float, float, float]:
+    start = launch(SESSION, ns, SOURCE)
+    first = full = None
+    deadline = start + 600
+    while full is None and time.perf_counter() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", SESSION)
+        now = time.perf_counter() - start
+        if first is None and "bench-" in screen:
+            first = now
+        if f"· {n} · live" in screen:
+            full = now
+        time.sleep(0.005)
+    pid = int(tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").split()[0])
+    time.sleep(0.3)
+    rss = rss_of_tree(pid)
+    tmux("kill-session", "-t", SESSION)
+    if first is None or full is None:
+        raise RuntimeError(f"kubetui did not show {n} pods live within 600 s")
+    return first, full, rss
+
+
+async def seed_all(sizes: list[int]) -> None:
+    cluster = await Cluster.connect(ConnectOptions(kubeconfig=str(KUBECONFIG)))
+    try:
+        for n in sizes:
+            await seed(cluster, n, f"kt-scale-{n}")
+    finally:
+        await cluster.close()
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pods", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-latency", action="store_true",
+                        help="skip the headless keypress / event latency run")
+    parser.add_argument("--source", type=Path, default=REPO,
+                        help="the kubetui checkout to launch (default: this one)")
+    args = parser.parse_args()
+    global SOURCE
+    SOURCE = args.source
+    asyncio.run(seed_all(args.pods))
+    rows: list[tuple[str, ...]] = []
+    for n in args.pods:
+        ns = f"kt-scale-{n}"
+        runs: dict[str, list[tuple[float, ...]]] = {}
+        kubetui_launch(ns, n)  # warm caches: the first launch reads everything from disk
+        for _ in range(args.rounds):
+            runs.setdefault("curl, consistent LIST", []).append(curl(ns))
+            runs.setdefault("curl, watch cache (resourceVersion=0)", []).append(
+                curl(ns, query="?resourceVersion=0"))
+            runs.setdefault("curl, Table", []).append(curl(ns, accept=TABLE))
+            runs.setdefault("kubectl get pods", []).append(kubectl_get(ns))
+            runs.setdefault("kubectl get pods -o json", []).append(kubectl_get(ns, "-o", "json"))
+            runs.setdefault("kubetui", []).append(kubetui_launch(ns, n))
+        latency = "-"
+        if not args.no_latency:
+            result = asyncio.run(pods_bench.measure(n, 100.0, 100, ns))
+            latency = (f"{pct(result['key_latency'], 95) * 1000:.1f} / "
+                       f"{pct(result['event_latency'], 95) * 1000:.0f}")
+        for tool, values in runs.items():
+            first = med([v[0] for v in values])
+            full = med([v[1] for v in values])
+            rss = f"{med([v[2] for v in values]):.0f}" if tool == "kubetui" else "-"
+            rows.append((f"{n:,}", tool, f"{first:.2f}", f"{full:.2f}", rss,
+                         latency if tool == "kubetui" else "-"))
+        ratio = med([v[1] for v in runs["kubetui"]]) / med(
+            [v[1] for v in runs["curl, consistent LIST"]])
+        rows.append((f"{n:,}", "kubetui ÷ consistent LIST", "", f"{ratio:.2f}×", "", ""))
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.machine())
+    print(f"\n{dt.date.today().isoformat()}, {os.cpu_count()} cores ({cpu}), "
+          f"Python {platform.python_version()}, Kubernetes v1.20.2 (local cluster); "
+          f"median of {args.rounds} interleaved rounds\n")
+    header = ("pods", "client", "first row (s)", "full list (s)", "RSS (MB)",
+              "keypress p95 / event→row p95 (ms)")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
