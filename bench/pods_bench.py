@@ -203,6 +203,7 @@ async def measure(n: int, rate: float, presses: int, ns: str = NS) -> dict:
         updater.start()
         await asyncio.sleep(2.0)  # let the update stream reach steady state
         latencies = await key_latencies(app, pods.table, displays, presses)
+        result["filter_latency"] = await filter_latencies(app, pods, displays)
         updater.stop.set()
         updater.join(timeout=10)
         await pilot.pause(1.0)
@@ -270,6 +271,44 @@ async def key_latencies(app: KubetuiApp, table, displays: list[float],
     return latencies
 
 
+async def filter_latencies(app: KubetuiApp, pane, displays: list[float],
+                           typed: str = "bench-0[0-4]") -> list[float]:
+    """``/`` then a filter typed key by key (it applies as typed): key -> the paint it produced,
+    over every row of the pane; Escape clears it afterwards."""
+    handled: list[float] = []
+    original = pane.apply_filter
+
+    def apply_filter(text: str) -> None:
+        original(text)
+        handled.append(time.monotonic())
+
+    pane.apply_filter = apply_filter  # type: ignore[method-assign]
+    latencies = []
+    try:
+        for key, char in [("slash", "/"), *[(c, c) for c in typed]]:
+            before = len(handled)
+            t0 = time.monotonic()
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
+            if key == "slash":
+                await asyncio.sleep(0.2)
+                continue
+            while len(handled) == before:
+                await asyncio.sleep(0.001)
+            while not any(d >= handled[-1] for d in displays[-5:]):
+                await asyncio.sleep(0.001)
+            latencies.append(next(d for d in displays if d >= handled[-1]) - t0)
+            await asyncio.sleep(0.05)
+    finally:
+        pane.apply_filter = original  # type: ignore[method-assign]
+        event = events.Key("escape", None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+        await asyncio.sleep(0.3)
+    return latencies
+
+
 def rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -325,6 +364,7 @@ def main() -> int:
         print(f"  RSS with the list loaded     {r['rss_mb']:7.1f} MB "
               f"(after updates: {r['rss_after_updates_mb']:.1f} MB)")
         print(f"  keypress -> paint            {fmt_ms(r['key_latency'])}")
+        print(f"  filter keystroke -> paint    {fmt_ms(r['filter_latency'])}")
         print(f"  watch event -> row painted   {fmt_ms(r['event_latency'])}  "
               f"[{r['updates_sent']} updates in {r['update_seconds']:.0f}s]")
     if a.idle > 0:

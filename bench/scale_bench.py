@@ -14,7 +14,8 @@ round after round (interleaved, so that a busy moment of the machine hits all al
   launch -> ``N · live`` on screen; RSS of the process then.
 
 Time to first row is the first byte for curl, the first line for kubectl. kubetui's keypress ->
-paint and watch event -> row latencies (p95, while 100 pods/s change) come from
+paint, filter keystroke -> paint and watch event -> row latencies (p95, while 100 pods/s
+change) come from
 ``pods_bench.measure`` (headless, same namespace), once per N.
 """
 
@@ -162,6 +163,7 @@ def main() -> int:
         if not args.no_latency:
             result = asyncio.run(pods_bench.measure(n, 100.0, 100, ns))
             latency = (f"{pct(result['key_latency'], 95) * 1000:.1f} / "
+                       f"{pct(result['filter_latency'], 95) * 1000:.0f} / "
                        f"{pct(result['event_latency'], 95) * 1000:.0f}")
         for tool, values in runs.items():
             first = med([v[0] for v in values])
@@ -179,7 +181,7 @@ def main() -> int:
           f"Python {platform.python_version()}, Kubernetes v1.20.2 (local cluster); "
           f"median of {args.rounds} interleaved rounds\n")
     header = ("pods", "client", "first row (s)", "full list (s)", "RSS (MB)",
-              "keypress p95 / event→row p95 (ms)")
+              "p95 (ms): keypress / filter keystroke / event→row")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for row in rows:

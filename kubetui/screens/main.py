@@ -19,7 +19,7 @@ from kubetui.bindings import MAIN_BINDINGS
 from kubetui.guard import Guarded
 from kubetui.k8s.cluster import ClusterInfo
 from kubetui.k8s.errors import ErrorKind
-from kubetui.k8s.events import event_row
+from kubetui.k8s.events import about_pod, event_row
 from kubetui.k8s.flowcontrol import flow_schema_row, priority_level_row
 from kubetui.k8s.nodes import node_row
 from kubetui.k8s.pods import PodRow, pod_row
@@ -373,9 +373,9 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         row = self.pods.table.rows.get(uid)
         # An event written without the pod's uid (by a script, kubectl create) is the pod's
         # when it names it; one naming an earlier pod of the same name carries that pod's uid.
-        events = [e for e in self.events.table.rows.values() if e.object_uid == uid or (
-            not e.object_uid and row is not None and e.object_kind == "Pod"
-            and e.object_name == row.name and e.namespace == row.namespace)]
+        name, namespace = (row.name, row.namespace) if row is not None else ("", "")
+        events = [e for e in self.events.table.rows.values()
+                  if about_pod(e, uid, name, namespace)]
         events.sort(key=lambda e: e.last_seen or 0, reverse=True)
         return row, events
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from textual.binding import Binding
 
-from kubetui.k8s.events import EventRow, event_text
+from kubetui.k8s.events import EventRow, about_pod, event_text
 from kubetui.k8s.pods import PodRow, human_duration
 from kubetui.widgets.live_pane import LivePane, text_matcher
 from kubetui.widgets.resource_table import Column, SortSpec
@@ -82,15 +82,17 @@ class EventsPane(LivePane):
             self.table.set_filter(None)
             return
 
-        def keep(row: EventRow) -> bool:
-            if pod is not None and row.object_uid != pod.uid and not (
-                    row.object_kind == "Pod" and row.object_name == pod.name
-                    and row.namespace == pod.namespace):
-                return False
-            return match is None or match(f"{row.type} {row.reason} {row.object_ref} "
-                                          f"{row.message}")
+        followed = None
+        if pod is not None:
+            uid, name, namespace = pod.uid, pod.name, pod.namespace
 
-        self.table.set_filter(keep)
+            def followed(row: EventRow) -> bool:
+                return about_pod(row, uid, name, namespace)
+
+        self.table.set_filter(followed, text=match, search_text=self.search_text)
+
+    def search_text(self, row: EventRow) -> str:
+        return f"{row.type} {row.reason} {row.object_ref} {row.message}"
 
     def action_show_event(self) -> None:
         """The table cuts a long message and leaves fields out: enter shows the event whole."""

@@ -170,8 +170,8 @@ class SchemasPane(LivePane):
         if match is None and level is None:
             self.table.set_filter(None)
             return
-        self.table.set_filter(lambda r: (level is None or r.priority_level == level) and
-                              (match is None or match(self.search_text(r))))
+        self.table.set_filter((lambda r: r.priority_level == level) if level else None,
+                              text=match, search_text=self.search_text)
 
     def status_text(self) -> tuple[str, bool]:
         text, problem = super().status_text()

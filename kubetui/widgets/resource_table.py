@@ -26,6 +26,7 @@ from textual.strip import Strip
 from kubetui.guard import Guarded
 from kubetui.safe_text import visible
 from kubetui.widgets.age_ticks import AgeTicks, Timestamps, changed_span
+from kubetui.widgets.row_order import RowOrder
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,7 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
         self.clock = clock
         self.rows: dict[Hashable, Any] = {}
         self.order: list[Hashable] = []
-        self._index: dict[Hashable, int] = {}
-        self._filter: Callable[[Any], bool] | None = None
+        self._order = RowOrder()  # sorted once, filtered by walking it (row_order.py)
         self.cursor = 0
         self._cursor_key: Hashable | None = None
         self._styles: dict[str, Style] = {}
@@ -107,32 +107,49 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
               reset: bool = False) -> None:
         sort_key = self.sort_keys[self.sort.column]
         self.version += 1
-        reorder = reset
+        order = self._order
+        resort = refilter = reset
         if reset:
             self.rows = dict(upserts)
+            order.reset()
         else:
             for key in deletes:
                 if self.rows.pop(key, None) is not None:
-                    reorder = True
+                    order.forget(key)
+                    resort = True
             for key, row in upserts.items():
                 old = self.rows.get(key)
                 self.rows[key] = row
-                if old is None or (not reorder and sort_key(old) != sort_key(row)):
-                    reorder = True
-                elif self._filter is not None and self._filter(old) != self._filter(row):
-                    reorder = True
-        if reorder:
+                if order.changed(key, old, row):
+                    refilter = True
+                if old is None or (not resort and sort_key(old) != sort_key(row)):
+                    resort = True
+        if resort:
+            order.resort()
+        if resort or refilter:
             self._rebuild()
         else:
             self._refresh_rows(upserts.keys())
         self.schedule_ages()
 
-    def set_filter(self, predicate: Callable[[Any], bool] | None) -> None:
-        self._filter = predicate
+    def set_filter(self, predicate: Callable[[Any], bool] | None = None, *,
+                   text: Callable[[str], Any] | None = None,
+                   search_text: Callable[[Any], str] | None = None) -> None:
+        """Show the rows ``predicate`` keeps whose ``search_text`` ``text`` matches (either
+        may be None). The sort order is kept: a new filter walks it (``RowOrder``)."""
+        if search_text is not None:
+            self._order.search_text = search_text
+        self._order.predicate, self._order.text_match = predicate, text
         self._rebuild()
+
+    def warm_search(self, search_text: Callable[[Any], str], budget: int = 5000) -> bool:
+        """Prepare the filter's texts ahead of the first ``/`` (see ``RowOrder.warm``)."""
+        self._order.search_text = search_text
+        return self._order.warm(self.rows, budget)
 
     def set_sort(self, sort: SortSpec) -> None:
         self.sort = sort
+        self._order.resort()
         self._rebuild()
 
     @property
@@ -143,15 +160,11 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
 
     def _rebuild(self) -> None:
         old_screen_line = self.cursor - int(self.scroll_offset.y)
-        rows = self.rows.values()
-        if self._filter is not None:
-            rows = [r for r in rows if self._filter(r)]
-        key_fn = self.sort_keys[self.sort.column]
-        ordered = sorted(rows, key=key_fn, reverse=self.sort.reverse)
-        self.order = [r.key for r in ordered]
-        self._index = {k: i for i, k in enumerate(self.order)}
-        if self._cursor_key in self._index:
-            self.cursor = self._index[self._cursor_key]
+        self.order = self._order.keys(self.rows, self.sort_keys[self.sort.column],
+                                      self.sort.reverse)
+        place = self._place(self._cursor_key)
+        if place is not None:
+            self.cursor = place
         else:
             self.cursor = min(self.cursor, max(0, len(self.order) - 1))
         self.virtual_size = Size(self.line_width, len(self.order))
@@ -173,11 +186,11 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         bottom = top + self.size.height
         now = self.clock()
+        on_screen = {k: line for line, k in enumerate(self.order[top:bottom])}
         for key in keys:
-            i = self._index.get(key)
-            if i is None or not top <= i < bottom:
+            line = on_screen.get(key)
+            if line is None:
                 continue
-            line = i - top
             painted = self._painted.get(line)
             row = self.rows[key]
             if painted is None or painted[0] != key or painted[2] != self.style_of(row):
@@ -221,10 +234,21 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
         self._set_cursor(len(self.order) - 1 if end else 0)
 
     def select_key(self, key: Hashable) -> bool:
-        if key in self._index:
-            self._set_cursor(self._index[key])
+        place = self._place(key)
+        if place is not None:
+            self._set_cursor(place)
             return True
         return False
+
+    def _place(self, key: Hashable | None) -> int | None:
+        """Where ``key`` is in the order (a scan at C speed: cheaper than keeping an index of
+        100,000 keys up to date on every change)."""
+        if key is None or key not in self.rows:
+            return None
+        try:
+            return self.order.index(key)
+        except ValueError:
+            return None
 
     def on_click(self, event) -> None:
         self._set_cursor(int(self.scroll_offset.y) + event.y)

@@ -60,8 +60,19 @@ async def test_filter_label_selector_sort_and_follow(snapshot_ns, local_cluster)
     async with app.run_test(size=(120, 40)) as pilot:
         pods = app.screen.pods
         await wait_rows(pilot, pods.table, lambda names: len(names) == 4)
+        # The filter applies as it is typed, and each row's text is built once for all keys.
+        built = []
+        search_text = pods.search_text
+        pods.search_text = lambda row: built.append(row.name) or search_text(row)
+        await pilot.press("slash", *"^ap")
+        assert [pods.table.rows[k].name for k in pods.table.order] == ["api-0", "api-1"]
+        assert "2/4 · filter: ^ap" in str(pods.query_one(".pane-status").render())
+        assert len(built) == len(set(built))  # (built ahead of "/" if the warm-up ran first)
+        await pilot.press("escape")
+        assert len(pods.table.order) == 4
         await pilot.press("slash", *"^api", "enter")
         assert [pods.table.rows[k].name for k in pods.table.order] == ["api-0", "api-1"]
+        assert len(built) == len(set(built)) <= 4
         await pilot.press("slash", "ctrl+u", *"l:tier=db", "enter")
         await wait_rows(pilot, pods.table, lambda names: names == {"db-0"})
         await pilot.press("slash", "ctrl+u", "enter")

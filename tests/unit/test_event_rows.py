@@ -83,3 +83,16 @@ def test_the_whole_event_keeps_what_the_table_folds():
     assert "Last seen:   2026-11-24T10:05:00Z (60s ago)" in text
     assert "Count:       7" in text and "Object UID:  pod-uid" in text
     assert "Object:      pod/p in demo" in text and "Source:      kubelet" in text
+
+
+def test_about_pod_by_uid_else_by_name_and_never_an_earlier_pod_of_that_name():
+    from kubetui.k8s.events import about_pod
+
+    this = event_row(CORE_1_20)  # carries pod-uid
+    assert about_pod(this, "pod-uid", "p", "demo")
+    assert not about_pod(this, "new-uid", "p", "demo")  # an earlier pod named p
+    unowned = event_row({**CORE_1_20, "involvedObject": {"kind": "Pod", "name": "p",
+                                                         "namespace": "demo"}})
+    assert about_pod(unowned, "new-uid", "p", "demo")
+    assert not about_pod(unowned, "new-uid", "q", "demo")
+    assert not about_pod(unowned, "new-uid", "p", "other")
