@@ -10,7 +10,8 @@ that no scheduler serves: they stay Pending and nothing else touches them), then
 * keypress -> paint latency (p50/p95/p99) for cursor moves while a separate thread PATCHes
   pods at ``--rate`` updates/s; "paint" is the compositor update the key produced (the terminal
   write itself is not included: the app runs headless);
-* watch event -> row painted latency for those PATCHes;
+* watch event -> row painted latency for those PATCHes to rows on screen (an update to a row
+  scrolled out of view paints nothing);
 * RSS of the process once the list is loaded;
 * LIST and WATCH requests the apiserver received from kubetui during ``--idle`` seconds of idle
   (from the audit log, by kubetui's User-Agent).
@@ -39,6 +40,7 @@ from kubetui.config import Settings  # noqa: E402
 from kubetui.k8s.cluster import USER_AGENT, Cluster, ConnectOptions  # noqa: E402
 from kubetui.k8s.errors import KubeError  # noqa: E402
 from kubetui.messages import WatchDelta  # noqa: E402
+from kubetui.screens.main import MainScreen  # noqa: E402
 
 STATE = REPO / ".localcluster"
 KUBECONFIG = STATE / "config" / "admin.kubeconfig"
@@ -122,10 +124,14 @@ async def ns_exists(cluster: Cluster, ns: str = NS) -> bool:
 class Updater(threading.Thread):
     """PATCHes pods at a fixed rate from its own thread and loop, recording send times."""
 
-    def __init__(self, n: int, rate: float, client_args: dict, ns: str = NS) -> None:
+    def __init__(self, n: int, rate: float, client_args: dict, ns: str = NS,
+                 spread: tuple[str, ...] = ()) -> None:
+        """``n`` pods in ``ns``, or in each of the ``spread`` namespaces (taken in turn)."""
         super().__init__(daemon=True)
-        self.n, self.rate, self.client_args, self.ns = n, rate, client_args, ns
-        self.sent: dict[str, float] = {}  # "pod-name/seq" -> monotonic send time
+        self.n, self.rate, self.client_args = n, rate, client_args
+        self.namespaces = spread or (ns,)
+        self.sent: dict[str, float] = {}  # "pod-name/token-seq" -> monotonic send time
+        self.token = f"B{time.time_ns() % 1000}"
         self.stop = threading.Event()
         self.started = time.monotonic()
 
@@ -142,10 +148,15 @@ class Updater(threading.Thread):
             while not self.stop.is_set():
                 seq += 1
                 name = f"bench-{(seq * 7919) % self.n:05d}"
-                patch = {"metadata": {"labels": {"bench-seq": str(seq)}}}
-                self.sent[f"{name}/{seq}"] = time.monotonic()
+                # status.reason is what the STATUS column shows: a change the row must paint
+                # (a label alone changes nothing on screen, so nothing is painted). The run's
+                # own token keeps reasons left by an earlier run from matching this one's.
+                label = f"{self.token}-{seq}"
+                patch = {"status": {"reason": label}}
+                self.sent[f"{name}/{label}"] = time.monotonic()
                 task = asyncio.create_task(client.patch(
-                    f"/api/v1/namespaces/{self.ns}/pods/{name}", content=json.dumps(patch),
+                    f"/api/v1/namespaces/{self.namespaces[seq % len(self.namespaces)]}/pods/"
+                    f"{name}/status", content=json.dumps(patch),
                     headers={"Content-Type": "application/merge-patch+json"}))
                 pending.add(task)
                 task.add_done_callback(pending.discard)
@@ -153,14 +164,19 @@ class Updater(threading.Thread):
             await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def measure(n: int, rate: float, presses: int, ns: str = NS) -> dict:
+async def measure(n: int, rate: float, presses: int, ns: str = NS,
+                  spread: tuple[str, ...] = ()) -> dict:
+    """``n`` pods in ``ns``; or, with ``spread`` (namespaces already seeded with the same
+    number of pods each), kubetui ``-A`` until it shows at least ``n`` pods."""
     NS = ns  # noqa: N806 - the module's default, overridden for this call
-    options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=NS)
+    options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=NS,
+                             all_namespaces=bool(spread))
     cluster = await Cluster.connect(options)
-    await seed(cluster, n, NS)
+    if not spread:
+        await seed(cluster, n, NS)
 
     t_kubectl = time.perf_counter()
-    out = kubectl("get", "pods", "-n", NS, "-o", "json", timeout=600)
+    out = kubectl("get", "pods", *(["-A"] if spread else ["-n", NS]), "-o", "json", timeout=900)
     t_kubectl = time.perf_counter() - t_kubectl
     assert out.returncode == 0, out.stderr
     del out
@@ -169,7 +185,7 @@ async def measure(n: int, rate: float, presses: int, ns: str = NS) -> dict:
     app.animation_level = "none"
     marks: dict[str, float] = {}
     displays = track_paints(app)
-    arrivals: list[tuple[float, list]] = []  # (time applied, labels seen)
+    arrivals: list[tuple[float, list]] = []  # (time posted, "name/status" of rows on screen)
 
     def hook(message) -> None:
         if isinstance(message, WatchDelta) and message.resource == "pods":
@@ -179,10 +195,16 @@ async def measure(n: int, rate: float, presses: int, ns: str = NS) -> dict:
             if message.delta.synced and message.delta.reset and "full" not in marks:
                 marks["full"] = now
             seqs = []
+            # Only rows on screen: an update to a row scrolled out of view paints nothing (by
+            # design), and would only measure the wait for some unrelated later paint.
+            on_screen = set()
+            if not message.delta.reset and isinstance(app.screen, MainScreen):
+                table = app.screen.pods.table
+                top = int(table.scroll_offset.y)
+                on_screen = set(table.order[top:top + table.size.height])
             for row in message.delta.upserts.values():
-                seq = dict(row.labels).get("bench-seq")
-                if seq:
-                    seqs.append(f"{row.name}/{seq}")
+                if row.key in on_screen:
+                    seqs.append(f"{row.name}/{row.status}")
             if seqs:
                 arrivals.append((now, seqs))
 
@@ -199,25 +221,31 @@ async def measure(n: int, rate: float, presses: int, ns: str = NS) -> dict:
         result["full_list_s"] = marks["full"] - t_start
         result["rss_mb"] = rss_mb()
 
-        updater = Updater(n, rate, cluster._client_args, NS)
+        updater = Updater(n // len(spread) if spread else n, rate, cluster._client_args, NS,
+                          spread)
         updater.start()
         await asyncio.sleep(2.0)  # let the update stream reach steady state
         latencies = await key_latencies(app, pods.table, displays, presses)
+        # Watch event -> row is measured before the filter hides most rows: an update to a
+        # hidden row paints nothing, and would count as waiting for the next unrelated paint.
+        t_filter = time.monotonic()
         result["filter_latency"] = await filter_latencies(app, pods, displays)
         updater.stop.set()
         updater.join(timeout=10)
         await pilot.pause(1.0)
-        event_lat = []
+        event_lat, delta_lat = [], []
         seen: set[str] = set()
-        for t_arrived, seqs in arrivals:
+        for t_arrived, seqs in (a for a in arrivals if a[0] < t_filter):
             paint = next((d for d in displays if d >= t_arrived), None)
             for key in seqs:
                 sent = updater.sent.get(key)
                 if sent is not None and paint is not None and key not in seen:
                     seen.add(key)
                     event_lat.append(paint - sent)
+                    delta_lat.append(paint - t_arrived)
         result["key_latency"] = latencies
         result["event_latency"] = event_lat
+        result["delta_latency"] = delta_lat  # kubetui's own part: batch posted -> painted
         result["updates_sent"] = len(updater.sent)
         result["update_seconds"] = time.monotonic() - updater.started
         result["rss_after_updates_mb"] = rss_mb()
@@ -239,73 +267,56 @@ def track_paints(app: KubetuiApp) -> list[float]:
     return displays
 
 
-async def key_latencies(app: KubetuiApp, table, displays: list[float],
-                        presses: int) -> list[float]:
-    """Cursor keys sent as the terminal driver sends them; key -> the paint it produced."""
-    latencies = []
+async def timed_keys(app: KubetuiApp, displays: list[float], target, method: str,
+                     keys: list[tuple[str, str | None]], gap: float) -> list[float]:
+    """Send ``keys`` as the terminal driver does, one at a time; for each, key -> the paint
+    that followed ``target.method`` handling it. Keys whose handler does not run (``/``
+    opening the filter) are sent and not timed."""
     handled: list[float] = []
-    original_cursor = table.action_cursor
+    original = getattr(target, method)
 
-    def cursor(step: int) -> None:
-        original_cursor(step)
+    def timed(*args):
+        result = original(*args)
         handled.append(time.monotonic())
+        return result
 
-    table.action_cursor = cursor  # type: ignore[method-assign]
+    setattr(target, method, timed)
+    latencies = []
     try:
-        for i in range(presses):
+        for key, char in keys:
             before = len(handled)
             t0 = time.monotonic()
-            key = events.Key("down" if (i // 20) % 2 == 0 else "up", None)
-            key.set_sender(app)
-            app._driver.send_message(key)
-            while len(handled) == before:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)
+            deadline = t0 + 2.0
+            while len(handled) == before and time.monotonic() < deadline:
                 await asyncio.sleep(0.001)
-            t_handled = handled[-1]
-            while not any(d >= t_handled for d in displays[-5:]):
-                await asyncio.sleep(0.001)
-            paint = next(d for d in displays if d >= t_handled)
-            latencies.append(paint - t0)
-            await asyncio.sleep(0.03)
+            if len(handled) > before:
+                t_handled = handled[-1]
+                while not any(d >= t_handled for d in displays[-5:]):
+                    await asyncio.sleep(0.001)
+                latencies.append(next(d for d in displays if d >= t_handled) - t0)
+            await asyncio.sleep(gap)
     finally:
-        table.action_cursor = original_cursor  # type: ignore[method-assign]
+        setattr(target, method, original)
     return latencies
+
+
+async def key_latencies(app: KubetuiApp, table, displays: list[float],
+                        presses: int) -> list[float]:
+    """Cursor keys: key -> the paint it produced."""
+    keys = [("down" if (i // 20) % 2 == 0 else "up", None) for i in range(presses)]
+    return await timed_keys(app, displays, table, "action_cursor", keys, 0.03)
 
 
 async def filter_latencies(app: KubetuiApp, pane, displays: list[float],
                            typed: str = "bench-0[0-4]") -> list[float]:
     """``/`` then a filter typed key by key (it applies as typed): key -> the paint it produced,
     over every row of the pane; Escape clears it afterwards."""
-    handled: list[float] = []
-    original = pane.apply_filter
-
-    def apply_filter(text: str) -> None:
-        original(text)
-        handled.append(time.monotonic())
-
-    pane.apply_filter = apply_filter  # type: ignore[method-assign]
-    latencies = []
-    try:
-        for key, char in [("slash", "/"), *[(c, c) for c in typed]]:
-            before = len(handled)
-            t0 = time.monotonic()
-            event = events.Key(key, char)
-            event.set_sender(app)
-            app._driver.send_message(event)
-            if key == "slash":
-                await asyncio.sleep(0.2)
-                continue
-            while len(handled) == before:
-                await asyncio.sleep(0.001)
-            while not any(d >= handled[-1] for d in displays[-5:]):
-                await asyncio.sleep(0.001)
-            latencies.append(next(d for d in displays if d >= handled[-1]) - t0)
-            await asyncio.sleep(0.05)
-    finally:
-        pane.apply_filter = original  # type: ignore[method-assign]
-        event = events.Key("escape", None)
-        event.set_sender(app)
-        app._driver.send_message(event)
-        await asyncio.sleep(0.3)
+    keys: list[tuple[str, str | None]] = [("slash", "/"), *[(c, c) for c in typed]]
+    latencies = await timed_keys(app, displays, pane, "apply_filter", keys, 0.05)
+    await timed_keys(app, displays, pane, "apply_filter", [("escape", None)], 0.3)
     return latencies
 
 
@@ -365,6 +376,7 @@ def main() -> int:
               f"(after updates: {r['rss_after_updates_mb']:.1f} MB)")
         print(f"  keypress -> paint            {fmt_ms(r['key_latency'])}")
         print(f"  filter keystroke -> paint    {fmt_ms(r['filter_latency'])}")
+        print(f"  watch batch -> row painted   {fmt_ms(r['delta_latency'])}")
         print(f"  watch event -> row painted   {fmt_ms(r['event_latency'])}  "
               f"[{r['updates_sent']} updates in {r['update_seconds']:.0f}s]")
     if a.idle > 0:

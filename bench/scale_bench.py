@@ -13,6 +13,9 @@ round after round (interleaved, so that a busy moment of the machine hits all al
 * kubetui started as a user starts it, in tmux at 120x40: launch -> the first pod row on screen,
   launch -> ``N · live`` on screen; RSS of the process then.
 
+With ``--spread N``, N more pods over 200 namespaces ``kt-spread-NNN`` and every client asks for
+all namespaces (``-A``: which lists every pod of the cluster, the other scale namespaces too).
+
 Time to first row is the first byte for curl, the first line for kubectl. kubetui's keypress ->
 paint, filter keystroke -> paint and watch event -> row latencies (p95, while 100 pods/s
 change) come from
@@ -55,23 +58,29 @@ def server() -> str:
     raise RuntimeError("no server in the kubeconfig")
 
 
-def curl(ns: str, *, query: str = "", accept: str = "application/json") -> tuple[float, float]:
+def pods_path(ns: str | None) -> str:
+    return f"/api/v1/namespaces/{ns}/pods" if ns else "/api/v1/pods"
+
+
+def curl(ns: str | None, *, query: str = "",
+         accept: str = "application/json") -> tuple[float, float]:
     out = subprocess.run(
         ["curl", "-sS", "-o", "/dev/null", "--cacert", str(PKI / "ca.crt"),
          "--cert", str(PKI / "admin.crt"), "--key", str(PKI / "admin.key"),
          # not curl's own User-Agent: the apiserver indents JSON for curl (26 MB, not 17)
          "-A", "kubetui-scale-bench", "-H", f"Accept: {accept}",
          "-w", "%{time_starttransfer} %{time_total}",
-         f"{server()}/api/v1/namespaces/{ns}/pods{query}"],
+         f"{server()}{pods_path(ns)}{query}"],
         capture_output=True, text=True, check=True)
     first, total = out.stdout.split()
     return float(first), float(total)
 
 
-def kubectl_get(ns: str, *extra: str) -> tuple[float, float]:
+def kubectl_get(ns: str | None, *extra: str) -> tuple[float, float]:
     start = time.perf_counter()
+    scope = ["-n", ns] if ns else ["-A"]
     proc = subprocess.Popen([str(KUBECTL), "--kubeconfig", str(KUBECONFIG), "get", "pods",
-                             "-n", ns, *extra], stdout=subprocess.PIPE, text=True)
+                             *scope, *extra], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     proc.stdout.readline()
     first = time.perf_counter() - start
@@ -100,7 +109,7 @@ def rss_of_tree(pid: int) -> float:
 SOURCE = REPO  # --source: measure another checkout of kubetui (a before/after comparison)
 
 
-def kubetui_launch(ns: str, n: int) -> tuple[float, float, float]:
+def kubetui_launch(ns: str | None, n: int) -> tuple[float, float, float]:
     start = launch(SESSION, ns, SOURCE)
     first = full = None
     deadline = start + 600
@@ -134,10 +143,70 @@ def med(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def measure_scope(label: str, n: int, ns: str | None, args,
+                  spread: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The table's rows for ``n`` pods in ``ns`` (None: every namespace, kubetui -A)."""
+    rows: list[tuple[str, ...]] = []
+    runs: dict[str, list[tuple[float, ...]]] = {}
+    kubetui_launch(ns, n)  # warm caches: the first launch reads everything from disk
+    for _ in range(args.rounds):
+        runs.setdefault("curl, consistent LIST", []).append(curl(ns))
+        runs.setdefault("curl, watch cache (resourceVersion=0)", []).append(
+            curl(ns, query="?resourceVersion=0"))
+        runs.setdefault("curl, Table", []).append(curl(ns, accept=TABLE))
+        runs.setdefault("kubectl get pods", []).append(kubectl_get(ns))
+        runs.setdefault("kubectl get pods -o json", []).append(kubectl_get(ns, "-o", "json"))
+        runs.setdefault("kubetui", []).append(kubetui_launch(ns, n))
+    latency = "-"
+    if not args.no_latency:
+        result = asyncio.run(pods_bench.measure(n, 100.0, 100, ns or pods_bench.NS, spread))
+        latency = (f"{pct(result['key_latency'], 95) * 1000:.1f} / "
+                   f"{pct(result['filter_latency'], 95) * 1000:.0f} / "
+                   f"{pct(result['event_latency'], 95) * 1000:.0f} "
+                   f"({pct(result['delta_latency'], 95) * 1000:.0f})")
+    for tool, values in runs.items():
+        first = med([v[0] for v in values])
+        full = med([v[1] for v in values])
+        rss = f"{med([v[2] for v in values]):.0f}" if tool == "kubetui" else "-"
+        rows.append((label, tool, f"{first:.2f}", f"{full:.2f}", rss,
+                     latency if tool == "kubetui" else "-"))
+    ratio = med([v[1] for v in runs["kubetui"]]) / med(
+        [v[1] for v in runs["curl, consistent LIST"]])
+    rows.append((label, "kubetui ÷ consistent LIST", "", f"{ratio:.2f}×", "", ""))
+    return rows
+
+
+SPREAD = 200
+
+
+async def seed_spread(total: int) -> tuple[str, ...]:
+    """``total`` pods over ``SPREAD`` namespaces ``kt-spread-NNN``."""
+    names = tuple(f"kt-spread-{i:03d}" for i in range(SPREAD))
+    cluster = await Cluster.connect(ConnectOptions(kubeconfig=str(KUBECONFIG)))
+    try:
+        for i in range(0, SPREAD, 10):  # ten namespaces at a time
+            await asyncio.gather(*(seed(cluster, total // SPREAD, ns) for ns in names[i:i + 10]))
+    finally:
+        await cluster.close()
+    return names
+
+
+async def count_pods() -> int:
+    cluster = await Cluster.connect(ConnectOptions(kubeconfig=str(KUBECONFIG)))
+    try:
+        body = await cluster.get_json("/api/v1/pods", what="count", params={"limit": "1"})
+    finally:
+        await cluster.close()
+    return len(body.get("items") or []) + int(body["metadata"].get("remainingItemCount") or 0)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pods", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--spread", type=int, default=0, metavar="N",
+                        help=f"also N pods over {SPREAD} namespaces, measured with -A (which "
+                        "then lists every pod of the cluster)")
     parser.add_argument("--no-latency", action="store_true",
                         help="skip the headless keypress / event latency run")
     parser.add_argument("--source", type=Path, default=REPO,
@@ -148,32 +217,12 @@ def main() -> int:
     asyncio.run(seed_all(args.pods))
     rows: list[tuple[str, ...]] = []
     for n in args.pods:
-        ns = f"kt-scale-{n}"
-        runs: dict[str, list[tuple[float, ...]]] = {}
-        kubetui_launch(ns, n)  # warm caches: the first launch reads everything from disk
-        for _ in range(args.rounds):
-            runs.setdefault("curl, consistent LIST", []).append(curl(ns))
-            runs.setdefault("curl, watch cache (resourceVersion=0)", []).append(
-                curl(ns, query="?resourceVersion=0"))
-            runs.setdefault("curl, Table", []).append(curl(ns, accept=TABLE))
-            runs.setdefault("kubectl get pods", []).append(kubectl_get(ns))
-            runs.setdefault("kubectl get pods -o json", []).append(kubectl_get(ns, "-o", "json"))
-            runs.setdefault("kubetui", []).append(kubetui_launch(ns, n))
-        latency = "-"
-        if not args.no_latency:
-            result = asyncio.run(pods_bench.measure(n, 100.0, 100, ns))
-            latency = (f"{pct(result['key_latency'], 95) * 1000:.1f} / "
-                       f"{pct(result['filter_latency'], 95) * 1000:.0f} / "
-                       f"{pct(result['event_latency'], 95) * 1000:.0f}")
-        for tool, values in runs.items():
-            first = med([v[0] for v in values])
-            full = med([v[1] for v in values])
-            rss = f"{med([v[2] for v in values]):.0f}" if tool == "kubetui" else "-"
-            rows.append((f"{n:,}", tool, f"{first:.2f}", f"{full:.2f}", rss,
-                         latency if tool == "kubetui" else "-"))
-        ratio = med([v[1] for v in runs["kubetui"]]) / med(
-            [v[1] for v in runs["curl, consistent LIST"]])
-        rows.append((f"{n:,}", "kubetui ÷ consistent LIST", "", f"{ratio:.2f}×", "", ""))
+        rows += measure_scope(f"{n:,}", n, f"kt-scale-{n}", args)
+    if args.spread:
+        spread = asyncio.run(seed_spread(args.spread))
+        total = asyncio.run(count_pods())
+        rows += measure_scope(f"{total:,} (-A, {args.spread:,} in {SPREAD} ns)", total, None,
+                              args, spread)
     cpu = next((line.split(":", 1)[1].strip() for line in
                 Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.machine())
@@ -181,7 +230,7 @@ def main() -> int:
           f"Python {platform.python_version()}, Kubernetes v1.20.2 (local cluster); "
           f"median of {args.rounds} interleaved rounds\n")
     header = ("pods", "client", "first row (s)", "full list (s)", "RSS (MB)",
-              "p95 (ms): keypress / filter keystroke / event→row")
+              "p95 (ms): keypress / filter keystroke / event→row (of which kubetui)")
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---" for _ in header) + "|")
     for row in rows:

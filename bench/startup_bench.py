@@ -38,10 +38,12 @@ SESSION = "kubetui-startup-bench"
 SOURCE = REPO  # --source: launch another checkout (before/after comparisons)
 
 
-def launch(session: str, namespace: str, source: Path) -> float:
-    """Start kubetui in a new tmux session of 120x40 as a user would; the time it started."""
+def launch(session: str, namespace: str | None, source: Path) -> float:
+    """Start kubetui in a new tmux session of 120x40 as a user would (``namespace`` None:
+    ``-A``); the time it started."""
     tmux("kill-session", "-t", session)
-    command = (f"{sys.executable} -m kubetui --kubeconfig {KUBECONFIG} -n {namespace} "
+    scope = f"-n {namespace}" if namespace else "-A"
+    command = (f"{sys.executable} -m kubetui --kubeconfig {KUBECONFIG} {scope} "
                "--theme kubetui-dark")
     start = time.perf_counter()
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",

@@ -150,6 +150,12 @@ class Reflector(Generic[Row]):
                 # After a transport error the watch may have missed events: resume from the
                 # last RV; the server answers 410 if it cannot, and we relist then.
 
+    def release(self) -> None:
+        """Forget the keys and pending changes (a reflector that will not run again): its
+        worker may be kept a while after it was cancelled, 100,000 uids with it."""
+        self.keys = set()
+        self._drop_pending()
+
     def _backoff(self, failures: int, exc: KubeError) -> float:
         if exc.retry_after is not None:
             return exc.retry_after + random.uniform(0, 0.5)

@@ -217,7 +217,10 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
                 sink=lambda d: self.post_message(WatchDelta(resource, d, generation)),
                 on_status=lambda s: self.post_message(WatchStatus(resource, s, generation)),
                 what=f"watch {resource}")
-            await reflector.run()
+            try:
+                await reflector.run()
+            finally:
+                reflector.release()
 
         self.run_worker(run, name=f"watch {resource}", group=f"watch-{resource}",
                         exclusive=True, exit_on_error=False)
