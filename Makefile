@@ -40,7 +40,7 @@ screenshots: seed
 	$(PY) hack/screenshots.py
 
 bench: cluster
-	$(PY) bench/pods_bench.py
+	$(PY) bench/scale_bench.py
 
 down:
 	hack/localcluster.sh down

@@ -165,7 +165,7 @@ class Updater(threading.Thread):
 
 
 async def measure(n: int, rate: float, presses: int, ns: str = NS,
-                  spread: tuple[str, ...] = ()) -> dict:
+                  spread: tuple[str, ...] = (), per_ns: int = 0) -> dict:
     """``n`` pods in ``ns``; or, with ``spread`` (namespaces already seeded with the same
     number of pods each), kubetui ``-A`` until it shows at least ``n`` pods."""
     NS = ns  # noqa: N806 - the module's default, overridden for this call
@@ -221,8 +221,7 @@ async def measure(n: int, rate: float, presses: int, ns: str = NS,
         result["full_list_s"] = marks["full"] - t_start
         result["rss_mb"] = rss_mb()
 
-        updater = Updater(n // len(spread) if spread else n, rate, cluster._client_args, NS,
-                          spread)
+        updater = Updater(per_ns if spread else n, rate, cluster._client_args, NS, spread)
         updater.start()
         await asyncio.sleep(2.0)  # let the update stream reach steady state
         latencies = await key_latencies(app, pods.table, displays, presses)
