@@ -116,3 +116,38 @@ def test_events_pane_snapshot(snap_compare, snapshot_ns, local_cluster, size, th
     app = frozen_app(local_cluster, ns, now, theme=theme)
     assert snap_compare(app, terminal_size=size, run_before=settle, press=["2"])
     assert_theme(app, theme)
+
+
+async def test_all_namespaces_redraws_the_keys_only_when_the_namespace_changes(local_cluster):
+    """With -A the keys depend on the rights in the namespace under the cursor: they are redrawn
+    when the cursor crosses into another namespace, not on every row (a footer recompute per
+    keypress over 100,000 pods)."""
+    app = await make_app(local_cluster.kubeconfig, all_namespaces=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pods = app.screen.pods
+        await wait_rows(pilot, pods.table, lambda names: len(names) >= 5)
+        await pilot.pause(0.5)
+        screen = app.screen
+        redraws = []
+        original = screen.refresh_bindings
+        screen.refresh_bindings = lambda: (redraws.append(1), original())[1]
+        table = pods.table
+        table.focus()
+        steps = min(len(table.order) - 1, 30)
+        # A first pass: each namespace's rights are reviewed once (their answer redraws too).
+        await pilot.press("home", *["down"] * steps)
+        wanted = {table.rows[k].namespace for k in table.order[:steps + 1]}
+        deadline = time.monotonic() + 20
+        while not wanted <= set(app.access) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        await pilot.press("home")
+        await pilot.pause(0.2)
+        redraws.clear()
+        seen = [table.cursor_row.namespace]
+        for _ in range(steps):
+            await pilot.press("down")
+            seen.append(table.cursor_row.namespace)
+        await pilot.pause(0.1)
+        crossings = sum(1 for a, b in zip(seen, seen[1:], strict=False) if a != b)
+        assert len(redraws) == crossings < steps
+    await app.cluster.close()
