@@ -15,6 +15,7 @@ venv: $(VENV)/.installed
 
 ## demo: install kubetui, bring up the local cluster, seed the scenarios, launch kubetui on it
 demo: venv
+	$(PY) -m compileall -q kubetui >/dev/null  # bytecode, as pip writes it for an installed package
 	hack/localcluster.sh up
 	hack/localcluster.sh seed
 	KUBECONFIG=$(KUBECONFIG_LOCAL) $(VENV)/bin/kubetui -n kubetui-demo

@@ -252,6 +252,15 @@ async def measure(n: int, rate: float, presses: int, ns: str = NS,
     return result
 
 
+async def headless_app(ns: str) -> tuple[Cluster, KubetuiApp, list[float]]:
+    """A connected app for ``ns`` to run headless, and the list of its paint times."""
+    options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=ns)
+    cluster = await Cluster.connect(options)
+    app = KubetuiApp(cluster, Settings(), connect_options=options)
+    app.animation_level = "none"
+    return cluster, app, track_paints(app)
+
+
 def track_paints(app: KubetuiApp) -> list[float]:
     """The times at which the app produced a compositor update (what a terminal would get)."""
     displays: list[float] = []

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pods_bench  # noqa: E402
 from pods_bench import KUBECONFIG, KUBECTL, pct, pod_body, seed  # noqa: E402
-from startup_bench import launch  # noqa: E402
+from startup_bench import compile_bytecode, launch  # noqa: E402
 
 from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
 from kubetui.k8s.errors import KubeError  # noqa: E402
@@ -63,24 +63,24 @@ def pods_path(ns: str | None) -> str:
     return f"/api/v1/namespaces/{ns}/pods" if ns else "/api/v1/pods"
 
 
-def curl(ns: str | None, *, query: str = "",
-         accept: str = "application/json") -> tuple[float, float]:
+def curl(ns: str | None, *, query: str = "", accept: str = "application/json",
+         path: str | None = None) -> tuple[float, float]:
     out = subprocess.run(
         ["curl", "-sS", "-o", "/dev/null", "--cacert", str(PKI / "ca.crt"),
          "--cert", str(PKI / "admin.crt"), "--key", str(PKI / "admin.key"),
          # not curl's own User-Agent: the apiserver indents JSON for curl (26 MB, not 17)
          "-A", "kubetui-scale-bench", "-H", f"Accept: {accept}",
          "-w", "%{time_starttransfer} %{time_total}",
-         f"{server()}{pods_path(ns)}{query}"],
+         f"{server()}{path or pods_path(ns)}{query}"],
         capture_output=True, text=True, check=True)
     first, total = out.stdout.split()
     return float(first), float(total)
 
 
-def kubectl_get(ns: str | None, *extra: str) -> tuple[float, float]:
+def kubectl_get(ns: str | None, *extra: str, resource: str = "pods") -> tuple[float, float]:
     start = time.perf_counter()
     scope = ["-n", ns] if ns else ["-A"]
-    proc = subprocess.Popen([str(KUBECTL), "--kubeconfig", str(KUBECONFIG), "get", "pods",
+    proc = subprocess.Popen([str(KUBECTL), "--kubeconfig", str(KUBECONFIG), "get", resource,
                              *scope, *extra], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     proc.stdout.readline()
@@ -181,13 +181,10 @@ def measure_scope(label: str, n: int, ns: str | None, args,
 SPREAD = 200
 
 
-async def seed_spread(total: int) -> tuple[str, ...]:
-    """``total`` pods over ``SPREAD`` namespaces ``kt-spread-NNN``: the namespaces first, then
-    every pod through one pool of 48 requests (per-namespace seeding would open thousands)."""
-    names = tuple(f"kt-spread-{i:03d}" for i in range(SPREAD))
-    per = total // SPREAD
-    cluster = await Cluster.connect(ConnectOptions(kubeconfig=str(KUBECONFIG)))
-    sem = asyncio.Semaphore(48)
+def request_pool(cluster: Cluster, size: int = 48):
+    """``call(method, path, body)`` with at most ``size`` requests in flight; 409 (already
+    there) is not an error, so seeding again only adds what is missing."""
+    sem = asyncio.Semaphore(size)
 
     async def call(method: str, path: str, body: dict) -> None:
         async with sem:
@@ -197,6 +194,16 @@ async def seed_spread(total: int) -> tuple[str, ...]:
                 if exc.status != 409:
                     raise
 
+    return call
+
+
+async def seed_spread(total: int) -> tuple[str, ...]:
+    """``total`` pods over ``SPREAD`` namespaces ``kt-spread-NNN``: the namespaces first, then
+    every pod through one pool of 48 requests (per-namespace seeding would open thousands)."""
+    names = tuple(f"kt-spread-{i:03d}" for i in range(SPREAD))
+    per = total // SPREAD
+    cluster = await Cluster.connect(ConnectOptions(kubeconfig=str(KUBECONFIG)))
+    call = request_pool(cluster)
     try:
         await asyncio.gather(*(call("POST", "/api/v1/namespaces", {
             "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}) for ns in names))
@@ -246,6 +253,7 @@ def main() -> int:
     args = parser.parse_args()
     global SOURCE
     SOURCE = args.source
+    compile_bytecode(SOURCE)
     asyncio.run(seed_all(args.pods))
     rows: list[tuple[str, ...]] = []
     for n in args.pods:

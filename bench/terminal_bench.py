@@ -19,12 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pods_bench import KUBECONFIG, KUBECTL, fmt_ms, track_paints  # noqa: E402
+from pods_bench import KUBECONFIG, KUBECTL, fmt_ms, headless_app  # noqa: E402
 from textual import events  # noqa: E402
 
 from kubetui.app import KubetuiApp  # noqa: E402
-from kubetui.config import Settings  # noqa: E402
-from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
 from kubetui.screens.terminal_session import TerminalSession  # noqa: E402
 
 NS = "kt-bench-term"
@@ -59,11 +57,7 @@ def send_key(app: KubetuiApp, key: str, character: str | None = None) -> None:
 
 
 async def measure(keys: int, megabytes: float) -> dict:
-    options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=NS)
-    cluster = await Cluster.connect(options)
-    app = KubetuiApp(cluster, Settings(), connect_options=options)
-    app.animation_level = "none"
-    displays = track_paints(app)
+    cluster, app, displays = await headless_app(NS)
     result: dict = {}
     async with app.run_test(size=(120, 40)) as pilot:
         while len(app.screen.pods.table.rows) < 1:

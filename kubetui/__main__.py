@@ -14,8 +14,22 @@ def _quiet_gc_at_start_up() -> None:
     gc.disable()
 
 
-def main() -> None:
+def _skip_httpx_command_line() -> None:
+    """``import httpx`` also imports httpx's own command-line client when click, pygments and
+    rich are installed (they are, beside kubetui's dev tools): about 80 ms of every launch for
+    a program kubetui never runs. httpx treats that import as optional; a ``None`` entry in
+    ``sys.modules`` makes it fail at once, exactly as on a machine without click."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)
+
+
+def _start_up() -> None:
     _quiet_gc_at_start_up()
+    _skip_httpx_command_line()
+
+
+def main() -> None:
+    _start_up()
     from kubetui.cli import main as cli_main
 
     sys.exit(cli_main())
@@ -25,7 +39,7 @@ def plugin() -> None:
     """``kubectl kubetui ...``: kubectl finds ``kubectl-kubetui`` on the PATH and hands it the
     arguments after the plugin's name (kubectl refuses flags before it), so ``--context``,
     ``-n`` and ``--kubeconfig`` arrive as kubetui's own; ``KUBECONFIG`` is inherited."""
-    _quiet_gc_at_start_up()
+    _start_up()
     from kubetui.cli import main as cli_main
 
     sys.exit(cli_main(prog="kubectl kubetui"))

@@ -37,7 +37,11 @@ from kubetui.k8s.list_stream import ListStream
 from kubetui.k8s.shapes import mapping, text, uid_of
 
 Row = TypeVar("Row")
+# A cold start's first page is small, so that the first rows show while the rest is read; every
+# later page, and every page of a relist (nothing is shown until it ends), is bigger: a relist of
+# 100,000 pods in pages of 500 took 200 round trips to etcd (about 9 s here).
 PAGE_SIZE = 500
+RELIST_PAGE_SIZE = 5000
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,8 @@ class Reflector(Generic[Row]):
         ignore ``limit`` then and answer in one piece; a ``continue`` is followed either way)."""
         self.lists += 1
         self.list_sources.append("cache" if from_cache else "consistent")
-        params = {**self.scope.params(), "limit": str(PAGE_SIZE)}
+        params = {**self.scope.params(),
+                  "limit": str(RELIST_PAGE_SIZE if self.keys else PAGE_SIZE)}
         if from_cache:
             params["resourceVersion"] = "0"
         rows: dict[Hashable, Row] = {}
@@ -200,7 +205,8 @@ class Reflector(Generic[Row]):
             if not token:
                 self.resource_version = text(meta.get("resourceVersion"))
                 break
-            params = {**self.scope.params(), "limit": str(PAGE_SIZE), "continue": token}
+            params = {**self.scope.params(), "limit": str(RELIST_PAGE_SIZE),
+                      "continue": token}
         self._drop_pending()
         self.keys = set(rows)
         self._emit(Delta(rows, reset=True, synced=True,

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
@@ -31,6 +30,7 @@ from kubetui.screens.probe_flow import ProbeFlow
 from kubetui.screens.quiet import QuietBehind
 from kubetui.screens.storage_flow import CACHES, StorageFlow
 from kubetui.widgets.cluster_bar import ClusterBar
+from kubetui.widgets.deferred import Deferred
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.flows_pane import FlowsPane
@@ -62,6 +62,9 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         self._selector = ""  # the pods pane's server-side label selector
         self._node_counts: tuple[int, dict[str, int]] = (-1, {})
         self._others_pending = False  # start_other_watches once the pods are listed
+        self._placeholders = tuple(Deferred(pane) for pane in (
+            self.events, self.flows, self.pvcs, self.nodes, self.snapshots))
+        self._panes_ready = False
         self._keys_namespace: str | None = None  # the namespace the keys were drawn for (-A)
 
     def compose(self) -> ComposeResult:
@@ -69,18 +72,13 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         with TabbedContent(id="panes", initial="pods"):
             with TabPane("Pods [1]", id="pods"):
                 yield self.pods
-            # The hidden panes mount after the first frame (Lazy): the pods pane, the one on
-            # screen, is drawn without waiting for the five others.
-            with TabPane("Events [2]", id="events"):
-                yield Lazy(self.events)
-            with TabPane("Flows [3]", id="flows"):
-                yield Lazy(self.flows)
-            with TabPane("PVCs [4]", id="pvc"):
-                yield Lazy(self.pvcs)
-            with TabPane("Nodes [5]", id="nodes"):
-                yield Lazy(self.nodes)
-            with TabPane("Snapshots [6]", id="snapshots"):
-                yield Lazy(self.snapshots)
+            # The hidden panes mount once the pods pane is live (``_mount_panes``): the pane
+            # on screen is drawn and listed without waiting for the five others.
+            labels = ("Events [2]", "events"), ("Flows [3]", "flows"), ("PVCs [4]", "pvc"), \
+                ("Nodes [5]", "nodes"), ("Snapshots [6]", "snapshots")
+            for (label, pane_id), placeholder in zip(labels, self._placeholders, strict=True):
+                with TabPane(label, id=pane_id):
+                    yield placeholder
         yield FitFooter()
 
     def on_mount(self) -> None:
@@ -91,19 +89,49 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
     def active_pane(self) -> str:
         return self.query_one(TabbedContent).active
 
+    async def _mount_panes(self) -> None:
+        """Mount the hidden panes (see ``widgets/deferred.py``) and wait until they are."""
+        for placeholder in self._placeholders:
+            mounted = placeholder.reveal()
+            if mounted is not None:
+                await mounted
+        self._panes_ready = True
+
+    def _after_reveal(self, then, *args) -> bool:
+        """A hidden pane asked for before the pods were listed: mount the panes, start their
+        watches if they were still waiting for the pods (the user wants that pane now), then
+        carry on; True when the call was deferred so."""
+        if self._panes_ready:
+            return False
+        watch_now, self._others_pending = self._others_pending, False
+
+        async def carry_on() -> None:
+            await self._mount_panes()
+            if watch_now:
+                self._watch_others()
+            then(*args)
+
+        self.call_later(carry_on)
+        return True
+
     def action_show_pane(self, pane: str) -> None:
+        if self._after_reveal(self.action_show_pane, pane):
+            return
         self.query_one(TabbedContent).active = pane
+        self._focus_pane(pane)
+
+    @on(TabbedContent.TabActivated)
+    def _focus_active_table(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id or ""
+        if pane != "pods" and self._after_reveal(self._focus_pane, pane):
+            return
+        self._focus_pane(pane)
+
+    def _focus_pane(self, pane: str) -> None:
         target = self._live_panes().get(pane)
         if target is not None:
             target.table.focus()
         self._set_flows_polling(pane == "flows")
-
-    @on(TabbedContent.TabActivated)
-    def _focus_active_table(self, event: TabbedContent.TabActivated) -> None:
-        target = self._live_panes().get(event.pane.id or "")
-        if target is not None:
-            target.table.focus()
-        self._set_flows_polling(event.pane.id == "flows")
 
     def _live_panes(self) -> dict[str, LivePane]:
         return {"pods": self.pods, "events": self.events, "nodes": self.nodes,
@@ -149,7 +177,16 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         self._others_pending = True
 
     def start_other_watches(self) -> None:
+        """After the frame that shows the pods: mount the hidden panes, then start their
+        watches (their rows and statuses land in mounted widgets)."""
         self._others_pending = False
+        self.call_after_refresh(self._reveal_then_watch)
+
+    async def _reveal_then_watch(self) -> None:
+        await self._mount_panes()
+        self._watch_others()
+
+    def _watch_others(self) -> None:
         ns = None if self._info.all_namespaces else self._info.namespace
         self._generation["events"] += 1
         self.watch("events", ResourceScope("v1", "events", ns), event_row)

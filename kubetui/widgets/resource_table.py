@@ -113,19 +113,23 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
             self.rows = dict(upserts)
             order.reset()
         else:
+            gone, moved, arrived = [], [], []
             for key in deletes:
                 if self.rows.pop(key, None) is not None:
                     order.forget(key)
-                    resort = True
+                    gone.append(key)
             for key, row in upserts.items():
                 old = self.rows.get(key)
                 self.rows[key] = row
                 if order.changed(key, old, row):
                     refilter = True
-                if old is None or (not resort and sort_key(old) != sort_key(row)):
-                    resort = True
-        if resort:
-            order.resort()
+                if old is None:
+                    arrived.append(key)
+                elif sort_key(old) != sort_key(row):
+                    moved.append(key)
+            if gone or moved or arrived:
+                order.place(gone, moved, arrived)
+                resort = True
         if resort or refilter:
             self._rebuild()
         else:

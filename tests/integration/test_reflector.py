@@ -216,12 +216,13 @@ async def test_stale_resource_version_gets_410_and_a_clean_relist(local_cluster,
 async def test_first_list_from_the_watch_cache_a_relist_consistent_and_paged(
         local_cluster, namespace, cluster, monkeypatch):
     """The first LIST asks for ``resourceVersion=0`` (the watch cache: one answer, etcd spared);
-    a relist after 410 Gone is a consistent read in ``limit`` pages; either way the rows end
-    equal to a fresh LIST. The 410 is provoked by resuming from resourceVersion 1, far older than
-    the watch cache's window (no apiserver restart needed)."""
+    a relist after 410 Gone is a consistent read in ``limit`` pages (the relist's bigger size);
+    either way the rows end equal to a fresh LIST. The 410 is provoked by resuming from
+    resourceVersion 1, far older than the watch cache's window (no apiserver restart needed)."""
     import kubetui.k8s.reflector as reflector_module
 
     monkeypatch.setattr(reflector_module, "PAGE_SIZE", 2)
+    monkeypatch.setattr(reflector_module, "RELIST_PAGE_SIZE", 3)
     c = local_cluster
     for i in range(5):
         c.kubectl("-n", namespace, "apply", "-f", "-", input=pod_manifest(f"p{i}"))
@@ -230,7 +231,8 @@ async def test_first_list_from_the_watch_cache_a_relist_consistent_and_paged(
     await mirror.until(lambda rows: len(rows) == 5, what="five pods")
     await stop(task)
     assert reflector.list_sources == ["cache"]
-    assert reflector.list_pages[0] in (1, 3)  # 1.20's watch cache ignores limit; newer pages
+    # 1.20's watch cache ignores limit; a newer one pages: 2 first, then pages of 3
+    assert reflector.list_pages[0] in (1, 2)
     c.kubectl("-n", namespace, "delete", "pod", "p3", "--grace-period=0", "--force")
     c.kubectl("-n", namespace, "apply", "-f", "-", input=pod_manifest("p5"))
     reflector.resource_version = "1"
@@ -240,7 +242,7 @@ async def test_first_list_from_the_watch_cache_a_relist_consistent_and_paged(
                            timeout=30, what="the relist after 410")
         assert reflector.gone == 1
         assert reflector.list_sources == ["cache", "consistent"]
-        assert reflector.list_pages[1] == 3  # 5 pods in pages of 2
+        assert reflector.list_pages[1] == 2  # 5 pods in relist pages of 3
         expected = await fresh_list(cluster, namespace)
         assert {k: r.resource_version for k, r in mirror.rows.items()} == expected
     finally:
