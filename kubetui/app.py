@@ -21,8 +21,9 @@ from kubetui.errorlog import record
 from kubetui.guard import Guarded
 from kubetui.jump import parse_jump
 from kubetui.k8s.access import AccessRules, Need, readable_namespaces, review_rules
-from kubetui.k8s.cluster import Cluster, ConnectOptions
+from kubetui.k8s.cluster import Cluster, ClusterInfo, ConnectOptions
 from kubetui.k8s.errors import ErrorKind, KubeError
+from kubetui.k8s.kubeconfig import Kubeconfig, load_kubeconfig
 from kubetui.k8s.namespaces import list_namespace_names
 from kubetui.messages import (
     AccessLoaded,
@@ -67,22 +68,32 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
 
-    def __init__(self, cluster: Cluster, settings: Settings, *, readonly: bool = False,
-                 theme: str | None = None, connect_options: ConnectOptions | None = None):
+    def __init__(self, cluster: Cluster | None, settings: Settings, *, readonly: bool = False,
+                 theme: str | None = None, connect_options: ConnectOptions | None = None,
+                 kubeconfig: Kubeconfig | None = None):
+        """``cluster`` None: connect once the first frame is drawn (``connect_options``, and
+        the ``kubeconfig`` already read), the main screen showing what the kubeconfig says
+        meanwhile; a failure ends the app with ``connect_error`` set, for the command line."""
         super().__init__()
-        self.cluster = cluster
-        self.info = cluster.info
+        self.cluster = cluster  # type: ignore[assignment] - None only until connected
+        options = connect_options or ConnectOptions()
+        self.info = cluster.info if cluster is not None else \
+            ClusterInfo.pending(kubeconfig or load_kubeconfig(options.kubeconfig), options)
         self.settings = settings
         self.readonly = readonly
-        cluster.readonly = cluster.readonly or readonly  # the request path refuses writes too
+        if cluster is not None:
+            cluster.readonly = cluster.readonly or readonly  # the request path refuses writes
+        self._kubeconfig = kubeconfig
+        self.connect_error: KubeError | None = None
         self._theme_name = theme or settings.theme
-        self._connect_options = connect_options or ConnectOptions()
+        self._connect_options = options
         self.namespaces: tuple[str, ...] = ()
         self._startup_warnings: list[str] = list(settings.warnings)
         self.clock = time.time  # tests freeze it for AGE columns
         self.unexpected_errors: list[BaseException] = []  # reported, logged, app kept running
         self.access: dict[str, AccessRules] = {}  # namespace -> the user's rules there
         self._access_pending: set[str] = set()
+        self._access_wanted: set[str] = set()  # asked for before the first connection
         self._pick_readable = False  # the namespace picker waits for readable_namespaces
         self.sessions: list = []  # open terminal sessions (TerminalSession screens)
         # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).
@@ -93,7 +104,6 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         return {**super().get_theme_variable_defaults(), **THEME_VARIABLE_DEFAULTS}
 
     def on_mount(self) -> None:
-        self.cluster.set_terminal_handover(self.suspend)
         loaded = load_all_themes()
         for theme in loaded.themes:
             self.register_theme(theme)
@@ -109,9 +119,44 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
             self.theme = automatic
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
-        self.push_screen(MainScreen(self.info, self.readonly))
         self.call_after_refresh(_collect_from_now_on)
-        self.request_access(self.info.namespace)
+        self.push_screen(MainScreen(self.info, self.readonly))
+        if self.cluster is None:
+            # After the first frame: the connection's CPU part (TLS, the HTTP stack's first
+            # use) would otherwise run before it is drawn.
+            self.call_after_refresh(self.connect_first)
+        else:
+            self._connected()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect_first(self) -> None:
+        """The connection, while the first frame is on screen: the TLS handshake, the
+        credentials (an exec plugin may take a second) and discovery no longer delay it."""
+        try:
+            cluster = await Cluster.connect(self._connect_options, kubeconfig=self._kubeconfig,
+                                            handover=self.suspend)
+        except KubeError as exc:
+            self.connect_error = exc
+            self.exit(return_code=1)
+            return
+        cluster.readonly = cluster.readonly or self.readonly
+        self.cluster, self.info = cluster, cluster.info
+        self._main().connected(self.info)  # the version, the capabilities; the watches start
+        self._connected()
+
+    def _still_connecting(self) -> bool:
+        """True (and says so) while the first connection is being made: the actions that
+        need the cluster wait for it. Their keys stay as they are (no footer rebuilt twice)."""
+        if self.cluster is not None:
+            return False
+        self.notify(f"still connecting to {self.info.server}…", title="Connecting", timeout=4)
+        return True
+
+    def _connected(self) -> None:
+        self.cluster.set_terminal_handover(self.suspend)
+        for namespace in {self.info.namespace, *self._access_wanted}:
+            self.request_access(namespace)
+        self._access_wanted.clear()
         for warning in self._startup_warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
 
@@ -198,6 +243,8 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
             self.push_screen(HelpScreen(self.settings.keymap))
 
     def action_jump(self) -> None:
+        if self._still_connecting():
+            return
         from kubetui.screens.jump_prompt import JumpPrompt
 
         self.push_screen(JumpPrompt(self.info.contexts), self._on_jump)
@@ -223,6 +270,8 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
 
     # -- scope: namespace ----------------------------------------------------------------
     def action_switch_namespace(self) -> None:
+        if self._still_connecting():
+            return
         self.load_namespaces()
 
     @work(exclusive=True, group="namespaces", exit_on_error=False)
@@ -258,8 +307,12 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
 
     # -- RBAC: which keys are active -----------------------------------------------------
     def request_access(self, namespace: str) -> None:
-        """One SelfSubjectRulesReview per namespace, cached for the connection."""
+        """One SelfSubjectRulesReview per namespace, cached for the connection (asked for
+        again once connected, when asked for before)."""
         if namespace in self.access or namespace in self._access_pending:
+            return
+        if self.cluster is None:
+            self._access_wanted.add(namespace)
             return
         self._access_pending.add(namespace)
         self.run_worker(self._review(namespace), name=f"review rights in {namespace}",
@@ -316,6 +369,8 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
 
     # -- scope: context ------------------------------------------------------------------
     def action_switch_context(self) -> None:
+        if self._still_connecting():
+            return
         commands = [(palette_label(name), (lambda n=name: self.switch_context(n)),
                      "current" if name == self.info.context else None)
                     for name in self.info.contexts]

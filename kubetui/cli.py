@@ -1,7 +1,11 @@
-"""Command line: parse arguments, connect and authenticate BEFORE the UI starts.
+"""Command line: parse arguments, read the kubeconfig, connect, start the UI.
 
-A failure to connect is one clear line on stderr and a non-zero exit, never a traceback and never
-a half-drawn screen: exit 1 when the cluster cannot be used, 2 for bad arguments.
+A failure to connect is one clear line on stderr and a non-zero exit, never a traceback: exit 1
+when the cluster cannot be used, 2 for bad arguments. In a terminal the UI draws its first frame
+first and connects meanwhile (``ConnectingScreen``); a connection that fails then ends the UI,
+which gives the terminal back, and the same one line is printed. With no terminal to draw on
+(output piped) and for ``--check``, kubetui connects before anything else, as before. A broken
+kubeconfig is reported before the UI starts either way.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from kubetui import __version__
 from kubetui.config import load_settings
 from kubetui.k8s.cluster import Cluster, ConnectOptions
 from kubetui.k8s.errors import KubeError
+from kubetui.k8s.kubeconfig import load_kubeconfig
 
 EXIT_CLUSTER = 1
 EXIT_USAGE = 2
@@ -57,28 +62,36 @@ def main(argv: list[str] | None = None, prog: str = "kubetui") -> int:
 
 
 async def _run(args: argparse.Namespace, options: ConnectOptions, settings) -> int:
+    cluster = kubeconfig = None
     try:
-        cluster = await Cluster.connect(options)
+        if args.check or not sys.stdout.isatty():
+            cluster = await Cluster.connect(options)
+        else:
+            kubeconfig = load_kubeconfig(options.kubeconfig)
+            kubeconfig.context(options.context)  # a missing context is reported here
     except KubeError as exc:
         print(f"kubetui: error: {exc}", file=sys.stderr)
         return EXIT_CLUSTER
     app = None
     try:
-        info = cluster.info
         if args.check:
+            info = cluster.info
             print(f"context {info.context}, server {info.server}, "
                   f"Kubernetes {info.version}, namespace {info.scope}")
             return 0
-        from kubetui.app import KubetuiApp  # the UI loads only once the cluster answered
+        from kubetui.app import KubetuiApp  # the UI loads only when it is to be shown
 
         app = KubetuiApp(cluster, settings, readonly=args.readonly, theme=args.theme,
-                         connect_options=options)
+                         connect_options=options, kubeconfig=kubeconfig)
         await app.run_async()
+        if app.connect_error is not None:
+            print(f"kubetui: error: {app.connect_error}", file=sys.stderr)
+            return EXIT_CLUSTER
         return app.return_code or 0
     finally:
         # After a context switch the app holds a different cluster than the one we opened.
-        for c in {id(cluster): cluster, id(getattr(app, "cluster", cluster)):
-                  getattr(app, "cluster", cluster)}.values():
+        for c in {id(c): c for c in (cluster, getattr(app, "cluster", None))
+                  if c is not None}.values():
             await _close_quietly(c)
 
 

@@ -19,7 +19,7 @@ import os
 import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import httpx
@@ -61,10 +61,27 @@ class ClusterInfo:
     discovery: Discovery
     capabilities: Capabilities
     contexts: tuple[str, ...]
+    # False while the connection is being made: what the kubeconfig says, with no server
+    # version and no discovery yet (see ``pending``).
+    connected: bool = True
 
     @property
     def scope(self) -> str:
         return "all namespaces" if self.all_namespaces else self.namespace
+
+    @classmethod
+    def pending(cls, cfg: Kubeconfig, options: ConnectOptions) -> ClusterInfo:
+        """What the first frame shows while ``Cluster.connect`` runs: the kubeconfig's
+        context, server and namespace; the version says "connecting…", and nothing is
+        discovered (every capability absent) until the real ``ClusterInfo`` replaces it."""
+        ctx = cfg.context(options.context)
+        version = ServerVersion(0, 0, "connecting…")
+        discovery = Discovery((), ())
+        return cls(context=ctx.name, cluster=ctx.cluster, user=ctx.user, server=ctx.server,
+                   namespace=options.namespace or ctx.namespace or "default",
+                   all_namespaces=options.all_namespaces, version=version,
+                   discovery=discovery, capabilities=capabilities(version, discovery),
+                   contexts=tuple(cfg.context_names), connected=False)
 
 
 @dataclass(frozen=True)
@@ -96,10 +113,15 @@ class Cluster:
 
     # -- connecting ------------------------------------------------------------------------
     @classmethod
-    async def connect(cls, options: ConnectOptions) -> Cluster:
-        cfg = load_kubeconfig(options.kubeconfig)
+    async def connect(cls, options: ConnectOptions, *, kubeconfig: Kubeconfig | None = None,
+                      handover: Callable | None = None) -> Cluster:
+        """``kubeconfig``: already read (the command line checks it before the UI starts);
+        ``handover``: how a credential plugin that must prompt gets the terminal, when the UI
+        already has it (``App.suspend``)."""
+        cfg = kubeconfig or load_kubeconfig(options.kubeconfig)
         ctx = cfg.context(options.context)
         source = CredentialSource(ctx.user, dict(cfg.users.get(ctx.user) or {}))
+        source.handover = handover
         probe = cls(source, dict(cfg.clusters[ctx.cluster]), ctx.server, None,  # type: ignore[arg-type]
                     cfg, options.connect_timeout, options.readonly)
         try:
@@ -120,11 +142,9 @@ class Cluster:
             await probe.close()
             raise
         discovery = Discovery.from_json(api, apis)
-        probe.info = ClusterInfo(
-            context=ctx.name, cluster=ctx.cluster, user=ctx.user, server=ctx.server,
-            namespace=options.namespace or ctx.namespace or "default",
-            all_namespaces=options.all_namespaces, version=version, discovery=discovery,
-            capabilities=capabilities(version, discovery), contexts=tuple(cfg.context_names))
+        probe.info = replace(ClusterInfo.pending(cfg, options), version=version,
+                             discovery=discovery, capabilities=capabilities(version, discovery),
+                             connected=True)
         return probe
 
     async def close(self) -> None:

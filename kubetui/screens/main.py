@@ -82,7 +82,10 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         yield FitFooter()
 
     def on_mount(self) -> None:
-        self.start_watches()
+        if self._info.connected:  # else the app calls connected() once the cluster answered
+            self.start_watches()
+        else:
+            self.pods.set_scope(self._info.scope)
         self.pods.table.focus()
 
     @property
@@ -157,6 +160,13 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
 
     def action_switch_context(self) -> None:
         self.app.action_switch_context()  # type: ignore[attr-defined]
+
+    def connected(self, info: ClusterInfo) -> None:
+        """The first connection answered: the same scope as the kubeconfig said (the panes
+        are already laid out for it), now with the server's version and capabilities."""
+        self._info = info
+        self.query_one(ClusterBar).info = info
+        self.start_watches()
 
     def show_info(self, info: ClusterInfo) -> None:
         """New connection or scope: every pane re-reads it and the watches restart."""

@@ -4,11 +4,17 @@ Textual's footer lays its keys out in a row and lets the row run under the comma
 at 80 columns the last key is cut mid-word (``n N▏^p palette``) and stray letters remain.
 Bindings are declared most useful first, so this footer keeps keys from the left while they fit
 entirely before the palette key and hides the rest; ``?`` lists every binding.
+
+Textual's footer also builds all its keys again on every bindings signal (each focus change, each
+``refresh_bindings``), most of which change nothing it shows: six rebuilds, about 150 ms, between
+the first frame and the pods going live. This one rebuilds at most once a frame, and only when
+the keys it would show or its width changed.
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from kubetui.guard import Guarded
@@ -17,13 +23,34 @@ from kubetui.guard import Guarded
 class FitFooter(Guarded, Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._shown: tuple | None = None  # (width, keys) of the last build
+        self._rebuild_pending = False
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
         self.call_after_refresh(self._fit)
 
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._rebuild_soon()
+
     def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)  # hidden keys may fit again: measure anew
+        self._rebuild_soon()  # hidden keys may fit again: measure anew
+
+    def _rebuild_soon(self) -> None:
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild_if_changed)
+
+    async def _rebuild_if_changed(self) -> None:
+        self._rebuild_pending = False
+        shown = (self.size.width, tuple(
+            (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
+            for _, binding, enabled, tooltip in self.screen.active_bindings.values()))
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
 
     def _fit(self, attempts: int = 5) -> None:
         children = list(self.children)

@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,39 @@ def test_client_certificate_from_another_ca_is_rejected(local_cluster: LocalClus
 def test_bad_arguments_exit_2():
     r = run_kubetui("-n", "a", "-A")
     assert r.returncode == 2 and "not allowed with argument" in r.stderr
+
+
+@pytest.mark.parametrize("case", ["unreachable", "deleted context"])
+def test_in_a_terminal_the_error_is_the_same_one_line(local_cluster: LocalCluster,
+                                                      tmp_path: Path, case: str):
+    """In a terminal the first frame is drawn before the connection is made: a connection that
+    fails takes the UI down (the terminal is given back whole) and prints the same single line
+    and exit status as without a terminal; a broken kubeconfig fails before any UI."""
+    cfg = admin_config(local_cluster)
+    args = ["--kubeconfig", str(write(tmp_path, cfg))]
+    if case == "unreachable":
+        cfg["clusters"][0]["cluster"]["server"] = "https://127.0.0.1:1"
+        args = ["--kubeconfig", str(write(tmp_path, cfg))]
+        needle = "kubetui: error: connect: cannot reach https://127.0.0.1:1"
+    else:
+        args += ["--context", "deleted"]
+        needle = 'kubetui: error: context "deleted" is not in the kubeconfig'
+    session = f"kubetui-cli-tty-{case.replace(' ', '-')}"
+    command = " ".join([sys.executable, "-m", "kubetui", *args]) + "; echo EXIT=$?; sleep 60"
+    env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
+    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "20", command],
+                   check=True, env=env)
+    try:
+        screen = ""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "EXIT=" not in screen:
+            time.sleep(0.2)
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                    capture_output=True, text=True).stdout
+        lines = [line for line in screen.splitlines() if line.strip()]
+        assert lines[-1] == "EXIT=1", screen
+        assert lines[-2].startswith(needle), screen
+        assert len(lines) == 2, screen  # nothing of the UI is left behind
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
