@@ -16,6 +16,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from kubetui.guard import Guarded
 
@@ -27,7 +28,12 @@ class FitFooter(Guarded, Footer):
         self._rebuild_pending = False
 
     def compose(self) -> ComposeResult:
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Born compact: the keys' data binding would otherwise add the class after
+                # mount, and restyle each key once more.
+                widget.add_class("-compact")
+            yield widget
         self.call_after_refresh(self._fit)
 
     def bindings_changed(self, screen: Screen) -> None:
