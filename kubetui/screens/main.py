@@ -59,7 +59,6 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         self.flows = FlowsPane(clock)
         self.init_storage(clock)
         self._poll_timer = None
-        self._selector = ""  # the pods pane's server-side label selector
         self._node_counts: tuple[int, dict[str, int]] = (-1, {})
         self._others_pending = False  # start_other_watches once the pods are listed
         self._placeholders = tuple(Deferred(pane) for pane in (
@@ -224,7 +223,10 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
 
     # -- APF polling: only while the flows pane is visible -------------------------------
     def _set_flows_polling(self, visible: bool) -> None:
-        if visible and self._poll_timer is None and \
+        """Poll APF while the flows pane is shown, once its priority levels are listed: a
+        poll is read against the listed levels (a level listed later would wait for the next
+        poll to show its queues); ``on_watch_delta`` starts it when the list ends."""
+        if visible and self._poll_timer is None and self.flows.levels.synced and \
                 self._info.capabilities.flowcontrol_version is not None:
             interval = self.app.settings.flows_poll_seconds  # type: ignore[attr-defined]
             self.poll_flows()
@@ -232,7 +234,6 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         elif not visible and self._poll_timer is not None:
             self._poll_timer.stop()
             self._poll_timer = None
-        self._selector = ""  # the pods pane's server-side label selector
 
     @work(exclusive=True, group="apf-poll", exit_on_error=False)
     async def poll_flows(self) -> None:
@@ -282,6 +283,9 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         self._pane(message.resource).apply(message.delta)
         if message.resource in ("levels", "schemas"):
             self.show_whoami()
+        if message.resource == "levels" and message.delta.synced and \
+                self.active_pane == "flows":
+            self._set_flows_polling(True)  # listed: the polls can be read against them
         if message.resource in ("pvcs", "snapshots", "pods"):
             self.storage_delta(message.resource, message.delta)
 
@@ -293,6 +297,7 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         self._pane(message.resource).set_status(status)
         if message.resource == "pods" and self._others_pending and status.state != "listing":
             self.start_other_watches()
+
         if (message.resource == "pods" and self._info.all_namespaces and status.state == "failed"
                 and status.error is not None and status.error.kind == ErrorKind.FORBIDDEN):
             self.pods.note = "looking for namespaces you can read…"

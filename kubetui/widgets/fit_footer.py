@@ -14,6 +14,7 @@ the keys it would show or its width changed.
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -51,9 +52,15 @@ class FitFooter(Guarded, Footer):
 
     async def _rebuild_if_changed(self) -> None:
         self._rebuild_pending = False
+        if not self.is_attached:  # its screen went away before this frame
+            return
+        try:
+            bindings = self.screen.active_bindings
+        except NoScreen:
+            return
         shown = (self.size.width, tuple(
             (binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
-            for _, binding, enabled, tooltip in self.screen.active_bindings.values()))
+            for _, binding, enabled, tooltip in bindings.values()))
         if shown != self._shown:
             self._shown = shown
             await self.recompose()
