@@ -60,6 +60,7 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         self.init_storage(clock)
         self._poll_timer = None
         self._node_counts: tuple[int, dict[str, int]] = (-1, {})
+        self._selector = ""  # the pods pane's server-side label selector
         self._others_pending = False  # start_other_watches once the pods are listed
         self._placeholders = tuple(Deferred(pane) for pane in (
             self.events, self.flows, self.pvcs, self.nodes, self.snapshots))
@@ -113,7 +114,7 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
                 self._watch_others()
             then(*args)
 
-        self.call_later(carry_on)
+        self._in_background(carry_on())
         return True
 
     def action_show_pane(self, pane: str) -> None:
@@ -189,7 +190,13 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         """After the frame that shows the pods: mount the hidden panes, then start their
         watches (their rows and statuses land in mounted widgets)."""
         self._others_pending = False
-        self.call_after_refresh(self._reveal_then_watch)
+        self.call_after_refresh(lambda: self._in_background(self._reveal_then_watch()))
+
+    def _in_background(self, work) -> None:
+        """Awaiting the panes' mount inside a callback would hold this screen's messages
+        (a key's result, a watch delta) until the five panes are mounted: a worker waits."""
+        self.run_worker(work, name="mount the hidden panes", group="reveal",
+                        exit_on_error=False)
 
     async def _reveal_then_watch(self) -> None:
         await self._mount_panes()
