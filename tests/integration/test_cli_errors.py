@@ -185,22 +185,23 @@ def test_in_a_terminal_the_error_is_the_same_one_line(local_cluster: LocalCluste
     else:
         args += ["--context", "deleted"]
         needle = 'kubetui: error: context "deleted" is not in the kubeconfig'
-    session = f"kubetui-cli-tty-{case.replace(' ', '-')}"
+    # A tmux server of its own (-L): a server started here would keep this process's
+    # environment for every later session of the default server (XDG_STATE_HOME and all).
+    tmux = ["tmux", "-L", f"kubetui-cli-tty-{os.getpid()}"]
     command = " ".join([sys.executable, "-m", "kubetui", *args]) + "; echo EXIT=$?; sleep 60"
     env = {k: v for k, v in os.environ.items() if k != "KUBECONFIG"}
-    subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "20", command],
+    subprocess.run([*tmux, "new-session", "-d", "-s", "cli", "-x", "200", "-y", "20", command],
                    check=True, env=env)
     try:
         screen = ""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and "EXIT=" not in screen:
             time.sleep(0.2)
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+            screen = subprocess.run([*tmux, "capture-pane", "-p", "-t", "cli"],
                                     capture_output=True, text=True).stdout
         lines = [line for line in screen.splitlines() if line.strip()]
         assert lines[-1] == "EXIT=1", screen
         assert lines[-2].startswith(needle), screen
         assert len(lines) == 2, screen  # nothing of the UI is left behind
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        subprocess.run([*tmux, "kill-server"], capture_output=True)

@@ -14,7 +14,9 @@ def test_debug_distroless_app_at_80x24(local_cluster: LocalCluster, namespace: s
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     distroless(local_cluster, namespace)
     with kubetui_in_tmux("kubetui-debug-test", local_cluster.kubeconfig, namespace) as term:
-        term.wait("distroless-app")
+        # The pod's row (the namespace's own name, on screen from the first frame, contains
+        # "distroless-app" too).
+        term.wait("1/1 Running")
         term.keys("D")
         form = term.wait("kubectl equivalent")
         assert "ephemeral container in this pod" in form and "never be removed" in form
