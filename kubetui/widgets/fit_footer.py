@@ -43,7 +43,8 @@ class FitFooter(Guarded, Footer):
             self._rebuild_soon()
 
     def on_resize(self) -> None:
-        self._rebuild_soon()  # hidden keys may fit again: measure anew
+        self._rebuild_soon()  # a new width: hidden keys may fit again, built anew
+        self.call_after_refresh(self._fit)  # the same keys: hide again what does not fit
 
     def _rebuild_soon(self) -> None:
         if not self._rebuild_pending:
