@@ -43,8 +43,10 @@ class FitFooter(Guarded, Footer):
             self._rebuild_soon()
 
     def on_resize(self) -> None:
-        self._rebuild_soon()  # a new width: hidden keys may fit again, built anew
-        self.call_after_refresh(self._fit)  # the same keys: hide again what does not fit
+        # Hidden keys may fit again: built and measured anew, whatever the bindings (the fit
+        # needs the laid-out keys; a resize is rare, unlike the bindings signals).
+        self._shown = None
+        self.call_after_refresh(self.recompose)
 
     def _rebuild_soon(self) -> None:
         if not self._rebuild_pending:
