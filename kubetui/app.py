@@ -80,9 +80,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         self.info = cluster.info if cluster is not None else \
             ClusterInfo.pending(kubeconfig or load_kubeconfig(options.kubeconfig), options)
         self.settings = settings
-        self.readonly = readonly
-        if cluster is not None:
-            cluster.readonly = cluster.readonly or readonly  # the request path refuses writes
+        self.readonly = readonly  # the cluster is told in ``_use_cluster``
         self._kubeconfig = kubeconfig
         self.connect_error: KubeError | None = None
         self._theme_name = theme or settings.theme
@@ -93,7 +91,6 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         self.unexpected_errors: list[BaseException] = []  # reported, logged, app kept running
         self.access: dict[str, AccessRules] = {}  # namespace -> the user's rules there
         self._access_pending: set[str] = set()
-        self._access_wanted: set[str] = set()  # asked for before the first connection
         self._pick_readable = False  # the namespace picker waits for readable_namespaces
         self.sessions: list = []  # open terminal sessions (TerminalSession screens)
         # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).
@@ -126,7 +123,8 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
             # use) would otherwise run before it is drawn.
             self.call_after_refresh(self.connect_first)
         else:
-            self._connected()
+            self._use_cluster(self.cluster)
+            self._warn_once_connected()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect_first(self) -> None:
@@ -139,10 +137,9 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
             self.connect_error = exc
             self.exit(return_code=1)
             return
-        cluster.readonly = cluster.readonly or self.readonly
-        self.cluster, self.info = cluster, cluster.info
+        self._use_cluster(cluster)
         self._main().connected(self.info)  # the version, the capabilities; the watches start
-        self._connected()
+        self._warn_once_connected()
 
     def _still_connecting(self) -> bool:
         """True (and says so) while the first connection is being made: the actions that
@@ -152,11 +149,24 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         self.notify(f"still connecting to {self.info.server}…", title="Connecting", timeout=4)
         return True
 
-    def _connected(self) -> None:
-        self.cluster.set_terminal_handover(self.suspend)
-        for namespace in {self.info.namespace, *self._access_wanted}:
-            self.request_access(namespace)
-        self._access_wanted.clear()
+    def _use_cluster(self, cluster: Cluster) -> Cluster | None:
+        """The one step after every connection (start-up, a context switch): the app's
+        cluster and info, rights asked for anew, the credential prompt's handover. Returns the
+        cluster it replaces, for the caller to close."""
+        old, self.cluster = self.cluster, cluster
+        cluster.readonly = cluster.readonly or self.readonly  # the request path refuses writes
+        cluster.set_terminal_handover(self.suspend)
+        self.info = cluster.info
+        self.access.clear()
+        self.request_access(self.info.namespace)
+        self.call_after_refresh(self._refresh_keys)  # once the screens show the new scope
+        return old if old is not cluster else None
+
+    def _refresh_keys(self) -> None:
+        for screen in self.screen_stack:  # each key's rights are asked for as it is drawn
+            screen.refresh_bindings()
+
+    def _warn_once_connected(self) -> None:
         for warning in self._startup_warnings:
             self.notify(warning, title="Configuration", severity="warning", timeout=10)
 
@@ -307,12 +317,10 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
 
     # -- RBAC: which keys are active -----------------------------------------------------
     def request_access(self, namespace: str) -> None:
-        """One SelfSubjectRulesReview per namespace, cached for the connection (asked for
-        again once connected, when asked for before)."""
+        """One SelfSubjectRulesReview per namespace, cached for the connection."""
         if namespace in self.access or namespace in self._access_pending:
             return
-        if self.cluster is None:
-            self._access_wanted.add(namespace)
+        if self.cluster is None:  # asked again once connected (``_use_cluster``)
             return
         self._access_pending.add(namespace)
         self.run_worker(self._review(namespace), name=f"review rights in {namespace}",
@@ -327,8 +335,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
 
     def on_access_loaded(self, message: AccessLoaded) -> None:
         self.access[message.rules.namespace] = message.rules
-        for screen in self.screen_stack:
-            screen.refresh_bindings()
+        self._refresh_keys()
 
     def denied(self, binding_id: str, namespace: str) -> tuple[Need, ...]:
         """The rules ``binding_id`` needs in ``namespace`` that the user lacks (none if unknown
@@ -393,14 +400,11 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         self.post_message(ContextConnected(cluster, cluster.info))
 
     async def on_context_connected(self, message: ContextConnected) -> None:
-        old, self.cluster = self.cluster, message.cluster  # type: ignore[assignment]
-        self.access.clear()
-        self.request_access(message.info.namespace)
-        self.cluster.set_terminal_handover(self.suspend)
-        self.info = message.info
+        old = self._use_cluster(message.cluster)  # type: ignore[arg-type]
         self._main().show_info(self.info)
         self.notify(f"{self.info.context}: {self.info.version}", title="Connected", timeout=4)
-        await old.close()
+        if old is not None:
+            await old.close()
 
     # -- pods created for debugging: offered for deletion ----------------------------------
     def register_debug_pods(self, namespace: str, names: tuple[str, ...]) -> None:

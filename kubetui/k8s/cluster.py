@@ -105,6 +105,7 @@ class Cluster:
         self._http: httpx.AsyncClient | None = None
         self._http_for: tuple = ()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
         self.info = info
         self.kubeconfig = kubeconfig
         self.readonly = readonly
@@ -148,6 +149,9 @@ class Cluster:
         return probe
 
     async def close(self) -> None:
+        """For good: a request still made through a closed cluster (a watch not yet stopped
+        after a context switch) fails instead of opening a new pool nobody would close."""
+        self._closed = True
         if self._http is not None and self._loop is _running_loop():
             await self._http.aclose()
         self._http = None
@@ -175,6 +179,9 @@ class Cluster:
         in its own loop), and a client certificate is part of the TLS context: either change
         means a new client.
         """
+        if self._closed:
+            raise KubeError(ErrorKind.UNREACHABLE, f"the connection to {self._server_url} was "
+                            "closed (another context was chosen)")
         loop = _running_loop()
         key = (loop, cred.tls_key, self.user_agent)
         if self._http is None or self._http_for != key:

@@ -39,6 +39,9 @@ from kubetui.widgets.nodes_pane import NodesPane
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
 
+# Watched once per cluster, whatever the namespace: restarted only when the cluster changes.
+CLUSTER_SCOPED = ("nodes", "levels", "schemas", *CACHES)
+
 if TYPE_CHECKING:  # the screens and streams below load when first used (start-up time)
     from kubetui.k8s.pod_detail import StreamTarget
     from kubetui.screens.terminal_session import TerminalSession
@@ -66,6 +69,7 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
             self.events, self.flows, self.pvcs, self.nodes, self.snapshots))
         self._panes_ready = False
         self._keys_namespace: str | None = None  # the namespace the keys were drawn for (-A)
+        self._cluster_watched: object = None  # the cluster the cluster-scoped watches read
 
     def compose(self) -> ComposeResult:
         yield ClusterBar(self._info, self._readonly)
@@ -175,7 +179,20 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         self.query_one(ClusterBar).info = info
         self.pods.show_namespace(info.all_namespaces)
         self.events.show_namespace(info.all_namespaces)
+        if self._cluster_watched not in (None, self.app.cluster):  # type: ignore[attr-defined]
+            self._stop_cluster_watches()
         self.start_watches()
+
+    def _stop_cluster_watches(self) -> None:
+        """Another cluster (a context switch): the watches of cluster-scoped kinds stop now,
+        not when the pods of the new one are listed; they restart then on the new cluster
+        (``_watch_others``). The old connection is closed meanwhile: a watch left running on
+        it would show the old cluster's nodes and flows."""
+        self._cluster_watched = None
+        self._set_flows_polling(False)
+        for resource in CLUSTER_SCOPED:
+            self._generation[resource] = self._generation.get(resource, 0) + 1
+            self.workers.cancel_group(self, f"watch-{resource}")
 
     # -- watches ---------------------------------------------------------------------------
     def start_watches(self) -> None:
@@ -206,8 +223,11 @@ class MainScreen(DebugFlow, ProbeFlow, StorageFlow, QuietBehind, Guarded, Screen
         ns = None if self._info.all_namespaces else self._info.namespace
         self._generation["events"] += 1
         self.watch("events", ResourceScope("v1", "events", ns), event_row)
-        self.start_storage_watches(ns, first=self._generation["nodes"] == 0)
-        if self._generation["nodes"] == 0:  # cluster-scoped: independent of the namespace
+        cluster = self.app.cluster  # type: ignore[attr-defined]
+        first = cluster is not self._cluster_watched  # cluster-scoped: not per namespace
+        self._cluster_watched = cluster
+        self.start_storage_watches(ns, first=first)
+        if first:
             self.nodes.set_scope("the cluster")
             self._generation["nodes"] += 1
             self.watch("nodes", ResourceScope("v1", "nodes"), node_row)

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.errors import ErrorKind
+from kubetui.k8s.errors import ErrorKind, KubeError
 from kubetui.k8s.events import event_row
 from kubetui.k8s.pods import pod_row
 from kubetui.k8s.reflector import Delta, Reflector, ReflectorStatus, ResourceScope
@@ -261,3 +261,15 @@ async def test_forbidden_stops_with_a_status(local_cluster):
         assert "kubetui-viewer" in str(mirror.statuses[-1].error)
     finally:
         await viewer.close()
+
+
+async def test_a_closed_cluster_does_not_reopen(local_cluster: LocalCluster):
+    """A watch still running on a cluster closed by a context switch fails instead of opening
+    a connection pool that nobody would close."""
+    cluster = await Cluster.connect(ConnectOptions(kubeconfig=str(local_cluster.kubeconfig)))
+    await cluster.get_json("/version", what="version")
+    await cluster.close()
+    with pytest.raises(KubeError) as caught:
+        await cluster.get_json("/version", what="version")
+    assert caught.value.kind is ErrorKind.UNREACHABLE and "was closed" in str(caught.value)
+    assert cluster._http is None

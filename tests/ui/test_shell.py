@@ -10,6 +10,7 @@ from rich.console import Console
 from textual.widgets import Label, TabbedContent
 
 from kubetui.config import Settings
+from kubetui.k8s.errors import ErrorKind
 from kubetui.messages import ContextConnected, NamespacesLoaded
 from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
@@ -67,8 +68,10 @@ async def test_jump_to_namespace_updates_every_pane(local_cluster: LocalCluster)
         await pilot.pause()
         assert label(app, "#scope") == "ns: kube-system"
         main = app.screen
-        assert {p.scope_text for p in (main.pods, main.events, main.pvcs, main.snapshots)} == {
-            "kube-system"}
+        # The hidden panes follow once the pods of the new scope are listed.
+        await until(pilot, lambda: {p.scope_text for p in (
+            main.pods, main.events, main.pvcs, main.snapshots)} == {"kube-system"},
+            what="every pane on kube-system")
         await pilot.press("colon", *"ns all", "enter")
         await pilot.pause()
         assert label(app, "#scope") == "ns: all namespaces"
@@ -127,12 +130,27 @@ async def test_context_switch_and_rbac_error_funnel(two_context_kubeconfig):
     can read (checked with SelfSubjectAccessReviews), not a bare 403."""
     messages = []
     app = await make_app(two_context_kubeconfig)
+    admin = app.cluster
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
+        await until(pilot, lambda: "default" in app.access, what="the admin's rights")
+        assert not app.denied("pods.shell", "default")
+        main = app.screen
+        await until(pilot, lambda: main.nodes.synced and main.nodes.table.rows, what="nodes")
         await pilot.press("colon", *"ctx viewer", "enter")
         await until(pilot, lambda: any(isinstance(m, ContextConnected) for m in messages))
         await pilot.pause()
         assert "viewer" in label(app, "#context")
         assert label(app, "#scope") == "ns: kubetui-demo"
+        assert app.cluster is not admin
+        await until(pilot, lambda: admin._http is None, what="the old connection closed")
+        # The rights are the new user's, reviewed anew: the view role may not exec.
+        await until(pilot, lambda: "kubetui-demo" in app.access, what="the viewer's rights")
+        assert app.denied("pods.shell", "kubetui-demo")
+        assert not app.denied("pods.describe", "kubetui-demo")
+        # Cluster-scoped watches restart on the new connection: the viewer may not list nodes.
+        await until(pilot, lambda: main.nodes.status.state == "failed", what="nodes refused")
+        assert main.nodes.status.error.kind is ErrorKind.FORBIDDEN
+        assert admin._http is None  # nothing reopened the old connection
         await pilot.press("n")
         await until(pilot, lambda: any(isinstance(m, NamespacesLoaded) for m in messages))
         assert any("may not list namespaces" in n.message for n in app._notifications)
