@@ -91,6 +91,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         self.unexpected_errors: list[BaseException] = []  # reported, logged, app kept running
         self.access: dict[str, AccessRules] = {}  # namespace -> the user's rules there
         self._access_pending: set[str] = set()
+        self.connection = 0  # counts connections: rights reviewed for an earlier one are dropped
         self._pick_readable = False  # the namespace picker waits for readable_namespaces
         self.sessions: list = []  # open terminal sessions (TerminalSession screens)
         # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).
@@ -157,7 +158,9 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         cluster.readonly = cluster.readonly or self.readonly  # the request path refuses writes
         cluster.set_terminal_handover(self.suspend)
         self.info = cluster.info
+        self.connection += 1
         self.access.clear()
+        self._access_pending.clear()
         self.request_access(self.info.namespace)
         self.call_after_refresh(self._refresh_keys)  # once the screens show the new scope
         return old if old is not cluster else None
@@ -327,13 +330,17 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
                         group=f"access-{namespace}", exit_on_error=False)
 
     async def _review(self, namespace: str) -> None:
+        connection = self.connection
         try:
             rules = await review_rules(self.cluster, namespace)
         finally:
-            self._access_pending.discard(namespace)
-        self.post_message(AccessLoaded(rules))
+            if connection == self.connection:
+                self._access_pending.discard(namespace)
+        self.post_message(AccessLoaded(rules, connection))
 
     def on_access_loaded(self, message: AccessLoaded) -> None:
+        if message.connection != self.connection:
+            return  # the rights of the user before a context switch
         self.access[message.rules.namespace] = message.rules
         self._refresh_keys()
 

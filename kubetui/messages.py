@@ -64,9 +64,11 @@ class ApfPolled(Message):
 
 @dataclass
 class AccessLoaded(Message):
-    """The user's RBAC rules in one namespace (a SelfSubjectRulesReview)."""
+    """The user's RBAC rules in one namespace (a SelfSubjectRulesReview), for the
+    ``connection``-th connection (an answer for the user before a context switch is dropped)."""
 
     rules: AccessRules
+    connection: int = 0
 
 
 @dataclass

@@ -50,7 +50,7 @@ class DebugFlow:
 
         app, target = self.app, message.target  # type: ignore[attr-defined]
         if message.rules is not None:
-            app.on_access_loaded(AccessLoaded(message.rules))
+            app.on_access_loaded(AccessLoaded(message.rules, app.connection))
         image = remembered_image(app.cluster.info.server, app.settings.debug_image)
         form = DebugForm(target, image, lambda mode: app.missing_rights(
             needs(mode, target.version), target.namespace), suffix=secrets.token_hex(3)[:5])

@@ -11,7 +11,7 @@ from textual.widgets import Label, TabbedContent
 
 from kubetui.config import Settings
 from kubetui.k8s.errors import ErrorKind
-from kubetui.messages import ContextConnected, NamespacesLoaded
+from kubetui.messages import AccessLoaded, ContextConnected, NamespacesLoaded
 from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt
 from kubetui.themes import automatic_theme
@@ -134,6 +134,7 @@ async def test_context_switch_and_rbac_error_funnel(two_context_kubeconfig):
     async with app.run_test(size=(80, 24), message_hook=messages.append) as pilot:
         await until(pilot, lambda: "default" in app.access, what="the admin's rights")
         assert not app.denied("pods.shell", "default")
+        admin_rules = app.access["default"]
         main = app.screen
         await until(pilot, lambda: main.nodes.synced and main.nodes.table.rows, what="nodes")
         await pilot.press("colon", *"ctx viewer", "enter")
@@ -147,6 +148,10 @@ async def test_context_switch_and_rbac_error_funnel(two_context_kubeconfig):
         await until(pilot, lambda: "kubetui-demo" in app.access, what="the viewer's rights")
         assert app.denied("pods.shell", "kubetui-demo")
         assert not app.denied("pods.describe", "kubetui-demo")
+        # An admin review answering late (sent before the switch) is not taken as the viewer's.
+        app.post_message(AccessLoaded(admin_rules, app.connection - 1))
+        await pilot.pause(0.1)
+        assert app.access.get("default") is not admin_rules
         # Cluster-scoped watches restart on the new connection: the viewer may not list nodes.
         await until(pilot, lambda: main.nodes.status.state == "failed", what="nodes refused")
         assert main.nodes.status.error.kind is ErrorKind.FORBIDDEN
