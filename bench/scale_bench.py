@@ -140,6 +140,29 @@ async def seed_all(sizes: list[int]) -> None:
         await cluster.close()
 
 
+def settle(quiet: float = 0.15, longest: float = 30.0) -> None:
+    """Wait until the apiserver is idle (under ``quiet`` of a core over half a second): at
+    100k pods it is still collecting the garbage of the previous client (`kubectl -o json`
+    encodes 170 MB) when the next one starts, and whoever comes next pays for it."""
+    pids = subprocess.run(["pgrep", "-f", "kube-apiserver"], capture_output=True,
+                          text=True).stdout.split()
+    if not pids:
+        return
+    stat = Path(f"/proc/{pids[0]}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + longest
+
+    def cpu() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+
+    while time.monotonic() < deadline:
+        before = cpu()
+        time.sleep(0.5)
+        if (cpu() - before) / 0.5 < quiet:
+            return
+
+
 def med(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -150,14 +173,20 @@ def measure_scope(label: str, n: int, ns: str | None, args,
     rows: list[tuple[str, ...]] = []
     runs: dict[str, list[tuple[float, ...]]] = {}
     kubetui_launch(ns, n)  # warm caches: the first launch reads everything from disk
+    clients = [
+        ("curl, consistent LIST", lambda: curl(ns)),
+        ("curl, watch cache (resourceVersion=0)", lambda: curl(ns, query="?resourceVersion=0")),
+        ("curl, Table", lambda: curl(ns, accept=TABLE)),
+        ("kubectl get pods", lambda: kubectl_get(ns)),
+        ("kubectl get pods -o json", lambda: kubectl_get(ns, "-o", "json")),
+        ("kubetui", lambda: kubetui_launch(ns, n)),
+    ]
+    for name, _ in clients:
+        runs[name] = []
     for _ in range(args.rounds):
-        runs.setdefault("curl, consistent LIST", []).append(curl(ns))
-        runs.setdefault("curl, watch cache (resourceVersion=0)", []).append(
-            curl(ns, query="?resourceVersion=0"))
-        runs.setdefault("curl, Table", []).append(curl(ns, accept=TABLE))
-        runs.setdefault("kubectl get pods", []).append(kubectl_get(ns))
-        runs.setdefault("kubectl get pods -o json", []).append(kubectl_get(ns, "-o", "json"))
-        runs.setdefault("kubetui", []).append(kubetui_launch(ns, n))
+        for name, run in clients:
+            settle()
+            runs[name].append(run())
     latency = "-"
     if not args.no_latency:
         result = asyncio.run(pods_bench.measure(n, 100.0, 100, ns or pods_bench.NS, spread,
