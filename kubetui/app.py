@@ -411,7 +411,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         self._main().show_info(self.info)
         self.notify(f"{self.info.context}: {self.info.version}", title="Connected", timeout=4)
         if old is not None:
-            await old.close()
+            await old.retire()
 
     # -- pods created for debugging: offered for deletion ----------------------------------
     def register_debug_pods(self, namespace: str, names: tuple[str, ...]) -> None:

@@ -105,7 +105,7 @@ class Cluster:
         self._http: httpx.AsyncClient | None = None
         self._http_for: tuple = ()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False
+        self._retired = False
         self.info = info
         self.kubeconfig = kubeconfig
         self.readonly = readonly
@@ -149,12 +149,17 @@ class Cluster:
         return probe
 
     async def close(self) -> None:
-        """For good: a request still made through a closed cluster (a watch not yet stopped
-        after a context switch) fails instead of opening a new pool nobody would close."""
-        self._closed = True
+        """Close the connections; the next request opens new ones."""
         if self._http is not None and self._loop is _running_loop():
             await self._http.aclose()
         self._http = None
+
+    async def retire(self) -> None:
+        """Close for good (the app moved to another context): a request still made through
+        this cluster (a watch not yet stopped) fails instead of opening a pool nobody would
+        close."""
+        self._retired = True
+        await self.close()
 
     def set_terminal_handover(self, handover: Callable | None) -> None:
         """The UI lends the terminal to a credential plugin that must prompt (App.suspend)."""
@@ -179,7 +184,7 @@ class Cluster:
         in its own loop), and a client certificate is part of the TLS context: either change
         means a new client.
         """
-        if self._closed:
+        if self._retired:
             raise KubeError(ErrorKind.UNREACHABLE, f"the connection to {self._server_url} was "
                             "closed (another context was chosen)")
         loop = _running_loop()

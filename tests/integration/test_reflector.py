@@ -263,12 +263,14 @@ async def test_forbidden_stops_with_a_status(local_cluster):
         await viewer.close()
 
 
-async def test_a_closed_cluster_does_not_reopen(local_cluster: LocalCluster):
-    """A watch still running on a cluster closed by a context switch fails instead of opening
-    a connection pool that nobody would close."""
+async def test_a_retired_cluster_does_not_reopen(local_cluster: LocalCluster):
+    """A watch still running on a cluster retired by a context switch fails instead of opening
+    a connection pool that nobody would close; a cluster merely closed reconnects."""
     cluster = await Cluster.connect(ConnectOptions(kubeconfig=str(local_cluster.kubeconfig)))
     await cluster.get_json("/version", what="version")
     await cluster.close()
+    await cluster.get_json("/version", what="version")  # closed: a new connection
+    await cluster.retire()
     with pytest.raises(KubeError) as caught:
         await cluster.get_json("/version", what="version")
     assert caught.value.kind is ErrorKind.UNREACHABLE and "was closed" in str(caught.value)
