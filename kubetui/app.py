@@ -404,7 +404,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
                           all_namespaces=self.info.all_namespaces)
         self.notify(f"connecting to {name}…", title="Context", timeout=3)
         cluster = await Cluster.connect(options)
-        self.post_message(ContextConnected(cluster, cluster.info))
+        self.post_message(ContextConnected(cluster))
 
     async def on_context_connected(self, message: ContextConnected) -> None:
         old = self._use_cluster(message.cluster)  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ from textual.message import Message
 if TYPE_CHECKING:  # annotations only: importing these here would load every action at start-up
     from kubetui.k8s.access import AccessRules
     from kubetui.k8s.apf_poll import ApfPoll
-    from kubetui.k8s.cluster import ClusterInfo
     from kubetui.k8s.debug_target import DebugTarget
     from kubetui.k8s.pod_detail import StreamTarget
     from kubetui.k8s.pods import PodRow
@@ -36,8 +35,7 @@ class NamespacesLoaded(Message):
 class ContextConnected(Message):
     """A context switch connected; the app swaps to the new cluster."""
 
-    cluster: object  # kubetui.k8s.cluster.Cluster; kept opaque to widgets
-    info: ClusterInfo
+    cluster: object  # kubetui.k8s.cluster.Cluster (its info with it); kept opaque to widgets
 
 
 class WatchDelta(Message):

@@ -110,16 +110,18 @@ class FitFooter(Guarded, Widget):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self._read_pending = True
-        self.call_after_refresh(self._read_bindings)
+        self._read_soon()
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen) -> None:
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._read_soon()
+
+    def _read_soon(self) -> None:
         # Signals come in bursts (a focus change, a refresh_bindings): read them once a frame.
-        if screen.app.app_focus and not self._read_pending and self.is_attached \
-                and screen is self.screen:
+        if not self._read_pending:
             self._read_pending = True
             self.call_after_refresh(self._read_bindings)
 
