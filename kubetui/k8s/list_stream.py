@@ -12,6 +12,13 @@ memory.
 ``ListStream`` only splits; ``json``'s C scanner (``raw_decode``) parses each value, so what it
 accepts is exactly JSON. The top-level keys may come in any order; every key other than
 ``items`` (``metadata``, ``kind``, ...) is kept in ``fields``.
+
+With an ``ItemDecoder`` that prunes (``pruned.py``), the whole items in a chunk are decoded in
+one call instead: the apiserver writes every item of a list with the same first key
+(``{"metadata":``), so the last ``},{"metadata":`` in the buffer ends a run of whole items — or,
+if that text sits inside an item (a nested list of such objects), the run is not a JSON array
+of objects and fails to decode, and those items are read one by one as before. The text cannot
+come from inside a string: a string's quotes are escaped.
 """
 
 from __future__ import annotations
@@ -19,13 +26,21 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kubetui.k8s.pruned import ItemDecoder
 
 _WS = re.compile(r"[ \t\n\r]*")
+_FIRST_KEY = re.compile(r'\{"[A-Za-z]+":')
 _DECODER = json.JSONDecoder()
 
 
 class ListStream:
-    def __init__(self) -> None:
+    def __init__(self, decoder: ItemDecoder | None = None) -> None:
+        self._decoder = decoder if decoder is not None and decoder.prunes else None
+        self._marker = ""  # "},{\"metadata\":": where one item ends and the next begins
+        self._slow_until = 0  # a run that did not decode as a whole: one by one up to here
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
         self._buf = ""
         self._pos = 0
@@ -33,15 +48,18 @@ class ListStream:
         self._key = ""
         self.fields: dict[str, object] = {}
         self.count = 0  # items parsed so far
+        self.pruned = 0  # of which decoded pruned, in runs
 
     def feed(self, chunk: bytes) -> list[dict]:
         """The items completed by ``chunk`` (possibly none)."""
+        self._slow_until -= self._pos
         self._buf = self._buf[self._pos:] + self._utf8.decode(chunk)
         self._pos = 0
         return self._parse(final=False)
 
     def close(self) -> list[dict]:
         """The last items; ``ValueError`` if the body ended before the list did."""
+        self._slow_until -= self._pos
         self._buf = self._buf[self._pos:] + self._utf8.decode(b"", final=True)
         self._pos = 0
         items = self._parse(final=True)
@@ -98,6 +116,11 @@ class ListStream:
                 if ch == "]" and state == "item-or-end":
                     self._state, self._pos = "next-key", pos + 1
                     continue
+                if state == "item" and self._marker and self._run(buf, pos, items):
+                    continue
+                if self._decoder is not None and not self._marker:
+                    first = _FIRST_KEY.match(buf, pos)
+                    self._marker = "}," + first.group() if first else ""
                 item = self._value(buf, pos, final)
                 if item is _MORE:
                     return items
@@ -114,6 +137,25 @@ class ListStream:
             else:  # done: only whitespace may follow, which close() checks
                 self._pos = pos
                 return items
+
+    def _run(self, buf: str, pos: int, items: list[dict]) -> bool:
+        """Decode the whole items from ``pos`` to the last item start in ``buf`` in one call;
+        False if there is none, or they do not decode together (then one by one)."""
+        if pos < self._slow_until:
+            return False
+        last = buf.rfind(self._marker, pos)
+        if last < 0:
+            return False
+        assert self._decoder is not None
+        run = self._decoder.items(f"[{buf[pos:last + 1]}]")
+        if run is None:
+            self._slow_until = last + 1
+            return False
+        items += run
+        self.count += len(run)
+        self.pruned += len(run)
+        self._pos = last + 2  # the next item's "{"
+        return True
 
     def _value(self, buf: str, pos: int, final: bool):
         """One JSON value at ``pos``, or ``_MORE`` when its end has not arrived yet."""

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypedDict
 
 from kubetui.k8s.node_audit import ENDED_REASONS, ended_by_node
+from kubetui.k8s.pruned import reads
 from kubetui.k8s.shapes import mapping, text, tolerant, unreadable
 
 # Groups for colouring, from the theme variables $pod-running ... $pod-terminating.
@@ -165,6 +167,60 @@ def _claims(spec: dict) -> tuple[str, ...]:
     return out
 
 
+class _Meta(TypedDict, total=False):
+    uid: str
+    name: str
+    namespace: str
+    resourceVersion: str
+    creationTimestamp: str
+    deletionTimestamp: str
+    labels: dict[str, str]
+
+
+class _Named(TypedDict, total=False):
+    name: str  # a container: the row only counts them
+
+
+class _Claim(TypedDict, total=False):
+    claimName: str
+
+
+class _Volume(TypedDict, total=False):
+    persistentVolumeClaim: _Claim
+
+
+class _Spec(TypedDict, total=False):
+    containers: list[_Named]
+    initContainers: list[_Named]
+    nodeName: str
+    runtimeClassName: str
+    volumes: list[_Volume]
+
+
+class _Condition(TypedDict, total=False):
+    type: str
+    status: str
+
+
+class _Status(TypedDict, total=False):
+    phase: str
+    reason: str
+    message: str
+    podIP: str
+    conditions: list[_Condition]
+    containerStatuses: list[dict[str, Any]]
+    initContainerStatuses: list[dict[str, Any]]
+
+
+class PodFields(TypedDict, total=False):
+    """What ``pod_row`` reads (``pruned.py``): a list of 100,000 pods decodes only this."""
+
+    metadata: _Meta
+    spec: _Spec
+    status: _Status
+
+
+@reads(PodFields)
 @tolerant(_unreadable_pod)
 def pod_row(pod: dict) -> PodRow:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}

@@ -17,8 +17,9 @@ stale resourceVersion; it has no bookmarks. This is the client-go reflector inst
 * never poll: after the first LIST, a LIST happens only on 410 or after an error.
 
 Objects are turned into immutable rows by ``transform`` as they arrive, a LIST's items as their
-bytes come in (``list_stream.py``; the raw JSON is not kept),
-and changes are delivered to ``sink`` as ``Delta`` batches at most every ``min_interval`` seconds.
+bytes come in (``list_stream.py``; the raw JSON is not kept); a transform that declares the
+fields it reads (``pruned.reads``) gets only those, in lists and watch events alike. Changes
+are delivered to ``sink`` as ``Delta`` batches at most every ``min_interval`` seconds.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any, Generic, TypeVar
 from kubetui.k8s.cluster import Cluster
 from kubetui.k8s.errors import ErrorKind, KubeError, from_exception, from_response
 from kubetui.k8s.list_stream import ListStream
+from kubetui.k8s.pruned import ItemDecoder
 from kubetui.k8s.shapes import mapping, text, uid_of
 
 Row = TypeVar("Row")
@@ -100,6 +102,7 @@ class Reflector(Generic[Row]):
                  max_backoff: float = 30.0, what: str | None = None) -> None:
         self.cluster, self.scope = cluster, scope
         self.transform, self.sink = transform, sink
+        self.decoder = ItemDecoder(transform)
         self.on_status = on_status or (lambda s: None)
         self.min_interval, self.watch_timeout, self.max_backoff = (
             min_interval, watch_timeout, max_backoff)
@@ -111,6 +114,7 @@ class Reflector(Generic[Row]):
         self.gone = 0  # 410s seen
         self.list_sources: list[str] = []  # per LIST: "cache" (resourceVersion=0) or "consistent"
         self.list_pages: list[int] = []  # per LIST: the requests it took
+        self.pruned = 0  # listed items decoded with only the fields the transform reads
         self._pending_up: dict[Hashable, Row] = {}
         self._pending_del: set[Hashable] = set()
         self._pending_since = 0.0
@@ -185,7 +189,7 @@ class Reflector(Generic[Row]):
         self.list_pages.append(0)
         while True:
             self.list_pages[-1] += 1
-            stream = ListStream()
+            stream = ListStream(self.decoder)
             async with self.cluster.stream(self.scope.path, what=self.what, params=params,
                                            read_timeout=60) as response:
                 async for chunk in self._chunks(response):
@@ -197,6 +201,7 @@ class Reflector(Generic[Row]):
                         first_page = False
                     await asyncio.sleep(0)  # let the UI paint between chunks of a long list
                 self._take(self._parsed(stream.close), rows)
+            self.pruned += stream.pruned
             meta = mapping(stream.fields.get("metadata"))
             token = meta.get("continue")
             if first_page and token and not self.keys and rows:
@@ -255,7 +260,7 @@ class Reflector(Generic[Row]):
 
     def _on_event(self, line: str) -> None:
         try:
-            event = mapping(json.loads(line))
+            event = mapping(self.decoder.event(line))
         except ValueError:
             return  # not a watch event: skip it rather than drop a healthy stream
         kind, obj = event.get("type"), mapping(event.get("object"))

@@ -275,3 +275,62 @@ async def test_a_retired_cluster_does_not_reopen(local_cluster: LocalCluster):
         await cluster.get_json("/version", what="version")
     assert caught.value.kind is ErrorKind.UNREACHABLE and "was closed" in str(caught.value)
     assert cluster._http is None
+
+
+async def test_pruned_lists_and_events_give_the_rows_of_whole_objects(local_cluster, namespace,
+                                                                      cluster):
+    """Pods as the kubelet writes them (statuses, restarts, init containers, managedFields of
+    three managers): the rows from the pruned LIST and from pruned watch events equal the rows
+    built from a whole LIST."""
+    c = local_cluster
+
+    def pod(name: str, command: str, init: str = "") -> str:
+        spec = {"terminationGracePeriodSeconds": 0, "containers": [
+            {"name": "main", "image": "busybox:1.35", "imagePullPolicy": "IfNotPresent",
+             "command": ["sh", "-c", command]},
+            {"name": "side", "image": "busybox:1.35", "imagePullPolicy": "IfNotPresent",
+             "command": ["sleep", "3600"]}]}
+        if init:
+            spec["initContainers"] = [{"name": "init", "image": "busybox:1.35",
+                                       "imagePullPolicy": "IfNotPresent",
+                                       "command": ["sh", "-c", init]}]
+        return json.dumps({"apiVersion": "v1", "kind": "Pod",
+                           "metadata": {"name": name, "labels": {"app": name}}, "spec": spec})
+
+    for manifest in (pod("ok", "exec sleep 3600"), pod("crash", "exit 3"),
+                     pod("initfail", "sleep 3600", init="exit 1"),
+                     pod("done", "true", init="true")):
+        c.kubectl("-n", namespace, "apply", "-f", "-", input=manifest)
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=pod_manifest("pending", app="p"))
+
+    async def whole_rows() -> dict:
+        body = await cluster.get_json(f"/api/v1/namespaces/{namespace}/pods", what="list")
+        return {i["metadata"]["uid"]: pod_row(i) for i in body["items"]}
+
+    async def restarted() -> bool:
+        rows = await whole_rows()
+        return any(r.restarts and r.name == "crash" for r in rows.values()) and any(
+            r.status.startswith("Init:") and r.restarts for r in rows.values())
+
+    deadline = time.monotonic() + 90
+    while not await restarted():
+        assert time.monotonic() < deadline, "the pods never restarted"
+        await asyncio.sleep(1)
+    mirror = Mirror()
+    reflector, task = start(cluster, namespace, mirror)
+    try:
+        await mirror.until(lambda rows: len(rows) == 5, what="five pods")
+        assert reflector.pruned >= 3  # all but the first item and the last came pruned
+        # Watch events from here on: the kubelet goes on restarting, kubectl relabels.
+        c.kubectl("-n", namespace, "label", "pod", "--all", "seen=yes")
+        await mirror.until(lambda rows: all(("seen", "yes") in r.labels for r in rows.values()),
+                           what="the relabel")
+        for _ in range(20):  # equal once the watch has caught up with the kubelet's writes
+            expected = await whole_rows()
+            if mirror.rows == expected:
+                break
+            await asyncio.sleep(0.5)
+        assert mirror.rows == expected
+        assert {r.status for r in expected.values()} >= {"Running", "Pending"}
+    finally:
+        await stop(task)
