@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from kubetui.k8s.pods import human_duration, parse_time
+from kubetui.k8s.pruned import reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,54 @@ def _time(value: object) -> float | None:
     return parse_time(value) if isinstance(value, str) else None
 
 
+class _Meta(TypedDict, total=False):
+    uid: Any
+    namespace: Any
+    creationTimestamp: Any
+
+
+class _Ref(TypedDict, total=False):
+    kind: Any
+    name: Any
+    uid: Any
+
+
+class _Series(TypedDict, total=False):
+    count: Any
+    lastObservedTime: Any
+
+
+class _Source(TypedDict, total=False):
+    component: Any
+
+
+class EventFields(TypedDict, total=False):
+    """What ``event_row`` reads (``pruned.py``): a list of 50,000 events skips
+    ``managedFields`` and the rest. The leaves are ``Any``: ``event_row`` checks every type
+    itself (1.20 writes a null ``eventTime``), so an odd value never sends a run of events the
+    slow way."""
+
+    metadata: _Meta
+    involvedObject: _Ref
+    regarding: _Ref
+    series: _Series
+    firstTimestamp: Any
+    deprecatedFirstTimestamp: Any
+    eventTime: Any
+    lastTimestamp: Any
+    deprecatedLastTimestamp: Any
+    message: Any
+    note: Any
+    type: Any
+    reason: Any
+    count: Any
+    deprecatedCount: Any
+    reportingController: Any
+    source: _Source
+    deprecatedSource: _Source
+
+
+@reads(EventFields)
 def event_row(ev: dict) -> EventRow:
     meta = _map(ev.get("metadata"))
     obj = _map(ev.get("involvedObject")) or _map(ev.get("regarding"))

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 _WS = re.compile(r"[ \t\n\r]*")
 _FIRST_KEY = re.compile(r'\{"[A-Za-z]+":')
 _DECODER = json.JSONDecoder()
+_LONGEST_WAIT = 1 << 20
 
 
 class ListStream:
@@ -116,8 +117,13 @@ class ListStream:
                 if ch == "]" and state == "item-or-end":
                     self._state, self._pos = "next-key", pos + 1
                     continue
-                if state == "item" and self._marker and self._run(buf, pos, items):
-                    continue
+                if state == "item" and self._marker and pos >= self._slow_until:
+                    took = self._run(buf, pos, items)
+                    if took:
+                        continue
+                    if took is None and not final:  # the next item has not ended yet
+                        self._pos = pos
+                        return items
                 if self._decoder is not None and not self._marker:
                     first = _FIRST_KEY.match(buf, pos)
                     self._marker = "}," + first.group() if first else ""
@@ -138,13 +144,16 @@ class ListStream:
                 self._pos = pos
                 return items
 
-    def _run(self, buf: str, pos: int, items: list[dict]) -> bool:
-        """Decode the whole items from ``pos`` to the last item start in ``buf`` in one call;
-        False if there is none, or they do not decode together (then one by one)."""
-        if pos < self._slow_until:
-            return False
+    def _run(self, buf: str, pos: int, items: list[dict]) -> bool | None:
+        """Decode the whole items from ``pos`` to the last item start in ``buf`` in one call.
+        None: no item start after ``pos`` yet (wait for more, rather than try the item whole
+        and fail on every chunk); False: read them one by one (they did not decode together,
+        or a megabyte came without an item start: this list does not look as expected)."""
         last = buf.rfind(self._marker, pos)
         if last < 0:
+            if len(buf) - pos < _LONGEST_WAIT:
+                return None
+            self._slow_until = len(buf)
             return False
         assert self._decoder is not None
         run = self._decoder.items(f"[{buf[pos:last + 1]}]")

@@ -76,26 +76,28 @@ def _exit_reason(term: dict, prefix: str = "") -> str:
 
 def pod_status(pod: dict) -> tuple[str, int, int, int, float | None]:
     """(status, ready containers, total containers, restarts, last restart epoch)."""
-    spec, status = pod.get("spec") or {}, pod.get("status") or {}
-    meta = pod.get("metadata") or {}
+    return _status(pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {})
+
+
+def _last_finished(cs: dict, last: float | None) -> float | None:
+    """The later of ``last`` and when this container last terminated."""
+    finished = parse_time(((cs.get("lastState") or {}).get("terminated") or {})
+                          .get("finishedAt"))
+    return finished if finished and (last is None or finished > last) else last
+
+
+def _status(meta: dict, spec: dict, status: dict) -> tuple[str, int, int, int, float | None]:
     total = len(spec.get("containers") or ())
     reason = status.get("reason") or status.get("phase") or "Unknown"
     restarts = 0
     ready = 0
     last_restart: float | None = None
 
-    def note_restart(cs: dict) -> None:
-        nonlocal last_restart
-        finished = parse_time(((cs.get("lastState") or {}).get("terminated") or {})
-                              .get("finishedAt"))
-        if finished and (last_restart is None or finished > last_restart):
-            last_restart = finished
-
     initializing = False
     init_specs = spec.get("initContainers") or ()
     for i, cs in enumerate(status.get("initContainerStatuses") or ()):
         restarts += cs.get("restartCount", 0)
-        note_restart(cs)
+        last_restart = _last_finished(cs, last_restart)
         state = cs.get("state") or {}
         term, wait = state.get("terminated"), state.get("waiting")
         if term and term.get("exitCode") == 0:
@@ -114,7 +116,7 @@ def pod_status(pod: dict) -> tuple[str, int, int, int, float | None]:
         has_running = False
         for cs in reversed(status.get("containerStatuses") or ()):
             restarts += cs.get("restartCount", 0)
-            note_restart(cs)
+            last_restart = _last_finished(cs, last_restart)
             state = cs.get("state") or {}
             term, wait = state.get("terminated"), state.get("waiting")
             if wait and wait.get("reason"):
@@ -224,7 +226,7 @@ class PodFields(TypedDict, total=False):
 @tolerant(_unreadable_pod)
 def pod_row(pod: dict) -> PodRow:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
-    text, ready, total, restarts, last = pod_status(pod)
+    text, ready, total, restarts, last = _status(meta, spec, status)
     health = health_of(text, status.get("phase", ""))
     if health == HEALTH_OK and ready < total:
         health = HEALTH_PENDING  # running but not ready: the readiness probe is failing
