@@ -35,12 +35,13 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pods_bench import KUBECONFIG, headless_app, pct, rss_mb, timed_keys  # noqa: E402
-from scale_bench import curl, kubectl_get, request_pool, rss_of_tree  # noqa: E402
-from startup_bench import launch  # noqa: E402
+from scale_bench import curl, kubectl_get, request_pool, rss_of_tree, settle  # noqa: E402
+from startup_bench import compile_bytecode, launch  # noqa: E402
 
 from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
 from tests.integration.tmux import tmux  # noqa: E402
 
+SOURCE = REPO
 SESSION = "kubetui-events-bench"
 REASONS = ("BackOff", "Pulled", "Created", "Started", "Unhealthy", "FailedMount", "Killing")
 
@@ -121,7 +122,7 @@ class Writer(threading.Thread):
 
 def kubetui_launch(ns: str, n: int) -> tuple[float, float]:
     """launch -> the events pane live with at least ``n`` events; and RSS then."""
-    start = launch(SESSION, ns, REPO)
+    start = launch(SESSION, ns, SOURCE)
     pressed = False
     full = None
     deadline = start + 600
@@ -182,23 +183,36 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0,
                         help="new events a second during the keypress and filter timing")
     parser.add_argument("--presses", type=int, default=100)
+    parser.add_argument("--source", type=Path, default=REPO,
+                        help="the kubetui checkout to launch (default: this one)")
+    parser.add_argument("--no-latency", action="store_true",
+                        help="skip the headless keypress / filter run")
     args = parser.parse_args()
+    global SOURCE
+    SOURCE = args.source
+    compile_bytecode(SOURCE)
     n, ns = args.events, f"kt-events-{args.events}"
     asyncio.run(seed(n, ns))
     path = f"/api/v1/namespaces/{ns}/events"
     runs: dict[str, list[tuple[float, ...]]] = {}
     kubetui_launch(ns, n)  # warm caches
+    clients = [
+        ("curl, consistent LIST", lambda: curl(ns, path=path)),
+        ("curl, watch cache (resourceVersion=0)",
+         lambda: curl(ns, path=path, query="?resourceVersion=0")),
+        ("kubectl get events", lambda: kubectl_get(ns, resource="events")),
+        ("kubectl get events -o json",
+         lambda: kubectl_get(ns, "-o", "json", resource="events")),
+        ("kubetui (events pane)", lambda: (float("nan"), *kubetui_launch(ns, n))),
+    ]
     for _ in range(args.rounds):
-        runs.setdefault("curl, consistent LIST", []).append(curl(ns, path=path))
-        runs.setdefault("curl, watch cache (resourceVersion=0)", []).append(
-            curl(ns, path=path, query="?resourceVersion=0"))
-        runs.setdefault("kubectl get events", []).append(
-            kubectl_get(ns, resource="events"))
-        runs.setdefault("kubectl get events -o json", []).append(
-            kubectl_get(ns, "-o", "json", resource="events"))
-        full, rss = kubetui_launch(ns, n)
-        runs.setdefault("kubetui (events pane)", []).append((float("nan"), full, rss))
-    lat = asyncio.run(latencies(ns, n, args.rate, args.presses))
+        for name, run in clients:
+            settle()  # every client meets the same idle apiserver (scale_bench.settle)
+            runs.setdefault(name, []).append(run())
+    if args.no_latency:
+        lat = None
+    else:
+        lat = asyncio.run(latencies(ns, n, args.rate, args.presses))
     print(f"\n{dt.date.today().isoformat()}, {n:,} events in one namespace; median of "
           f"{args.rounds} interleaved rounds\n")
     print("| client | full list (s) | RSS (MB) |")
@@ -210,6 +224,8 @@ def main() -> int:
     ratio = statistics.median(v[1] for v in runs["kubetui (events pane)"]) / statistics.median(
         v[1] for v in runs["curl, consistent LIST"])
     print(f"| kubetui ÷ consistent LIST | {ratio:.2f}× | |")
+    if lat is None:
+        return 0
     print(f"\nheadless, {lat['rows']:,} rows, {args.rate:.0f} new events/s "
           f"({lat['written']} written): keypress -> paint p95 {pct(lat['key'], 95) * 1000:.1f} ms"
           f" (n={len(lat['key'])}), filter keystroke -> paint p95 "

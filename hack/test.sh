@@ -5,12 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
-if [[ ! -x $VENV/bin/pytest ]]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --upgrade pip
-  "$VENV/bin/pip" install -q -e '.[dev]'
-  touch "$VENV/.installed"
-fi
+# A venv is (re)installed when it is missing or pyproject.toml changed since (a new dependency).
+ensure_venv() {
+  local py=$1 venv=$2
+  if [[ ! -x $venv/bin/pytest || pyproject.toml -nt $venv/.installed ]]; then
+    [[ -x $venv/bin/python ]] || "$py" -m venv "$venv"
+    "$venv/bin/pip" install -q --upgrade pip
+    "$venv/bin/pip" install -q -e '.[dev]'
+    touch "$venv/.installed"
+  fi
+}
+ensure_venv python3 "$VENV"
 was_up=0
 hack/localcluster.sh status >/dev/null 2>&1 && was_up=1
 cleanup() { [[ $was_up == 1 ]] || hack/localcluster.sh down >/dev/null 2>&1 || true; }
@@ -32,11 +37,7 @@ if [[ $# -eq 0 ]]; then
     echo "== unit and UI tests on Python $version"
     py=$(hack/python_version.sh "$version")
     venv=.venv-py$version
-    if [[ ! -x $venv/bin/pytest ]]; then
-      "$py" -m venv "$venv"
-      "$venv/bin/pip" install -q --upgrade pip
-      "$venv/bin/pip" install -q -e '.[dev]'
-    fi
+    ensure_venv "$py" "$venv"
     "$venv/bin/kubetui" --version
     "$venv/bin/pytest" -p no:cacheprovider -q tests/unit tests/ui
   done
