@@ -180,7 +180,9 @@ async def test_expansion_exit_codes_and_output(local_cluster: LocalCluster, name
         await select_probe(pilot, runner, "liveness")
         run = await run_and_wait(pilot, runner, "liveness")
         assert run.result == "failure" and run.detail == "exit code 1"
-        assert run.output.startswith("checking\ncat: can't open '/tmp/nope'")
+        # stdout and stderr come on two exec channels: their order is not the command's.
+        assert sorted(run.output.splitlines()) == [
+            "cat: can't open '/tmp/nope': No such file or directory", "checking"]
         history = runner.query_one("#probe-history", DataTable)
         assert "exit code 1" in str(history.get_row_at(0)[3])
         # A command that cannot start is an Error (the kubelet discards it), not a failure.
