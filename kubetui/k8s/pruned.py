@@ -38,8 +38,8 @@ class ItemDecoder:
     reads when it declares them (``@reads``), whole objects otherwise."""
 
     def __init__(self, transform: Callable[[dict], Any] | None = None) -> None:
-        self.fields: type | None = getattr(transform, "reads", None)
-        self._decoders = _decoders(self.fields) if self.fields is not None else None
+        fields = getattr(transform, "reads", None)
+        self._decoders = _decoders(fields) if fields is not None else None
 
     @property
     def prunes(self) -> bool:
