@@ -11,7 +11,11 @@ round after round (interleaved, so that a busy moment of the machine hits all al
   client-go's reflector does), ``Table`` asks for the server-side table kubectl prints;
 * ``kubectl get pods`` (the Table format) and ``kubectl get pods -o json``;
 * kubetui started as a user starts it, in tmux at 120x40: launch -> the first pod row on screen,
-  launch -> ``N · live`` on screen; RSS of the process then.
+  launch -> ``N · live`` on screen; RSS of the process then;
+* what every launch pays before any pod: kubetui on an empty namespace (launch -> live) and
+  ``bare_textual.py`` (a Textual app that draws one line: launch -> first paint), in the same
+  rounds; and kubetui's full list less its empty start-up (per round), with its ratio to the
+  LIST: the share of the launch that grows with the pods.
 
 With ``--spread N``, N more pods over 200 namespaces ``kt-spread-NNN`` and every client asks for
 all namespaces (``-A``: which lists every pod of the cluster, the other scale namespaces too).
@@ -40,8 +44,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pods_bench  # noqa: E402
+import startup_bench  # noqa: E402
 from pods_bench import KUBECONFIG, KUBECTL, pct, pod_body, seed  # noqa: E402
-from startup_bench import compile_bytecode, launch  # noqa: E402
+from startup_bench import bare_textual_launch, compile_bytecode, launch  # noqa: E402
+from terminal_bench import kubectl  # noqa: E402
 
 from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
 from kubetui.k8s.errors import KubeError  # noqa: E402
@@ -186,6 +192,9 @@ def measure_scope(label: str, n: int, ns: str | None, args,
         ("kubectl get pods", lambda: kubectl_get(ns)),
         ("kubectl get pods -o json", lambda: kubectl_get(ns, "-o", "json")),
         ("kubetui", lambda: kubetui_launch(ns, n)),
+        ("kubetui, empty namespace", empty_launch),
+        ("Textual app drawing one line", lambda: (float("nan"), bare_textual_launch(SESSION),
+                                                  float("nan"))),
     ]
     for name, _ in clients:
         runs[name] = []
@@ -203,12 +212,24 @@ def measure_scope(label: str, n: int, ns: str | None, args,
         first = med([v[0] for v in values])
         full = med([v[1] for v in values])
         rss = f"{med([v[2] for v in values]):.0f}" if tool == "kubetui" else "-"
-        rows.append((label, tool, f"{first:.2f}", f"{full:.2f}", rss,
+        rows.append((label, tool, "-" if first != first else f"{first:.2f}", f"{full:.2f}", rss,
                      latency if tool == "kubetui" else "-"))
-    ratio = med([v[1] for v in runs["kubetui"]]) / med(
-        [v[1] for v in runs["curl, consistent LIST"]])
+    listed = med([v[1] for v in runs["curl, consistent LIST"]])
+    ratio = med([v[1] for v in runs["kubetui"]]) / listed
     rows.append((label, "kubetui ÷ consistent LIST", "", f"{ratio:.2f}×", "", ""))
+    grown = med([full[1] - empty[1]
+                 for full, empty in zip(runs["kubetui"], runs["kubetui, empty namespace"],
+                                         strict=True)])
+    rows.append((label, "kubetui − its empty start-up", "", f"{grown:.2f}", "", ""))
+    rows.append((label, "(kubetui − its empty start-up) ÷ consistent LIST", "",
+                 f"{grown / listed:.2f}×", "", ""))
     return rows
+
+
+def empty_launch() -> tuple[float, float, float]:
+    """kubetui on an empty namespace, launched as the others: (first paint, live, nan)."""
+    first_paint, live = startup_bench.one_launch()
+    return first_paint, live, float("nan")
 
 
 SPREAD = 200
@@ -285,7 +306,8 @@ def main() -> int:
                         help="the kubetui checkout to launch (default: this one)")
     args = parser.parse_args()
     global SOURCE
-    SOURCE = args.source
+    SOURCE = startup_bench.SOURCE = args.source
+    kubectl("create", "namespace", startup_bench.NS)
     compile_bytecode(SOURCE)
     asyncio.run(seed_all(args.pods))
     rows: list[tuple[str, ...]] = []

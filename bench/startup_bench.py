@@ -7,7 +7,8 @@ kubetui runs in a real terminal (tmux, 120x40) exactly as a user starts it (``py
 --kubeconfig ... -n NS``); the screen is read every 5 ms:
 
 * launch -> first paint: the cluster bar's ``kubetui`` brand is on screen;
-* launch -> live: the pods pane says ``· live`` for the empty namespace.
+* launch -> live: the pods pane says ``· live`` for the empty namespace;
+* the floor: ``bare_textual.py``, a Textual app that draws one line, launched the same way.
 
 Also the imports alone (``kubetui.cli`` and ``kubetui.app`` as a launch imports them, in a fresh
 interpreter each round), the cost every launch pays before any of the above.
@@ -80,6 +81,27 @@ def one_launch() -> tuple[float, float]:
     return first_paint, live
 
 
+def bare_textual_launch(session: str = SESSION) -> float:
+    """Launch -> first paint of ``bare_textual.py`` (same terminal, same interpreter): what
+    any Textual program pays before it can show anything."""
+    from bare_textual import READY
+
+    tmux("kill-session", "-t", session)
+    start = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    f"{sys.executable} {Path(__file__).resolve().parent / 'bare_textual.py'}"],
+                   check=True)
+    deadline = start + 30
+    while time.perf_counter() < deadline:
+        if READY in tmux("capture-pane", "-p", "-t", session):
+            shown = time.perf_counter() - start
+            tmux("kill-session", "-t", session)
+            return shown
+        time.sleep(0.005)
+    tmux("kill-session", "-t", session)
+    raise RuntimeError("the bare Textual app did not draw within 30 s")
+
+
 def import_time() -> float:
     code = ("import kubetui.__main__ as m\n"
             "getattr(m, '_start_up', m._quiet_gc_at_start_up)()  # older checkouts: gc only\n"
@@ -100,9 +122,14 @@ def main() -> None:
     kubectl("create", "namespace", NS)
     compile_bytecode(SOURCE)
     one_launch()  # warm the page cache
-    launches = [one_launch() for _ in range(args.rounds)]
+    bare_textual_launch()
+    launches, floors = [], []
+    for _ in range(args.rounds):  # interleaved: a busy moment of the machine hits both
+        launches.append(one_launch())
+        floors.append(bare_textual_launch())
     imports = [import_time() for _ in range(args.rounds)]
-    for label, values in (("imports (kubetui.cli, .app)", imports),
+    for label, values in (("bare Textual app -> first paint", floors),
+                          ("imports (kubetui.cli, .app)", imports),
                           ("launch -> first paint", [p for p, _ in launches]),
                           ("launch -> empty namespace live", [v for _, v in launches])):
         print(f"{label:32} median {statistics.median(values) * 1000:6.0f} ms   "
