@@ -130,11 +130,18 @@ def from_exception(exc: BaseException, what: str, server: str = "") -> KubeError
     if any(isinstance(e, (httpx.TimeoutException, *TIMEOUTS)) for e in chain):
         return KubeError(ErrorKind.TIMEOUT, f"{what}: timed out talking to{where}",
                          "the apiserver is slow or unreachable")
+    # The verification error itself (it says why) before the transport error that wraps it.
+    unverified = [e for e in chain if isinstance(e, ssl.SSLCertVerificationError)] + \
+        [e for e in chain if "CERTIFICATE_VERIFY_FAILED" in str(e)]
+    for e in unverified[:1]:
+        reason = getattr(e, "verify_message", "") or "certificate verify failed"
+        hint = ("the server's certificate is for other names: through a tunnel or a load "
+                "balancer, set tls-server-name in the cluster entry to one of them"
+                if "mismatch" in reason.lower() else
+                "the kubeconfig's certificate-authority does not match the server")
+        return KubeError(ErrorKind.TLS, f"{what}: TLS verification of{where} failed: {reason}",
+                         hint)
     for e in chain:
-        if isinstance(e, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(e):
-            reason = getattr(e, "verify_message", "") or "certificate verify failed"
-            return KubeError(ErrorKind.TLS, f"{what}: TLS verification of{where} failed: {reason}",
-                             "the kubeconfig's certificate-authority does not match the server")
         if isinstance(e, ssl.SSLError):
             return KubeError(ErrorKind.TLS, f"{what}: TLS error talking to{where}: {e}",
                              "check the server URL and the client certificate")

@@ -65,6 +65,7 @@ class Kubeconfig:
         cluster = self.clusters[cluster_name] or {}
         if not cluster.get("server"):
             raise KubeError(ErrorKind.CONFIG, f'cluster "{cluster_name}" has no server URL')
+        _check_connection_options(cluster_name, cluster)
         user = self.users.get(user_name or "", {}) or {}
         if user_name and user_name not in self.users:
             raise KubeError(ErrorKind.CONFIG,
@@ -74,6 +75,28 @@ class Kubeconfig:
                            namespace=ctx.get("namespace"), server=cluster["server"],
                            uses_exec="exec" in user)
 
+
+
+PROXY_SCHEMES = ("http", "https", "socks5")  # what kubectl accepts in proxy-url
+
+
+def _check_connection_options(name: str, cluster: dict) -> None:
+    """The cluster entry's options that change how the apiserver is reached (``cluster.py``
+    applies them), refused here with one message each when kubectl would refuse them too."""
+    if not isinstance(cluster.get("disable-compression", False), bool):
+        raise KubeError(ErrorKind.CONFIG, f'cluster "{name}": disable-compression must be '
+                        f"true or false, not {cluster['disable-compression']!r}")
+    server_name = cluster.get("tls-server-name")
+    if server_name is not None and not (isinstance(server_name, str) and server_name.strip()):
+        raise KubeError(ErrorKind.CONFIG, f'cluster "{name}": tls-server-name must be a host '
+                        f"name, not {server_name!r}")
+    proxy = cluster.get("proxy-url")
+    if proxy is not None:
+        scheme, _, rest = str(proxy).partition("://") if isinstance(proxy, str) else ("", "", "")
+        if scheme.lower() not in PROXY_SCHEMES or not rest.strip("/"):
+            raise KubeError(ErrorKind.CONFIG, f'cluster "{name}": proxy-url {proxy!r} is not '
+                            "an http://, https:// or socks5:// URL",
+                            "e.g. socks5://localhost:1080 for `ssh -D 1080 bastion`")
 
 
 def _choose_hint(cfg: Kubeconfig) -> str:

@@ -8,28 +8,18 @@ answer is lost) or the client's request too (nothing happened). Only ever forwar
 from __future__ import annotations
 
 import asyncio
-import contextlib
+
+from tests.integration.loopback_server import LoopbackServer, pipe
 
 
-class FlakyProxy:
-    def __init__(self, target_port: int) -> None:
+class FlakyProxy(LoopbackServer):
+    def __init__(self, target_port: int, listen_host: str = "127.0.0.1") -> None:
+        # listen_host: another loopback address is a tunnel on a name the certificate lacks
+        super().__init__(listen_host)
         self.target = ("127.0.0.1", target_port)
         self.lose: list[str] = []  # per next connection: "response" | "request" | "none"
         self.connections = 0
         self._open: list[asyncio.StreamWriter] = []
-        self._server: asyncio.AbstractServer | None = None
-        self.port = 0
-
-    async def start(self) -> FlakyProxy:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        self.port = self._server.sockets[0].getsockname()[1]
-        return self
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._server.wait_closed(), 2)
 
     def cut(self) -> None:
         """Drop every open connection at once, as a network failure would."""
@@ -45,35 +35,16 @@ class FlakyProxy:
 
         client_flights = [0]
 
-        async def upstream() -> None:  # client -> server
-            try:
-                while data := await reader.read(65536):
-                    client_flights[0] += 1
-                    # "request": only the ClientHello passes; the server never completes the
-                    # handshake, so it never sees the request.
-                    if mode == "request" and client_flights[0] > 1:
-                        continue
-                    up_writer.write(data)
-                    await up_writer.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                with contextlib.suppress(Exception):
-                    up_writer.close()
+        def client_says(data: bytes) -> bool:
+            client_flights[0] += 1
+            # "request": only the ClientHello passes; the server never completes the
+            # handshake, so it never sees the request.
+            return not (mode == "request" and client_flights[0] > 1)
 
-        async def downstream() -> None:  # server -> client
-            try:
-                while data := await up_reader.read(65536):
-                    # "response": once the client has sent its Finished (anything after the
-                    # ClientHello), everything the server says is lost, the response included.
-                    if mode == "response" and client_flights[0] > 1:
-                        continue
-                    writer.write(data)
-                    await writer.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                with contextlib.suppress(Exception):
-                    writer.close()
+        def server_says(data: bytes) -> bool:
+            # "response": once the client has sent its Finished (anything after the
+            # ClientHello), everything the server says is lost, the response included.
+            return not (mode == "response" and client_flights[0] > 1)
 
-        await asyncio.gather(upstream(), downstream())
+        await asyncio.gather(pipe(reader, up_writer, client_says),
+                             pipe(up_reader, writer, server_says))

@@ -84,3 +84,36 @@ def test_exec_user_is_flagged(tmp_path):
     data = config("one", current="one", exec={"apiVersion": "client.authentication.k8s.io/v1",
                                               "command": "get-token"})
     assert load_kubeconfig(str(write(tmp_path / "k", data))).context().uses_exec
+
+
+def test_disable_compression_must_be_true_or_false(tmp_path):
+    data = config("one", current="one")
+    data["clusters"][0]["cluster"]["disable-compression"] = "yes"
+    with pytest.raises(KubeError) as e:
+        load_kubeconfig(str(write(tmp_path / "k", data))).context()
+    assert e.value.kind == ErrorKind.CONFIG
+    assert "disable-compression must be true or false, not 'yes'" in e.value.summary
+    data["clusters"][0]["cluster"]["disable-compression"] = True
+    assert load_kubeconfig(str(write(tmp_path / "k", data))).context().name == "one"
+
+
+@pytest.mark.parametrize(("option", "value", "needle"), [
+    ("proxy-url", "ftp://proxy:21", "proxy-url 'ftp://proxy:21' is not an http://, https://"),
+    ("proxy-url", "socks5://", "is not an http://, https:// or socks5:// URL"),
+    ("proxy-url", 1080, "proxy-url 1080 is not"),
+    ("tls-server-name", "", "tls-server-name must be a host name"),
+    ("tls-server-name", ["a"], "tls-server-name must be a host name, not ['a']"),
+])
+def test_connection_options_kubectl_would_refuse(tmp_path, option, value, needle):
+    data = config("one", current="one")
+    data["clusters"][0]["cluster"][option] = value
+    with pytest.raises(KubeError) as e:
+        load_kubeconfig(str(write(tmp_path / "k", data))).context()
+    assert e.value.kind == ErrorKind.CONFIG and needle in e.value.summary
+
+
+def test_connection_options_kubectl_accepts(tmp_path):
+    data = config("one", current="one")
+    data["clusters"][0]["cluster"].update({"proxy-url": "SOCKS5://localhost:1080",
+                                           "tls-server-name": "kubernetes"})
+    assert load_kubeconfig(str(write(tmp_path / "k", data))).context().name == "one"
