@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import yaml
 
 from kubetui.k8s.errors import ErrorKind, KubeError
@@ -76,7 +77,6 @@ class Kubeconfig:
                            uses_exec="exec" in user)
 
 
-
 PROXY_SCHEMES = ("http", "https", "socks5")  # what kubectl accepts in proxy-url
 
 
@@ -91,12 +91,20 @@ def _check_connection_options(name: str, cluster: dict) -> None:
         raise KubeError(ErrorKind.CONFIG, f'cluster "{name}": tls-server-name must be a host '
                         f"name, not {server_name!r}")
     proxy = cluster.get("proxy-url")
-    if proxy is not None:
-        scheme, _, rest = str(proxy).partition("://") if isinstance(proxy, str) else ("", "", "")
-        if scheme.lower() not in PROXY_SCHEMES or not rest.strip("/"):
-            raise KubeError(ErrorKind.CONFIG, f'cluster "{name}": proxy-url {proxy!r} is not '
-                            "an http://, https:// or socks5:// URL",
-                            "e.g. socks5://localhost:1080 for `ssh -D 1080 bastion`")
+    if proxy is not None and not _is_proxy_url(proxy):
+        raise KubeError(ErrorKind.CONFIG, f'cluster "{name}": proxy-url {proxy!r} is not '
+                        "an http://, https:// or socks5:// URL",
+                        "e.g. socks5://localhost:1080 for `ssh -D 1080 bastion`")
+
+
+def _is_proxy_url(value: object) -> bool:
+    """Parsed as httpx will parse it when the client is made (a bad port there would be an
+    exception in the middle of connecting, not a message)."""
+    try:
+        url = httpx.URL(value) if isinstance(value, str) else None
+    except httpx.InvalidURL:
+        return False
+    return url is not None and url.scheme in PROXY_SCHEMES and bool(url.host)
 
 
 def _choose_hint(cfg: Kubeconfig) -> str:

@@ -101,6 +101,7 @@ def test_disable_compression_must_be_true_or_false(tmp_path):
     ("proxy-url", "ftp://proxy:21", "proxy-url 'ftp://proxy:21' is not an http://, https://"),
     ("proxy-url", "socks5://", "is not an http://, https:// or socks5:// URL"),
     ("proxy-url", 1080, "proxy-url 1080 is not"),
+    ("proxy-url", "http://proxy:notaport", "proxy-url 'http://proxy:notaport' is not"),
     ("tls-server-name", "", "tls-server-name must be a host name"),
     ("tls-server-name", ["a"], "tls-server-name must be a host name, not ['a']"),
 ])
