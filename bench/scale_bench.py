@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pods_bench  # noqa: E402
 import startup_bench  # noqa: E402
 from pods_bench import KUBECONFIG, KUBECTL, pct, pod_body, seed  # noqa: E402
-from startup_bench import bare_textual_launch, compile_bytecode, launch  # noqa: E402
+from startup_bench import bare_textual_launch, compile_bytecode, launch, shown_at  # noqa: E402
 from terminal_bench import kubectl  # noqa: E402
 
 from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
@@ -118,22 +118,11 @@ SOURCE = REPO  # --source: measure another checkout of kubetui (a before/after c
 
 def kubetui_launch(ns: str | None, n: int) -> tuple[float, float, float]:
     start = launch(SESSION, ns, SOURCE)
-    first = full = None
-    deadline = start + 600
-    while full is None and time.perf_counter() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", SESSION)
-        now = time.perf_counter() - start
-        if first is None and "bench-" in screen:
-            first = now
-        if f"· {n} · live" in screen:
-            full = now
-        time.sleep(0.005)
+    first, full = shown_at(SESSION, start, ["bench-", f"· {n} · live"], 600)
     pid = int(tmux("list-panes", "-t", SESSION, "-F", "#{pane_pid}").split()[0])
     time.sleep(0.3)
     rss = rss_of_tree(pid)
     tmux("kill-session", "-t", SESSION)
-    if first is None or full is None:
-        raise RuntimeError(f"kubetui did not show {n} pods live within 600 s")
     return first, full, rss
 
 

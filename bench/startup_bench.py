@@ -50,34 +50,46 @@ def compile_bytecode(source: Path) -> None:
                    check=True, stdout=subprocess.DEVNULL)
 
 
-def launch(session: str, namespace: str | None, source: Path) -> float:
-    """Start kubetui in a new tmux session of 120x40 as a user would (``namespace`` None:
-    ``-A``); the time it started."""
+def start_in_tmux(session: str, command: str, cwd: Path | None = None) -> float:
+    """Run ``command`` in a new tmux session of 120x40, as a user starts a program in a
+    terminal; the time it started."""
     tmux("kill-session", "-t", session)
-    scope = f"-n {namespace}" if namespace else "-A"
-    command = (f"{sys.executable} -m kubetui --kubeconfig {KUBECONFIG} {scope} "
-               "--theme kubetui-dark")
     start = time.perf_counter()
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                    "-c", str(source), command], check=True)
+                    *(["-c", str(cwd)] if cwd else []), command], check=True)
     return start
+
+
+def launch(session: str, namespace: str | None, source: Path) -> float:
+    """Start kubetui as a user would (``namespace`` None: ``-A``); the time it started."""
+    scope = f"-n {namespace}" if namespace else "-A"
+    return start_in_tmux(session, f"{sys.executable} -m kubetui --kubeconfig {KUBECONFIG} "
+                         f"{scope} --theme kubetui-dark", source)
+
+
+def shown_at(session: str, start: float, needles: list[str], timeout: float) -> list[float]:
+    """Seconds from ``start`` until each of ``needles`` was first on screen (read every
+    5 ms), once all of them were; the session is left running."""
+    seen: dict[str, float] = {}
+    deadline = start + timeout
+    while len(seen) < len(needles) and time.perf_counter() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        now = time.perf_counter() - start
+        for needle in needles:
+            if needle not in seen and needle in screen:
+                seen[needle] = now
+        time.sleep(0.005)
+    if len(seen) < len(needles):
+        tmux("kill-session", "-t", session)
+        missing = ", ".join(repr(n) for n in needles if n not in seen)
+        raise RuntimeError(f"{missing} not on screen within {timeout:g} s")
+    return [seen[n] for n in needles]
 
 
 def one_launch() -> tuple[float, float]:
     start = launch(SESSION, NS, SOURCE)
-    first_paint = live = None
-    deadline = start + 30
-    while time.perf_counter() < deadline and live is None:
-        screen = tmux("capture-pane", "-p", "-t", SESSION)
-        now = time.perf_counter() - start
-        if first_paint is None and "kubetui" in screen:
-            first_paint = now
-        if first_paint is not None and "· live" in screen:
-            live = now
-        time.sleep(0.005)
+    first_paint, live = shown_at(SESSION, start, ["kubetui", "· live"], 30)
     tmux("kill-session", "-t", SESSION)
-    if first_paint is None or live is None:
-        raise RuntimeError("kubetui did not come up within 30 s")
     return first_paint, live
 
 
@@ -86,20 +98,11 @@ def bare_textual_launch(session: str = SESSION) -> float:
     any Textual program pays before it can show anything."""
     from bare_textual import READY
 
+    start = start_in_tmux(session, f"{sys.executable} "
+                          f"{Path(__file__).resolve().parent / 'bare_textual.py'}")
+    (shown,) = shown_at(session, start, [READY], 30)
     tmux("kill-session", "-t", session)
-    start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
-                    f"{sys.executable} {Path(__file__).resolve().parent / 'bare_textual.py'}"],
-                   check=True)
-    deadline = start + 30
-    while time.perf_counter() < deadline:
-        if READY in tmux("capture-pane", "-p", "-t", session):
-            shown = time.perf_counter() - start
-            tmux("kill-session", "-t", session)
-            return shown
-        time.sleep(0.005)
-    tmux("kill-session", "-t", session)
-    raise RuntimeError("the bare Textual app did not draw within 30 s")
+    return shown
 
 
 def import_time() -> float:

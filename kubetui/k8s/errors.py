@@ -131,10 +131,10 @@ def from_exception(exc: BaseException, what: str, server: str = "") -> KubeError
         return KubeError(ErrorKind.TIMEOUT, f"{what}: timed out talking to{where}",
                          "the apiserver is slow or unreachable")
     # The verification error itself (it says why) before the transport error that wraps it.
-    unverified = [e for e in chain if isinstance(e, ssl.SSLCertVerificationError)] + \
-        [e for e in chain if "CERTIFICATE_VERIFY_FAILED" in str(e)]
-    for e in unverified[:1]:
-        reason = getattr(e, "verify_message", "") or "certificate verify failed"
+    unverified = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)),
+                      next((e for e in chain if "CERTIFICATE_VERIFY_FAILED" in str(e)), None))
+    if unverified is not None:
+        reason = getattr(unverified, "verify_message", "") or "certificate verify failed"
         hint = ("the server's certificate is for other names: through a tunnel or a load "
                 "balancer, set tls-server-name in the cluster entry to one of them"
                 if "mismatch" in reason.lower() else
