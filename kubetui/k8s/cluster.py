@@ -275,7 +275,8 @@ class Cluster:
             try:
                 response = await client.send(request, stream=stream)
             except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
-                raise from_exception(exc, what, self._reached_as) from None
+                raise from_exception(exc, what, self._reached_as,
+                                     via_proxy=bool(self._proxy)) from None
             self._note_flow(response.headers)
             if response.status_code == 401 and attempt == 0 and \
                     await self.credentials.refresh(cred):

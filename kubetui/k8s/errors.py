@@ -115,8 +115,11 @@ def from_response(status: int, body: bytes | str, what: str,
     return KubeError(ErrorKind.SERVER, f"{what}: HTTP {status}", detail, status, reason=reason)
 
 
-def from_exception(exc: BaseException, what: str, server: str = "") -> KubeError:
-    """Map a transport-level exception (no HTTP response) to a KubeError."""
+def from_exception(exc: BaseException, what: str, server: str = "",
+                   via_proxy: bool = False) -> KubeError:
+    """Map a transport-level exception (no HTTP response) to a KubeError. ``via_proxy``: the
+    connection went to a proxy first (``proxy-url``), the first thing to check when none
+    can be made."""
     if isinstance(exc, KubeError):
         return exc
     where = f" {server}" if server else ""
@@ -148,6 +151,8 @@ def from_exception(exc: BaseException, what: str, server: str = "") -> KubeError
     for e in chain:
         if isinstance(e, httpx.ConnectError | ConnectionError | OSError):
             return KubeError(ErrorKind.UNREACHABLE, f"{what}: cannot reach{where}: {_short(e)}",
+                             "is the proxy up, its ssh -D session still open, and does it "
+                             "reach the cluster?" if via_proxy else
                              "is the cluster up, and is this the right context?")
         if isinstance(e, httpx.TransportError):
             return KubeError(ErrorKind.UNREACHABLE, f"{what}: connection to{where} failed: "

@@ -148,6 +148,7 @@ async def test_a_proxy_that_does_not_answer_is_named_in_the_error(
         await Cluster.connect(ConnectOptions(kubeconfig=str(config)))
     assert e.value.kind is ErrorKind.UNREACHABLE
     assert f"through the proxy socks5://127.0.0.1:{port}" in e.value.summary
+    assert "is the proxy up" in e.value.hint
     r = await asyncio.to_thread(run_kubetui, "--check", "--kubeconfig", str(config))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert f"through the proxy socks5://127.0.0.1:{port}" in r.stderr
