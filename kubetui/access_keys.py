@@ -13,11 +13,12 @@ from textual.actions import parse as parse_action
 from textual.binding import Binding
 
 from kubetui.bindings import MUTATING, NEEDS
+from kubetui.host import host
 
 
 class AccessAware:
     def access_namespace(self) -> str:
-        return self.app.info.namespace  # type: ignore[attr-defined]
+        return host(self.app).info.namespace  # type: ignore[attr-defined]
 
     def _binding_for(self, action: str, parameters: tuple) -> Binding | None:
         for bindings in self._bindings.key_to_bindings.values():  # type: ignore[attr-defined]
@@ -31,9 +32,9 @@ class AccessAware:
         binding = self._binding_for(action, parameters)
         if binding is None or not binding.id:
             return True
-        if binding.id in MUTATING and self.app.readonly:  # type: ignore[attr-defined]
+        if binding.id in MUTATING and host(self.app).readonly:  # type: ignore[attr-defined]
             return False  # not bound, not shown
-        if binding.id in NEEDS and self.app.denied(  # type: ignore[attr-defined]
+        if binding.id in NEEDS and host(self.app).denied(  # type: ignore[attr-defined]
                 binding.id, self.access_namespace()):
             return None  # shown dimmed
         return True
@@ -42,7 +43,7 @@ class AccessAware:
         """A dimmed key says why instead of doing nothing."""
         for binding in self._bindings.key_to_bindings.get(event.key, ()):  # type: ignore[attr-defined]
             namespace = self.access_namespace()
-            missing = self.app.denied(binding.id or "", namespace)  # type: ignore[attr-defined]
+            missing = host(self.app).denied(binding.id or "", namespace)  # type: ignore[attr-defined]
             if missing:
                 event.stop()
                 event.prevent_default()

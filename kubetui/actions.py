@@ -1,67 +1,126 @@
-"""The one shape every mutating action takes, after its form: confirm, send once, answer back.
+"""The one path every mutating action takes after its form: confirm, send once, answer back.
 
-A pure builder (``kubetui.k8s``) makes a ``Write`` and its kubectl equivalent; ``confirm_write``
-shows both on the confirm screen with what will happen; on yes, one worker sends it through
-``send_write`` (the shared request path: never retried blindly), and the result comes back as a
-``WriteDone`` message whose handler calls the action's continuation. Errors take the app's one
-error funnel (``Worker.StateChanged``): a notification naming the request, nothing half-done
-hidden.
+1. A pure builder in ``kubetui.k8s`` makes a ``Write`` and its kubectl equivalent.
+2. A form (``screens/plan_form.py``) shows them as the user fills it, and hands back a plan.
+3. ``ActionPath.confirm`` shows what will happen, the exact request and the kubectl equivalent;
+   on yes, **one** worker sends the writes through ``send_write`` (never retried blindly: a lost
+   answer is checked by reading before anything is sent again).
+4. The outcome comes back as one typed ``ActionResult`` to the requester's ``reply``, on the
+   app's message loop; a refusal is also reported through the app's one error funnel (a
+   notification naming the request), unless the requester collects refusals itself.
+
+See ``kubetui/ACTIONS.md`` for how a new action is added (one builder, one form).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from textual import work
-from textual.message import Message
+from textual.app import App
 
+from kubetui.host import host
+from kubetui.k8s.errors import KubeError
 from kubetui.k8s.writes import Write, WriteResult, send_write
 from kubetui.screens.confirm import ConfirmScreen
 
-Then = Callable[[WriteResult], None]
 
+@dataclass(frozen=True)
+class Planned:
+    """One write as the confirm screen shows it."""
 
-@dataclass
-class WriteDone(Message):
     write: Write
-    result: WriteResult
-    then: Then | None = field(default=None, compare=False)
+    kubectl: str
 
 
-class WriteActions:
-    """Mixed into the app: ``confirm_write`` and ``send``."""
+@dataclass(frozen=True)
+class Outcome:
+    planned: Planned
+    result: WriteResult | None = None  # None: refused, see ``error``
+    error: KubeError | None = None
 
-    last_kubectl = ""  # the kubectl equivalent of the last write the user confirmed
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """What the requester gets back: one outcome per write, in the order sent."""
+
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def done(self) -> bool:
+        return all(o.done for o in self.outcomes)
+
+    @property
+    def result(self) -> WriteResult | None:
+        """The first write's result (most actions send one)."""
+        return self.outcomes[0].result if self.outcomes else None
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if not o.done)
+
+
+Reply = Callable[[ActionResult], None]
+
+
+class ActionPath:
+    """Owned by the app (``app.actions``); every screen and flow sends writes through it."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.last_kubectl = ""  # the kubectl equivalent of the last action confirmed (ctrl+k)
+
+    def confirm(self, title: str, body: str, planned: Planned | Sequence[Planned],
+                reply: Reply | None = None, *, on_no: Callable[[], None] | None = None,
+                report_errors: bool = True) -> None:
+        """Ask; on yes send (``send``); on no call ``on_no``."""
+        writes = (planned,) if isinstance(planned, Planned) else tuple(planned)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.send(writes, reply, report_errors=report_errors)
+            elif on_no is not None:
+                on_no()
+
+        self.app.push_screen(ConfirmScreen(
+            title, body, request="\n\n".join(p.write.describe() for p in writes),
+            kubectl="\n".join(p.kubectl for p in writes)), answered)
+
+    def send(self, writes: Sequence[Planned], reply: Reply | None = None, *,
+             report_errors: bool = True) -> None:
+        """One worker sends ``writes`` in order (an earlier refusal does not stop the rest:
+        each is a separate object), then replies once."""
+        self.last_kubectl = "\n".join(p.kubectl for p in writes)
+        self.app.run_worker(self._send(tuple(writes), reply, report_errors),
+                            name=writes[0].write.what if writes else "writes",
+                            group="writes", exit_on_error=False)
+
+    async def _send(self, writes: tuple[Planned, ...], reply: Reply | None,
+                    report_errors: bool) -> None:
+        outcomes = []
+        for planned in writes:
+            try:
+                result = await send_write(host(self.app).cluster, planned.write)
+            except KubeError as error:
+                outcomes.append(Outcome(planned, error=error))
+                if report_errors:
+                    self.app.call_later(host(self.app).report_error, error,
+                                        planned.write.what)
+                continue
+            outcomes.append(Outcome(planned, result=result))
+            if result.confirmed_after_unknown:
+                self.app.notify(f"{planned.write.what}: the answer was lost, but the server "
+                                "shows it was done (checked before anything was sent again).",
+                                title="Done", timeout=6)
+        if reply is not None:
+            self.app.call_later(reply, ActionResult(tuple(outcomes)))
 
     def action_copy_kubectl(self) -> None:
         if not self.last_kubectl:
-            self.notify("No action sent yet: nothing to copy.",  # type: ignore[attr-defined]
-                        title="Clipboard")
+            self.app.notify("No action sent yet: nothing to copy.", title="Clipboard")
             return
-        self.copy_text(self.last_kubectl,  # type: ignore[attr-defined]
-                       "the last action's kubectl command")
-
-    def confirm_write(self, title: str, body: str, write: Write, kubectl: str,
-                      then: Then | None = None) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.last_kubectl = kubectl  # ctrl+k copies it
-                self.send(write, then)
-
-        self.push_screen(ConfirmScreen(title, body, request=write.describe(),  # type: ignore[attr-defined]
-                                       kubectl=kubectl), answered)
-
-    @work(group="writes", exit_on_error=False)
-    async def send(self, write: Write, then: Then | None = None) -> WriteResult:
-        result = await send_write(self.cluster, write)  # type: ignore[attr-defined]
-        self.post_message(WriteDone(write, result, then))  # type: ignore[attr-defined]
-        return result
-
-    def on_write_done(self, message: WriteDone) -> None:
-        if message.result.confirmed_after_unknown:
-            self.notify(f"{message.write.what}: the answer was lost, but the server shows "  # type: ignore[attr-defined]
-                        "it was done (checked before anything was sent again).",
-                        title="Done", timeout=6)
-        if message.then is not None:
-            message.then(message.result)
+        host(self.app).copy_text(self.last_kubectl, "the last action's kubectl command")

@@ -13,26 +13,26 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kubetui.actions import WriteActions
-from kubetui.bindings import APP_BINDINGS, NEEDS
+from kubetui.actions import ActionPath
+from kubetui.bindings import APP_BINDINGS
 from kubetui.clipboard_actions import ClipboardActions
 from kubetui.config import Settings
 from kubetui.errorlog import record
+from kubetui.flows import Flows
+from kubetui.flows.sessions import Sessions
 from kubetui.guard import Guarded
+from kubetui.intents import pods as pod_intents
+from kubetui.intents import storage as storage_intents
+from kubetui.intents.text import ShowText
 from kubetui.jump import parse_jump
-from kubetui.k8s.access import AccessRules, Need, readable_namespaces, review_rules
 from kubetui.k8s.cluster import Cluster, ClusterInfo, ConnectOptions
 from kubetui.k8s.errors import ErrorKind, KubeError
 from kubetui.k8s.kubeconfig import Kubeconfig, load_kubeconfig
 from kubetui.k8s.namespaces import list_namespace_names
-from kubetui.messages import (
-    AccessLoaded,
-    ContextConnected,
-    NamespacesLoaded,
-    ReadableNamespaces,
-    ScopeChanged,
-)
+from kubetui.live.registry import LiveStores
+from kubetui.messages import ContextConnected, NamespacesLoaded, ScopeChanged
 from kubetui.palette import palette_label
+from kubetui.rights import Rights
 from kubetui.safe_text import visible, visible_lines
 from kubetui.screens.main import MainScreen
 from kubetui.screens.quiet import opaque
@@ -63,7 +63,7 @@ def _is_terminal(widget) -> bool:
     return module is not None and isinstance(widget, module.TerminalView)
 
 
-class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
+class KubetuiApp(Rights, ClipboardActions, Guarded, App[int]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
@@ -89,11 +89,14 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         self._startup_warnings: list[str] = list(settings.warnings)
         self.clock = time.time  # tests freeze it for AGE columns
         self.unexpected_errors: list[BaseException] = []  # reported, logged, app kept running
-        self.access: dict[str, AccessRules] = {}  # namespace -> the user's rules there
-        self._access_pending: set[str] = set()
+        self.init_rights()
         self.connection = 0  # counts connections: rights reviewed for an earlier one are dropped
-        self._pick_readable = False  # the namespace picker waits for readable_namespaces
-        self.sessions: list = []  # open terminal sessions (TerminalSession screens)
+        # The live stores of the connected cluster (a context switch makes new ones).
+        self.stores = self._stores_for(cluster) if cluster is not None else None  # type: ignore[assignment]
+        self.flows = Flows(self)
+        self.sessions = Sessions(self)  # open terminal sessions (TerminalSession screens)
+        self.actions = ActionPath(self)  # the one way writes are confirmed and sent
+        self.main: MainScreen | None = None
         # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).
         self.debug_pods: dict[tuple[str, str], None] = {}
 
@@ -118,7 +121,8 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.call_after_refresh(_collect_from_now_on)
-        self.push_screen(MainScreen(self.info, self.readonly))
+        self.main = MainScreen(self.info, self.readonly)
+        self.push_screen(self.main)
         if self.cluster is None:
             # After the first frame: the connection's CPU part (TLS, the HTTP stack's first
             # use) would otherwise run before it is drawn.
@@ -139,7 +143,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
             self.exit(return_code=1)
             return
         self._use_cluster(cluster)
-        self._main().connected(self.info)  # the version, the capabilities; the watches start
+        self._main().connected(self.info)  # the version, the capabilities; the stores start
         self._warn_once_connected()
 
     def _still_connecting(self) -> bool:
@@ -157,17 +161,20 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         old, self.cluster = self.cluster, cluster
         cluster.readonly = cluster.readonly or self.readonly  # the request path refuses writes
         cluster.set_terminal_handover(self.suspend)
+        if self.stores is None or self.stores.cluster is not cluster:
+            if self.stores is not None:
+                self.stores.close()  # the old cluster's watches stop now
+            self.stores = self._stores_for(cluster)
         self.info = cluster.info
         self.connection += 1
-        self.access.clear()
-        self._access_pending.clear()
+        self.forget_rights()
         self.request_access(self.info.namespace)
-        self.call_after_refresh(self._refresh_keys)  # once the screens show the new scope
+        self.call_after_refresh(self.refresh_keys)  # once the screens show the new scope
         return old if old is not cluster else None
 
-    def _refresh_keys(self) -> None:
-        for screen in self.screen_stack:  # each key's rights are asked for as it is drawn
-            screen.refresh_bindings()
+    def _stores_for(self, cluster: Cluster) -> LiveStores:
+        return LiveStores(cluster, lambda work, name: self.run_worker(
+            work, name=name, group=f"store {id(work)}", exit_on_error=False))
 
     def _warn_once_connected(self) -> None:
         for warning in self._startup_warnings:
@@ -243,11 +250,14 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
                             self.action_switch_namespace)
         yield SystemCommand("Copy the last kubectl command",
                             "The kubectl equivalent of the last action you confirmed (ctrl+k)",
-                            self.action_copy_kubectl)
+                            self.actions.action_copy_kubectl)
         yield SystemCommand("Switch context", "Connect to another kubeconfig context",
                             self.action_switch_context)
         yield SystemCommand("Switch theme", "Change colours (kubetui and Textual themes)",
                             self.search_themes)
+
+    def action_copy_kubectl(self) -> None:
+        self.actions.action_copy_kubectl()
 
     def action_help(self) -> None:
         from kubetui.screens.help import HelpScreen
@@ -278,8 +288,45 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
             self.notify(jump.value or "?", title="Jump", severity="warning")
 
     def _main(self) -> MainScreen:
-        return self.get_screen("main") if self.is_screen_installed("main") else \
-            next(s for s in self.screen_stack if isinstance(s, MainScreen))  # type: ignore
+        assert self.main is not None  # pushed in on_mount, before any command can run
+        return self.main
+
+    # -- what the screens ask for (typed intents), handed to the flows ---------------------
+    def on_open_stream(self, intent: pod_intents.OpenStream) -> None:
+        self.flows.streams.open(intent.ns, intent.name, intent.kind)
+
+    def on_debug_pod(self, intent: pod_intents.DebugPod) -> None:
+        self.flows.debug.start(intent.ns, intent.name)
+
+    def on_open_probes(self, intent: pod_intents.OpenProbes) -> None:
+        self.flows.probes.open(intent.ns, intent.name, intent.container)
+
+    def on_snapshot_claim(self, intent: storage_intents.SnapshotClaim) -> None:
+        self.flows.storage.snapshot(intent.row, intent.joins)
+
+    def on_inspect_claim(self, intent: storage_intents.InspectClaim) -> None:
+        self.flows.storage.inspect(intent.row, intent.joins)
+
+    def on_restore_snapshot(self, intent: storage_intents.RestoreSnapshot) -> None:
+        self.flows.storage.restore(intent.row, intent.joins)
+
+    def on_delete_snapshot(self, intent: storage_intents.DeleteSnapshot) -> None:
+        self.flows.storage.delete_snapshot(intent.row, intent.joins)
+
+    def on_snapshot_details(self, intent: storage_intents.SnapshotDetails) -> None:
+        self.flows.storage.details(intent.row)
+
+    def on_show_text(self, intent: ShowText) -> None:
+        from kubetui.screens.text_view import TextView
+
+        self.push_screen(TextView(intent.title, intent.text, intent.what))
+
+    def show_pane(self, pane: str, *, select=None, only=None, label: str = "") -> None:
+        """A flow's result shown in the main screen's panes (the snapshot just taken)."""
+        self._main().show_pane(pane, select=select, only=only, label=label)
+
+    def pane_note(self, pane: str, text: str) -> None:
+        self._main().pane_note(pane, text)
 
     # -- scope: namespace ----------------------------------------------------------------
     def action_switch_namespace(self) -> None:
@@ -296,8 +343,7 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
                 raise
             self.notify("You may not list namespaces; checking which ones you can read…",
                         title="Namespaces", timeout=5)
-            self._pick_readable = True
-            self.offer_readable_namespaces()
+            self.offer_readable_namespaces(pick=True)
             return
         self.post_message(NamespacesLoaded(names))
 
@@ -317,69 +363,6 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
                             all_namespaces=message.all_namespaces)
         self._main().show_info(self.info)
         self.request_access(self.info.namespace)
-
-    # -- RBAC: which keys are active -----------------------------------------------------
-    def request_access(self, namespace: str) -> None:
-        """One SelfSubjectRulesReview per namespace, cached for the connection."""
-        if namespace in self.access or namespace in self._access_pending:
-            return
-        if self.cluster is None:  # asked again once connected (``_use_cluster``)
-            return
-        self._access_pending.add(namespace)
-        self.run_worker(self._review(namespace), name=f"review rights in {namespace}",
-                        group=f"access-{namespace}", exit_on_error=False)
-
-    async def _review(self, namespace: str) -> None:
-        connection = self.connection
-        try:
-            rules = await review_rules(self.cluster, namespace)
-        finally:
-            if connection == self.connection:
-                self._access_pending.discard(namespace)
-        self.post_message(AccessLoaded(rules, connection))
-
-    def on_access_loaded(self, message: AccessLoaded) -> None:
-        if message.connection != self.connection:
-            return  # the rights of the user before a context switch
-        self.access[message.rules.namespace] = message.rules
-        self._refresh_keys()
-
-    def denied(self, binding_id: str, namespace: str) -> tuple[Need, ...]:
-        """The rules ``binding_id`` needs in ``namespace`` that the user lacks (none if unknown
-        yet: the review is asked for, and the keys are redrawn when it answers)."""
-        return self.missing_rights(NEEDS.get(binding_id, ()), namespace)
-
-    def missing_rights(self, needs: tuple[Need, ...], namespace: str) -> tuple[Need, ...]:
-        if not needs:
-            return ()
-        rules = self.access.get(namespace)
-        if rules is None:
-            self.request_access(namespace)
-            return ()
-        return rules.missing(needs)
-
-    def offer_readable_namespaces(self) -> None:
-        """After a 403 on an all-namespaces list: find the namespaces the user can read."""
-        self.run_worker(self._readable(), name="find readable namespaces",
-                        group="readable", exclusive=True, exit_on_error=False)
-
-    async def _readable(self) -> None:
-        cfg = self.cluster.kubeconfig
-        candidates = [self.info.namespace, *self.namespaces,
-                      *((c or {}).get("namespace") for c in cfg.contexts.values()), "default"]
-        candidates = [c for c in dict.fromkeys(candidates) if isinstance(c, str) and c]
-        names = await readable_namespaces(self.cluster, candidates)
-        self.post_message(ReadableNamespaces(tuple(names), tuple(candidates)))
-
-    def on_readable_namespaces(self, message: ReadableNamespaces) -> None:
-        self._main().show_readable(message.names, message.checked)
-        if self._pick_readable and message.names:
-            self._pick_readable = False
-            self.post_message(NamespacesLoaded(message.names))
-        elif self._pick_readable:
-            self._pick_readable = False
-            self.notify("You may list pods in none of: " + ", ".join(message.checked),
-                        title="Namespaces", severity="warning")
 
     # -- scope: context ------------------------------------------------------------------
     def action_switch_context(self) -> None:
@@ -413,59 +396,10 @@ class KubetuiApp(ClipboardActions, WriteActions, Guarded, App[int]):
         if old is not None:
             await old.retire()
 
-    # -- pods created for debugging: offered for deletion ----------------------------------
+    # -- quitting -------------------------------------------------------------------------
     def register_debug_pods(self, namespace: str, names: tuple[str, ...]) -> None:
-        for name in names:
-            self.debug_pods[(namespace, name)] = None
-
-    def offer_debug_cleanup(self, namespace: str, names: tuple[str, ...]) -> None:
-        """When a debug session of a copy or a node pod ends: delete what it created?"""
-        from kubetui.k8s.debug import delete_pod_write
-
-        for name in names:
-            if (namespace, name) not in self.debug_pods:
-                continue
-            self.confirm_write(
-                f"Delete debug pod {name}?",
-                f"kubetui created {namespace}/{name} for the debug session that just ended.\n"
-                "n keeps it (kubetui asks again when you quit).",
-                delete_pod_write(namespace, name),
-                f"kubectl delete pod -n {namespace} {name} --grace-period=1",
-                lambda _result, key=(namespace, name): self.debug_pods.pop(key, None))
+        self.flows.debug.register(namespace, names)
 
     async def action_quit(self) -> None:
         """Quit; first offer to delete the debug pods kubetui created and still knows of."""
-        if not self.debug_pods:
-            self.exit(0)
-            return
-        from kubetui.k8s.debug import delete_pod_write
-        from kubetui.screens.confirm import ConfirmScreen
-
-        pods = list(self.debug_pods)
-        self.push_screen(ConfirmScreen(
-            "Delete the debug pods kubetui created before quitting?",
-            "\n".join(f"pod {ns}/{name}" for ns, name in pods)
-            + "\n\ny deletes them and quits; n quits and leaves them running.",
-            request="\n".join(delete_pod_write(ns, name).describe() for ns, name in pods),
-            kubectl="\n".join(f"kubectl delete pod -n {ns} {name} --grace-period=1"
-                              for ns, name in pods)),
-            lambda yes: self.delete_debug_pods_and_quit() if yes else self.exit(0))
-
-    @work(exclusive=True, group="quit-cleanup", exit_on_error=False)
-    async def delete_debug_pods_and_quit(self) -> None:
-        from kubetui.k8s.debug import delete_pod_write
-        from kubetui.k8s.writes import send_write
-
-        failed = []
-        for ns, name in list(self.debug_pods):
-            try:
-                await send_write(self.cluster, delete_pod_write(ns, name))
-                self.debug_pods.pop((ns, name), None)
-            except KubeError as exc:
-                failed.append(f"{ns}/{name}: {exc.summary}")
-        if failed:
-            self.notify("Not deleted:\n" + "\n".join(failed) + "\nq again quits anyway.",
-                        title="Debug pods", severity="error", timeout=15)
-            self.debug_pods.clear()
-            return
-        self.exit(0)
+        self.flows.debug.quit(lambda: self.exit(0))

@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from kubetui.k8s.pods import human_duration, parse_time
+from kubetui.formatting import human_duration
+from kubetui.k8s.pods import parse_time
 from kubetui.k8s.pruned import reads
 
 
@@ -32,6 +33,8 @@ class EventRow:
     first_seen: float | None = None
     # The message as written (the table's copy has its whitespace folded onto one line).
     full_message: str = ""
+    # The container it is about, from the object's fieldPath (``spec.containers{app}``).
+    container: str = ""
 
     @property
     def key(self) -> str:
@@ -73,6 +76,11 @@ def _count(*values: object) -> int:
     return 1
 
 
+def _container(field_path: str) -> str:
+    return field_path[field_path.find("{") + 1:field_path.rfind("}")] if "{" in field_path \
+        else ""
+
+
 def _time(value: object) -> float | None:
     return parse_time(value) if isinstance(value, str) else None
 
@@ -87,6 +95,7 @@ class _Ref(TypedDict, total=False):
     kind: Any
     name: Any
     uid: Any
+    fieldPath: Any
 
 
 class _Series(TypedDict, total=False):
@@ -139,7 +148,7 @@ def event_row(ev: dict) -> EventRow:
         uid=_str(meta.get("uid")), namespace=_str(meta.get("namespace")),
         type=_str(ev.get("type")) or "Normal", reason=_str(ev.get("reason")),
         object_kind=_str(obj.get("kind")), object_name=_str(obj.get("name")),
-        object_uid=_str(obj.get("uid")),
+        object_uid=_str(obj.get("uid")), container=_container(_str(obj.get("fieldPath"))),
         message=" ".join(message.split()), full_message=message, first_seen=first,
         count=_count(series.get("count"), ev.get("count"), ev.get("deprecatedCount")),
         last_seen=last,

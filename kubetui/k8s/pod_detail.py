@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 
 import yaml
 
+from kubetui.formatting import human_duration
 from kubetui.k8s.cluster import Cluster
 from kubetui.k8s.events import EventRow
-from kubetui.k8s.pods import human_duration, parse_time, pod_status
+from kubetui.k8s.pods import parse_time, pod_status
 from kubetui.k8s.shapes import SHAPE_ERRORS, mapping, text, tolerant
 
 HIDDEN = "<hidden by kubetui>"

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from kubetui.k8s.cluster import Cluster
 from kubetui.k8s.discovery import ServerVersion
 from kubetui.k8s.errors import KubeError
-from kubetui.k8s.events import event_row
+from kubetui.k8s.events import EventRow, event_row
 from kubetui.k8s.pod_detail import fetch_pod
 from kubetui.k8s.probe_edit import Owner, owner_of
 from kubetui.k8s.probes import KINDS, ProbeConfig, probe_config
@@ -162,9 +162,10 @@ class ProbeEvent:
 
 
 def probe_event(ev: dict) -> ProbeEvent:
-    row = event_row(ev)
-    path = text(mapping(ev.get("involvedObject")).get("fieldPath")) or \
-        text(mapping(ev.get("regarding")).get("fieldPath"))
-    container = path[path.find("{") + 1:path.rfind("}")] if "{" in path else ""
-    return ProbeEvent(row.uid, row.object_uid, container, row.type, row.reason, row.message,
-                      row.count, row.last_seen)
+    return probe_event_of(event_row(ev))
+
+
+def probe_event_of(row: EventRow) -> ProbeEvent:
+    """The probe runner's view of an event row from the shared events store."""
+    return ProbeEvent(row.uid, row.object_uid, row.container, row.type, row.reason,
+                      row.message, row.count, row.last_seen)

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 import yaml
 
+from kubetui.k8s.cluster import Cluster
+from kubetui.k8s.errors import ErrorKind, KubeError
 from kubetui.k8s.pods import parse_time
 from kubetui.k8s.shapes import mapping, text
 from kubetui.k8s.storage import quantity
@@ -243,3 +245,14 @@ def describe(row: SnapshotRow) -> str:
                        "readyToUse": row.ready, "restoreSize": row.restore_size,
                        "boundVolumeSnapshotContentName": row.bound_content,
                        "error": row.error}, indent=2)
+
+
+async def fetch_content(cluster: Cluster, version: str, name: str) -> dict | None:
+    """The VolumeSnapshotContent ``name`` (None: there is none by that name)."""
+    try:
+        return await cluster.get_json(f"/apis/{GROUP}/{version}/volumesnapshotcontents/{name}",
+                                      what=f"get VolumeSnapshotContent {name}")
+    except KubeError as error:
+        if error.kind != ErrorKind.NOT_FOUND:
+            raise
+        return None

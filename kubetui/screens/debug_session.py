@@ -16,6 +16,7 @@ from textual import work
 from textual.message import Message
 
 from kubetui.debug_memory import remember_image
+from kubetui.host import host
 from kubetui.k8s.debug import DebugPlan
 from kubetui.k8s.debug_follow import (
     ABSENT,
@@ -45,12 +46,12 @@ class DebugFollowFailed(Message):
 
 
 class DebugSession(TerminalSession):
-    def __init__(self, plan: DebugPlan, context: PodContext) -> None:
+    def __init__(self, plan: DebugPlan, *, context: PodContext | None = None) -> None:
         spec = plan.body_container or {}
         stdin = bool(spec.get("stdin"))
         super().__init__(ExecRequest(plan.namespace, plan.pod, plan.container, stdin=stdin,
                                      tty=stdin and bool(spec.get("tty")), attach=True),
-                         context, shells=())
+                         shells=(), context=context)
         self.plan = plan
         self.progress: ContainerProgress | None = None
         self._quiet_timer = None
@@ -69,7 +70,7 @@ class DebugSession(TerminalSession):
     @work(exclusive=True, group="debug-follow", exit_on_error=False)
     async def follow(self) -> None:
         try:
-            async for progress in follow_container(self.app.cluster,  # type: ignore[attr-defined]
+            async for progress in follow_container(host(self.app).cluster,
                                                    self.plan.namespace, self.plan.pod,
                                                    self.plan.container):
                 self.post_message(DebugProgress(progress))
@@ -91,7 +92,7 @@ class DebugSession(TerminalSession):
         if progress.state == RUNNING:
             image = (self.plan.body_container or {}).get("image")
             if image:  # it ran: the image to offer next time on this cluster
-                remember_image(self.app.cluster.info.server, image)  # type: ignore[attr-defined]
+                remember_image(host(self.app).cluster.info.server, image)
             if self.request.stdin:
                 self.view.write_note("attached; if you see no prompt, press enter")
             self.start(())
@@ -118,7 +119,7 @@ class DebugSession(TerminalSession):
     @work(exclusive=True, group="session", exit_on_error=False)
     async def show_logs(self, progress: ContainerProgress) -> None:
         try:
-            async for line in stream_logs(self.app.cluster,  # type: ignore[attr-defined]
+            async for line in stream_logs(host(self.app).cluster,
                                           self.plan.namespace, self.plan.pod,
                                           self.plan.container, follow=False):
                 await self.view.feed(line.encode() + b"\r\n")
@@ -136,5 +137,4 @@ class DebugSession(TerminalSession):
     def closed(self) -> None:
         self.workers.cancel_group(self, "debug-follow")
         if self.plan.creates:
-            self.app.offer_debug_cleanup(self.plan.namespace,  # type: ignore[attr-defined]
-                                         self.plan.creates)
+            host(self.app).flows.debug.offer_cleanup(self.plan.namespace, self.plan.creates)

@@ -23,16 +23,22 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Log, Static, TabbedContent, TabPane
 
 from kubetui.access_keys import AccessAware
+from kubetui.formatting import human_duration
 from kubetui.guard import Guarded
+from kubetui.host import host
+from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, StreamKind
 from kubetui.k8s.debug_follow import EphemeralRow, ephemeral_rows
 from kubetui.k8s.errors import KubeError
+from kubetui.k8s.events import event_row
 from kubetui.k8s.exec import ExecRequest
 from kubetui.k8s.pod_detail import PodDetail, fetch_pod, pod_detail, redescribe, stream_logs
-from kubetui.k8s.pods import human_duration
-from kubetui.k8s.reflector import Reflector, ResourceScope
+from kubetui.k8s.reflector import ResourceScope
+from kubetui.live.queries import events_about_pod
+from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain, plain_lines, visible, visible_lines
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.fit_footer import FitFooter
+from kubetui.widgets.live_pane import StoreUpdated
 
 #: Seconds between repaints of the describe when only its relative times moved.
 AGE_REPAINT = 5.0
@@ -76,12 +82,6 @@ def pod_version(pod: dict) -> PodVersion:
     return PodVersion({"apiVersion": "v1", "kind": "Pod", **pod}, ephemeral_rows(pod))
 
 
-class PodChanged(Message):
-    def __init__(self, version: PodVersion) -> None:
-        super().__init__()
-        self.version = version
-
-
 class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
@@ -111,6 +111,9 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self._pod: dict | None = None  # the latest version, from the load or the watch
         self._shown: tuple[str, str] = ("", "")  # describe and YAML as last painted
         self._shown_at = 0.0  # the clock when they were
+        self._pod_store: LiveStore | None = None  # this pod, whole, from its own watch
+        self._events: LiveStore | None = None  # its namespace's events (shared with the panes)
+        self._unsubscribe = lambda: None
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"pod {self.pod_namespace}/{self.pod_name}"), id="detail-title")
@@ -121,7 +124,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
                 yield Static("loading…", id="yaml-body")
             with TabPane("Logs (l)", id="logs"):
                 yield Static("", id="logs-title")
-                yield Log(max_lines=self.app.settings.log_buffer_lines,  # type: ignore[attr-defined]
+                yield Log(max_lines=host(self.app).settings.log_buffer_lines,
                           id="logs-body", auto_scroll=True)
             with TabPane("Debug (g)", id="debug"):
                 yield Static("ephemeral debug containers · D add one · a attach · s shell · "
@@ -135,9 +138,9 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self.load_pod()
         self.watch_pod()
         self.call_after_refresh(self._focus_tab)
-        # Describe is live: the pod from its watch, its events from the main screen's watch,
-        # and its ages moving with the clock. Each second the text is rebuilt (no request) and
-        # painted only if it changed, so a settled pod writes nothing to the terminal; a change
+        # Describe is live: the pod from its watch, its events from the events store of its
+        # namespace, and its ages moving with the clock. Each second the text is rebuilt (no
+        # request) and painted only if it changed, so a settled pod writes nothing; a change
         # of the pod or its events is painted at once, ages alone every AGE_REPAINT seconds
         # (the whole text repaints: ~6 KB/s over SSH if seconds ticked on a young pod).
         self.set_interval(1.0, lambda: self._render_pod(pod_changed=False))
@@ -156,11 +159,18 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     def access_namespace(self) -> str:
         return self.pod_namespace
 
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+        stores = host(self.app).stores
+        stores.release(self._pod_store)
+        stores.release(self._events)
+        self._pod_store = self._events = None
+
     @work(exclusive=True, group="pod-detail", exit_on_error=False)
     async def load_pod(self) -> None:
         """A failure is shown in place (every tab), never an endless "loading…"."""
         try:
-            pod = await fetch_pod(self.app.cluster, self.pod_namespace, self.pod_name)  # type: ignore[attr-defined]
+            pod = await fetch_pod(host(self.app).cluster, self.pod_namespace, self.pod_name)
         except KubeError as error:
             self.post_message(PodLoadFailed(error))
             return
@@ -192,7 +202,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
                 Syntax(visible_lines(detail.yaml), "yaml", theme="ansi_dark",
                        background_color="default"))
         self._shown = (detail.describe, detail.yaml)
-        self._shown_at = self.app.clock()  # type: ignore[attr-defined]
+        self._shown_at = host(self.app).clock()
 
     def _render_pod(self, pod_changed: bool = True) -> None:
         """Describe (and, when the pod changed, YAML) from the latest pod, with its events and
@@ -200,9 +210,9 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         if self._pod is None:
             return
         uid = (self._pod.get("metadata") or {}).get("uid", "")
-        main = self._main()
-        events = main._pod_context(uid)[1] if main is not None and uid else None
-        now = self.app.clock()  # type: ignore[attr-defined]
+        events = events_about_pod(self._events, uid, self.pod_name, self.pod_namespace) \
+            if self._events is not None and uid else None
+        now = host(self.app).clock()
         if self.detail is None:
             self.post_message(PodLoaded(pod_detail(self._pod, now, events)))
             return
@@ -217,24 +227,35 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self._show(detail)
 
     # -- the pod and its ephemeral containers, live -----------------------------------------
-    @work(exclusive=True, group="pod-watch", exit_on_error=False)
-    async def watch_pod(self) -> None:
-        scope = ResourceScope("v1", "pods", self.pod_namespace,
-                              field_selector=f"metadata.name={self.pod_name}")
-        await Reflector(self.app.cluster, scope, pod_version,  # type: ignore[attr-defined]
-                        lambda d: [self.post_message(PodChanged(v))
-                                   for v in d.upserts.values()],
-                        what=f"watch pod {self.pod_name}").run()
+    def watch_pod(self) -> None:
+        """This pod whole (a store of its own, shared by another detail of the same pod), and
+        the events of its namespace."""
+        stores = host(self.app).stores
+        self._events = stores.acquire(ResourceScope("v1", "events", self.pod_namespace),
+                                      event_row, covering=True)
+        self._pod_store = stores.acquire(
+            ResourceScope("v1", "pods", self.pod_namespace,
+                          field_selector=f"metadata.name={self.pod_name}"),
+            pod_version, what=f"watch pod {self.pod_name}")
+        self._unsubscribe = self._pod_store.subscribe(
+            lambda change: self.post_message(StoreUpdated(change)))
+        for version in self._pod_store.rows.values():
+            self._pod_changed(version)
 
-    def on_pod_changed(self, message: PodChanged) -> None:
-        self._pod = message.version.pod
+    def on_store_updated(self, message: StoreUpdated) -> None:
+        if message.store is self._pod_store and message.change.delta is not None:
+            for version in message.change.delta.upserts.values():
+                self._pod_changed(version)
+
+    def _pod_changed(self, version: PodVersion) -> None:
+        self._pod = version.pod
         self._render_pod()
-        self._show_ephemeral(message.version.ephemeral)
+        self._show_ephemeral(version.ephemeral)
 
     def _show_ephemeral(self, rows: tuple[EphemeralRow, ...]) -> None:
         self.ephemeral = rows
         table = self.query_one("#debug-table", DataTable)
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = host(self.app).clock()
         keys = {row.name for row in rows}
         for key in [k.value for k in table.rows if k.value not in keys]:
             table.remove_row(key)
@@ -263,23 +284,16 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((r for r in self.ephemeral if r.name == key), None)
 
-    def _main(self):
-        return next((s for s in self.app.screen_stack if s.id == "main"), None)
-
     def action_debug(self) -> None:
-        main = self._main()
-        if main is not None:
-            main.start_debug(self.pod_namespace, self.pod_name)
+        self.post_message(DebugPod(self.pod_namespace, self.pod_name))
 
     def action_probes(self) -> None:
-        main = self._main()
-        if main is not None:
-            main.open_probes(self.pod_namespace, self.pod_name, self.container)
+        self.post_message(OpenProbes(self.pod_namespace, self.pod_name, self.container))
 
     def action_attach(self) -> None:
         row = self._selected_ephemeral()
         if row is None:
-            self._via_pods_pane("attach")
+            self.post_message(OpenStream(self.pod_namespace, self.pod_name, StreamKind.ATTACH))
             return
         if not row.running:
             self.notify(f"{row.name} is {row.state}: nothing to attach to (l shows its logs).",
@@ -289,14 +303,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
                                tty=row.tty and row.stdin, attach=True), shells=())
 
     def _open(self, request: ExecRequest, shells=None) -> None:
-        from kubetui.screens.terminal_session import TerminalSession
-
-        main = self._main()
-        if main is None:
-            return
-        main._install_session(TerminalSession(
-            request, lambda: main._pod_context_named(self.pod_namespace, self.pod_name),
-            shells=shells))
+        host(self.app).flows.streams.session(request, shells=shells)
 
     # -- logs ------------------------------------------------------------------------------
     def restart_logs(self) -> None:
@@ -307,7 +314,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self.query_one("#logs-title", Static).update(
             plain(f"{which}container {self.container} · c: next container · "
                   "p: previous instance"))
-        missing = self.app.denied("detail.logs", self.pod_namespace)  # type: ignore[attr-defined]
+        missing = host(self.app).denied("detail.logs", self.pod_namespace)
         if missing:  # known up front: say so instead of sending a request bound to fail
             log.write_line(visible(f"── you may not {', '.join(map(str, missing))} in "
                                    f"{self.pod_namespace}"))
@@ -323,7 +330,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
 
         async def read() -> None:
             try:
-                async for line in stream_logs(self.app.cluster,  # type: ignore[attr-defined]
+                async for line in stream_logs(host(self.app).cluster,
                                               self.pod_namespace, self.pod_name, container,
                                               previous=previous):
                     queue.put_nowait(line)
@@ -387,14 +394,14 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         pod = f"{self.pod_namespace}/{self.pod_name}"
         selected = self.get_selected_text()
         if selected:
-            self.app.copy_text(selected, f"the selected text of {pod}'s {tab}")  # type: ignore
+            host(self.app).copy_text(selected, f"the selected text of {pod}'s {tab}")
         elif tab == "logs":
             lines = self.query_one("#logs-body", Log).lines
-            self.app.copy_text("\n".join(lines), f"{len(lines)} log lines of "  # type: ignore
-                               f"{pod} ({self.container})")
+            host(self.app).copy_text("\n".join(lines), f"{len(lines)} log lines of "
+                                     f"{pod} ({self.container})")
         elif self.detail is not None and tab in ("describe", "yaml"):
             text = self.detail.describe if tab == "describe" else self.detail.yaml
-            self.app.copy_text(text, f"the {tab} of {pod}")  # type: ignore[attr-defined]
+            host(self.app).copy_text(text, f"the {tab} of {pod}")
         else:
             self.notify("Nothing to copy on this tab.", title="Clipboard")
 
@@ -410,18 +417,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
             self._open(ExecRequest(self.pod_namespace, self.pod_name, row.name, stdin=True,
                                    tty=True))
             return
-        self._via_pods_pane("shell")
-
-    def _via_pods_pane(self, kind: str) -> None:
-        main = self._main()
-        rows = main.pods.table.rows.values() if main is not None else ()
-        row = next((r for r in rows if r.namespace == self.pod_namespace
-                    and r.name == self.pod_name), None)
-        if row is None:
-            self.notify("This pod is not in the pods pane's view (filtered out or deleted).",
-                        title=kind.title(), severity="warning")
-            return
-        main.prepare_stream(row, kind)  # type: ignore[union-attr]
+        self.post_message(OpenStream(self.pod_namespace, self.pod_name, StreamKind.SHELL))
 
     def action_toggle_previous(self) -> None:
         self.previous = not self.previous

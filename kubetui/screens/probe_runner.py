@@ -5,10 +5,11 @@ The screen gets a frozen ``ProbeTarget`` and plans each run with the pure builde
 deadline, ``w`` runs it every ``periodSeconds`` (a tick skipped while a run is still going, as
 the kubelet's ticker does) and judges the runs with the probe's thresholds, ``e`` edits a copy
 of the probe (never the pod), ``u`` forgets the edit, ``y`` copies the probe as YAML, ``c`` goes
-to the next container. Two single-pod watches keep the restart count, the container's state and
-its ``Unhealthy``/``Killing`` events live. In read-only mode exec probes are not run (a probe
-command can have side effects); httpGet and tcpSocket probes are, through the pod proxy and
-port-forward.
+to the next container. Two live stores keep the restart count, the container's state (a
+single-pod watch) and its ``Unhealthy``/``Killing`` events (the namespace's events store, shared
+with the panes; matched to the pod by the one rule in ``live/queries.py``) live. In read-only
+mode exec probes are not run (a probe command can have side effects); httpGet and tcpSocket
+probes are, through the pod proxy and port-forward.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from kubetui.guard import Guarded
+from kubetui.host import host
+from kubetui.k8s.events import event_row
 from kubetui.k8s.probe_edit import probe_yaml
 from kubetui.k8s.probe_risks import risks
 from kubetui.k8s.probe_run import ProbeCall, ProbeInputError, ProbeRun, probe_call, run_call
@@ -37,15 +40,18 @@ from kubetui.k8s.probe_target import (
     ProbeEvent,
     ProbeTarget,
     pod_probe_state,
-    probe_event,
+    probe_event_of,
 )
 from kubetui.k8s.probes import ProbeConfig, probe_config, verdict
-from kubetui.k8s.reflector import Delta, Reflector, ResourceScope
+from kubetui.k8s.reflector import Delta, ResourceScope
+from kubetui.live.queries import events_about_pod
+from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain
 from kubetui.screens.probe_form import ProbeForm
 from kubetui.screens.quiet import QuietBehind
 from kubetui.screens.text_view import TextView
 from kubetui.widgets.fit_footer import FitFooter
+from kubetui.widgets.live_pane import StoreUpdated
 from kubetui.widgets.probe_view import (
     config_text,
     history_cells,
@@ -63,11 +69,6 @@ READONLY_EXEC = ("Exec probes are not run in read-only mode: a probe command run
 class ProbeRan(Message):
     key: tuple[str, str]  # (container, kind)
     run: ProbeRun
-
-
-@dataclass
-class PodStateChanged(Message):
-    state: PodProbeState
 
 
 @dataclass
@@ -109,6 +110,8 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
         self.events: dict[str, ProbeEvent] = {}
         self.watching: tuple[str, str] | None = None
         self.pal: dict[str, str] = {}
+        self._stores: dict[str, LiveStore] = {}  # "pod", "events" while following
+        self._unsubscribe: list = []
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -133,8 +136,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
         self.show_container()
         self.query_one("#probe-table", DataTable).focus()
         if self.follow:
-            self.follow_pod()
-            self.follow_events()
+            self.follow_pod_and_events()
 
     # -- the probes of the current container ----------------------------------------------
     def configs(self) -> list[tuple[ProbeConfig, bool]]:
@@ -187,7 +189,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
         self.query_one("#probe-title", Static).update(plain(
             f"probes · {ns}/{pod} · container {self.container}{others}"
             + (f" · restarts {live.restarts}" if live else "")
-            + (" · read-only: exec probes are not run" if self.app.readonly else "")))  # type: ignore[attr-defined]
+            + (" · read-only: exec probes are not run" if host(self.app).readonly else "")))
         chosen = self.selected()
         config_widget = self.query_one("#probe-config", Static)
         if chosen is None:
@@ -204,11 +206,10 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
             found = risks(self._container_spec(config), self.state_pod())
             config_widget.update(config_text(config, edited, found, notes, problem, self.pal))
         events = sorted((e for e in self.events.values() if e.reason in PROBE_REASONS
-                         and e.object_uid == self.target.uid
                          and e.container in ("", self.container)),
                         key=lambda e: e.last_seen or 0, reverse=True)
         self.query_one("#probe-live", Static).update(
-            live_text(live, events, self.app.clock(), self.pal))  # type: ignore[attr-defined]
+            live_text(live, events, host(self.app).clock(), self.pal))
         self.refresh_history()
 
     def state_pod(self) -> dict:
@@ -271,10 +272,10 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
         except ProbeInputError as exc:
             self.notify(str(exc), title=f"{config.kind} probe", severity="warning", timeout=10)
             return None
-        if call.writes and self.app.readonly:  # type: ignore[attr-defined]
+        if call.writes and host(self.app).readonly:
             self.notify(READONLY_EXEC, title="Read-only", severity="warning", timeout=8)
             return None
-        missing = self.app.missing_rights(call.needs, self.target.namespace)  # type: ignore[attr-defined]
+        missing = host(self.app).missing_rights(call.needs, self.target.namespace)
         if missing:
             self.notify(f"you may not {', '.join(map(str, missing))} in "
                         f"{self.target.namespace}: running this probe needs it.",
@@ -290,7 +291,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
 
     @work(group="probe-run", exit_on_error=False)
     async def run_once(self, key: tuple[str, str], call: ProbeCall, seconds: int) -> None:
-        self.post_message(ProbeRan(key, await run_call(self.app.cluster, call, seconds)))  # type: ignore[attr-defined]
+        self.post_message(ProbeRan(key, await run_call(host(self.app).cluster, call, seconds)))
 
     def action_watch(self) -> None:
         if self.watching is not None:
@@ -317,7 +318,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
         (the kubelet's ticker does the same), so runs never overlap."""
         start, ticks = time.monotonic(), 0
         while True:
-            self.post_message(ProbeRan(key, await run_call(self.app.cluster, call, seconds)))  # type: ignore[attr-defined]
+            self.post_message(ProbeRan(key, await run_call(host(self.app).cluster, call, seconds)))
             ticks += 1
             now = time.monotonic()
             while start + ticks * period <= now:
@@ -375,7 +376,8 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
             return
         config, _ = chosen
         probe = self._container_spec(config).get(f"{config.kind}Probe") or {}
-        self.app.copy_text(probe_yaml(config.kind, probe), f"the {config.kind} probe as YAML")  # type: ignore[attr-defined]
+        host(self.app).copy_text(probe_yaml(config.kind, probe),
+                                 f"the {config.kind} probe as YAML")
 
     def action_next_container(self) -> None:
         names = self.target.with_probes or self.target.containers
@@ -384,27 +386,42 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
             self.show_container()
 
     # -- live pod state and events -------------------------------------------------------
-    @work(exclusive=True, group="probe-pod", exit_on_error=False)
-    async def follow_pod(self) -> None:
-        scope = ResourceScope("v1", "pods", self.target.namespace,
-                              field_selector=f"metadata.name={self.target.pod}")
-        await Reflector(self.app.cluster, scope, pod_probe_state,  # type: ignore[attr-defined]
-                        lambda d: [self.post_message(PodStateChanged(s))
-                                   for s in d.upserts.values()],
-                        what=f"watch pod {self.target.pod}").run()
+    def follow_pod_and_events(self) -> None:
+        t = self.target
+        stores = host(self.app).stores
+        self._stores = {
+            "pod": stores.acquire(ResourceScope("v1", "pods", t.namespace,
+                                                field_selector=f"metadata.name={t.pod}"),
+                                  pod_probe_state, what=f"watch pod {t.pod}"),
+            "events": stores.acquire(ResourceScope("v1", "events", t.namespace), event_row,
+                                     covering=True)}
+        self._unsubscribe = [store.subscribe(lambda c: self.post_message(StoreUpdated(c)))
+                             for store in self._stores.values()]
+        self._events_changed()
 
-    @work(exclusive=True, group="probe-events", exit_on_error=False)
-    async def follow_events(self) -> None:
-        scope = ResourceScope("v1", "events", self.target.namespace,
-                              field_selector=f"involvedObject.kind=Pod,"
-                                             f"involvedObject.name={self.target.pod}")
-        await Reflector(self.app.cluster, scope, probe_event,  # type: ignore[attr-defined]
-                        lambda d: self.post_message(ProbeEventsChanged(d)),
-                        what=f"watch events of {self.target.pod}").run()
+    def on_unmount(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        for store in self._stores.values():
+            host(self.app).stores.release(store)
+        self._stores, self._unsubscribe = {}, []
 
-    def on_pod_state_changed(self, message: PodStateChanged) -> None:
-        if message.state.uid == self.target.uid:
-            self.state = message.state
+    def on_store_updated(self, message: StoreUpdated) -> None:
+        if message.store is self._stores.get("events"):
+            self._events_changed()
+        elif message.store is self._stores.get("pod") and message.change.delta is not None:
+            for state in message.change.delta.upserts.values():
+                self._pod_state_changed(state)
+
+    def _events_changed(self) -> None:
+        t = self.target
+        about = events_about_pod(self._stores.get("events"), t.uid, t.pod, t.namespace)
+        self.events = {e.uid: probe_event_of(e) for e in about}
+        self.refresh_view()
+
+    def _pod_state_changed(self, state: PodProbeState) -> None:
+        if state.uid == self.target.uid:
+            self.state = state
             self.refresh_view()
 
     def on_probe_events_changed(self, message: ProbeEventsChanged) -> None:

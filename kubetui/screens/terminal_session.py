@@ -1,8 +1,9 @@
 """A shell (exec) or attach session in the embedded terminal, with the pod in sight.
 
-Above the terminal: the pod's live status and its latest events, read from the main screen's
-watch caches (no extra request). The screen owns the stream (``kubetui.k8s.exec``): output goes
-to the ``TerminalView``, keys and resizes come back from it. A shell tries ``/bin/bash``, then
+Above the terminal: the pod's live status and its latest events, from the live stores of its
+namespace (shared with the panes when they show it: no extra request then). The screen owns
+the stream (``kubetui.k8s.exec``): output goes to the ``TerminalView``, keys and resizes come
+back from it. A shell tries ``/bin/bash``, then
 ``/bin/sh``; an image with neither is said plainly, with the way out (an ephemeral debug
 container). ``ctrl+]`` gives focus back to kubetui: ``esc`` then returns to the panes with the
 session kept (``T`` lists the open sessions), ``enter`` returns to the terminal, ``f`` hands the
@@ -21,24 +22,28 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from kubetui.formatting import human_duration
 from kubetui.guard import Guarded
+from kubetui.host import host
 from kubetui.k8s.errors import KubeError
-from kubetui.k8s.events import EventRow
+from kubetui.k8s.events import EventRow, event_row
 from kubetui.k8s.exec import ExecRequest, ExitStatus, open_stream
-from kubetui.k8s.pods import PodRow, human_duration
+from kubetui.k8s.pods import PodRow, pod_row
+from kubetui.k8s.reflector import ResourceScope
+from kubetui.live.queries import pod_context
+from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain, plain_lines, visible
 from kubetui.screens.handover import bridge
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.terminal import TerminalView
 
+#: What the header above the terminal shows: the pod's row and its events, newest first.
+PodContext = Callable[[], tuple[PodRow | None, list[EventRow]]]
+
 SHELLS = (("/bin/bash",), ("/bin/sh",))
 BACKLOG = 4 * 1024 * 1024
 BATCH = 256 * 1024
-
-#: What the pane above the terminal reads: the pod's row and its events, newest first.
-PodContext = Callable[[], tuple[PodRow | None, list[EventRow]]]
-
 
 class TerminalSession(QuietBehind, Guarded, Screen):
     BINDINGS = [
@@ -55,11 +60,14 @@ class TerminalSession(QuietBehind, Guarded, Screen):
                                        padding: 0 1; }
     """
 
-    def __init__(self, request: ExecRequest, context: PodContext, *,
-                 shells: tuple[tuple[str, ...], ...] | None = None) -> None:
+    def __init__(self, request: ExecRequest, *,
+                 shells: tuple[tuple[str, ...], ...] | None = None,
+                 context: PodContext | None = None) -> None:
+        """``context``: a fixed header instead of the live one (stable screenshots)."""
         super().__init__()
         self.request = request
-        self.context = context
+        self._fixed_context = context
+        self._stores: tuple[LiveStore | None, LiveStore | None] = (None, None)
         self._shells = list(shells if shells is not None else
                             (() if request.attach else SHELLS))
         self._looking_for_shell = bool(self._shells)
@@ -89,9 +97,26 @@ class TerminalSession(QuietBehind, Guarded, Screen):
 
     def on_mount(self) -> None:
         self.view.focus()
+        stores = host(self.app).stores
+        scope = self.request.namespace
+        self._stores = (None, None) if self._fixed_context is not None else (
+            stores.acquire(ResourceScope("v1", "pods", scope), pod_row, covering=True),
+            stores.acquire(ResourceScope("v1", "events", scope), event_row, covering=True))
         self._show_context()
-        self.set_interval(1.0, self._show_context)
+        self.set_interval(1.0, self._show_context)  # ages move; painted only when text changes
         self.begin()
+
+    def on_unmount(self) -> None:
+        for store in self._stores:
+            host(self.app).stores.release(store)
+        self._stores = (None, None)
+
+    def context(self):
+        """The pod's live row and its events, newest first."""
+        if self._fixed_context is not None:
+            return self._fixed_context()
+        pods, events = self._stores
+        return pod_context(pods, events, self.request.namespace, self.request.pod)
 
     def begin(self) -> None:
         """Open the stream (a debug session first waits for its container)."""
@@ -110,7 +135,7 @@ class TerminalSession(QuietBehind, Guarded, Screen):
         self.running, self.status, self.error = True, None, None
         self._done.clear()
         try:
-            async with open_stream(self.app.cluster, request) as stream:  # type: ignore[attr-defined]
+            async with open_stream(host(self.app).cluster, request) as stream:
                 self._stream = stream
                 await stream.resize(*self.view.size_cells)
                 await self._pump(stream)
@@ -270,7 +295,7 @@ class TerminalSession(QuietBehind, Guarded, Screen):
     # -- context above the terminal ----------------------------------------------------------
     def _show_context(self) -> None:
         row, events = self.context()
-        now = self.app.clock()  # type: ignore[attr-defined]
+        now = host(self.app).clock()
         lines = []
         if row is not None:
             lines.append(f"pod {row.status} · ready {row.ready} · restarts {row.restarts} · "
@@ -279,7 +304,7 @@ class TerminalSession(QuietBehind, Guarded, Screen):
                                            not row.containers[0].endswith("running")):
                 lines.append("containers: " + " · ".join(row.containers))
         else:
-            lines.append("pod: not in the pods pane's view (deleted, or filtered out)")
+            lines.append("pod: not found (deleted, or not listed yet)")
         for ev in events[:3]:
             age = human_duration(now - ev.last_seen) if ev.last_seen else "?"
             lines.append(f"{age:>5} {ev.type:<7} {ev.reason}: {ev.message}")
@@ -323,9 +348,7 @@ class TerminalSession(QuietBehind, Guarded, Screen):
 
     def _close(self) -> None:
         self.workers.cancel_group(self, "session")
-        sessions = getattr(self.app, "sessions", None)
-        if sessions is not None and self in sessions:
-            sessions.remove(self)
+        host(self.app).sessions.closed(self)
         if self.app.screen is self:
             self.app.pop_screen()
         self.app.call_after_refresh(self.app.uninstall_screen, self)

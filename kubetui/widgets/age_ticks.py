@@ -17,7 +17,7 @@ from typing import Any
 from textual.geometry import Region
 from textual.timer import Timer
 
-from kubetui.k8s.pods import age_changes_in
+from kubetui.formatting import age_changes_in
 
 Timestamps = Callable[[Any], Iterable[float | None]]
 

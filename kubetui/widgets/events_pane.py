@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 from textual.binding import Binding
 
+from kubetui.formatting import human_duration
+from kubetui.intents.text import ShowText
 from kubetui.k8s.events import EventRow, about_pod, event_text
-from kubetui.k8s.pods import PodRow, human_duration
+from kubetui.k8s.pods import PodRow
 from kubetui.widgets.live_pane import LivePane, text_matcher
 from kubetui.widgets.resource_table import Column, SortSpec
 
@@ -96,13 +98,11 @@ class EventsPane(LivePane):
 
     def action_show_event(self) -> None:
         """The table cuts a long message and leaves fields out: enter shows the event whole."""
-        from kubetui.screens.text_view import TextView
-
         row = self.table.cursor_row
         if row is not None:
-            self.app.push_screen(TextView(f"{row.type} {row.reason} · {row.object_ref}",
-                                          event_text(row, self.table.clock()),
-                                          f"the {row.reason} event"))
+            self.post_message(ShowText(f"{row.type} {row.reason} · {row.object_ref}",
+                                       event_text(row, self.table.clock()),
+                                       f"the {row.reason} event"))
 
     def copy_value(self, row: EventRow) -> tuple[str, str]:
         """An event is copied whole: its message is what an SRE pastes into the incident."""

@@ -243,18 +243,6 @@ class FlowsPane(Guarded, Vertical):
     def _feeders(self, event: LevelsPane.ShowFeeders) -> None:
         self.schemas.feed(event.level)
 
-    @on(SchemasPane.ShowRules)
-    def _rules(self, event: SchemasPane.ShowRules) -> None:
-        from kubetui.screens.apf_tools import SchemaRulesScreen
-
-        self.app.push_screen(SchemaRulesScreen(event.schema))
-
-    @on(LevelsPane.WhoMatches)
-    def _who(self) -> None:
-        from kubetui.screens.apf_tools import WhoMatchesScreen
-
-        self.app.push_screen(WhoMatchesScreen(list(self.schemas.table.rows.values())))
-
     def set_unsupported(self, message: str) -> None:
         self.unsupported = self._notes = message
         self.query_one("#flows-notes", Static).update(plain_lines(message))

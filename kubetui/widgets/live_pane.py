@@ -1,7 +1,9 @@
 """A live pane: a status line, column headers, a ResourceTable, and a `/` filter box.
 
-The pane never talks to the cluster: it receives ``Delta`` batches and ``ReflectorStatus``
-snapshots from the screen's watch workers and renders them.
+The pane never talks to the cluster: it is bound to a live store (``bind_store``) and renders
+the ``Delta`` batches and ``ReflectorStatus`` changes the store tells it about, each as a
+``StoreUpdated`` message on its own queue. A change from a store it no longer shows (the scope
+moved on while the message waited) is dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.widgets import Input, Static
 
 from kubetui.guard import Guarded
 from kubetui.k8s.reflector import Delta, ReflectorStatus
+from kubetui.live.store import LiveStore, StoreChange
 from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.age_ticks import Timestamps
 from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
@@ -31,6 +34,20 @@ def text_matcher(text: str) -> Callable[[str], Any]:
         needle = text.lower()
         return lambda haystack: needle in haystack.lower()
     return pattern.search  # a match or None: called once per row per keystroke, kept bare
+
+
+class StoreUpdated(Message):
+    """A live store changed (a batch of rows, or its status); posted by the store's
+    subscriber onto the view's own queue. It bubbles: the screen reacts to what it needs
+    (the pods listed, the flows' levels listed) after the pane has applied it."""
+
+    def __init__(self, change: StoreChange) -> None:
+        super().__init__()
+        self.change = change
+
+    @property
+    def store(self) -> LiveStore:
+        return self.change.store
 
 
 class LivePane(Guarded, Vertical):
@@ -70,6 +87,36 @@ class LivePane(Guarded, Vertical):
         self.status = ReflectorStatus("listing")
         self.synced = False
         self.note = ""  # advice shown after the status (e.g. namespaces readable after a 403)
+        self.store: LiveStore | None = None
+        self._unsubscribe = lambda: None
+
+    # -- the store it shows --------------------------------------------------------------
+    def bind_store(self, store: LiveStore | None) -> None:
+        """Show ``store`` from now on (None: nothing): what it already holds at once, then
+        every change it tells."""
+        self._unsubscribe()
+        self.store = store
+        if store is None:
+            self._unsubscribe = lambda: None
+            return
+        self._unsubscribe = store.subscribe(lambda change: self.post_message(StoreUpdated(change)))
+        if store.rows or store.synced:
+            self.apply(Delta(dict(store.rows), reset=True, synced=store.synced,
+                             resource_version=store.resource_version))
+        self.set_status(store.status)
+
+    def on_store_updated(self, message: StoreUpdated) -> None:
+        if message.store is not self.store:
+            message.stop()  # an earlier scope's change: nobody above wants it either
+            return
+        change = message.change
+        if change.delta is not None:
+            self.apply(change.delta)
+        if change.status is not None:
+            self.set_status(change.status)
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
 
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-status")

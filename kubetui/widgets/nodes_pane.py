@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.binding import Binding
-from textual.message import Message
 
+from kubetui.formatting import human_duration
+from kubetui.intents.nodes import OpenNode
 from kubetui.k8s.discovery import ServerVersion
 from kubetui.k8s.node_audit import version_skew
 from kubetui.k8s.nodes import NodeRow
-from kubetui.k8s.pods import human_duration
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
 
@@ -39,17 +39,10 @@ class NodesPane(LivePane):
     BINDINGS = [Binding("enter", "open", "Audit", id="nodes.audit")]
     noun = "nodes"
 
-    class Open(Message):
-        """Open the selected node's audit (configz, PIDs, runtime classes)."""
-
-        def __init__(self, row: NodeRow) -> None:
-            super().__init__()
-            self.row = row
-
     def action_open(self) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.post_message(self.Open(row))
+            self.post_message(OpenNode(row.name))
     sortable = ("name", "status", "runtime", "age")
 
     def __init__(self, clock: Callable[[], float], pods_on: Callable[[str], int],

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.binding import Binding
-from textual.message import Message
 
 from kubetui.access_keys import AccessAware
-from kubetui.k8s.pods import PodRow, human_duration, restarts_text
+from kubetui.formatting import human_duration, restarts_text
+from kubetui.intents.pods import DebugPod, OpenPod, OpenProbes, OpenStream, StreamKind
+from kubetui.k8s.pods import PodRow
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
 
@@ -53,34 +54,31 @@ class PodsPane(AccessAware, LivePane):
         Binding("s", "stream('shell')", "Shell", id="pods.shell"),
         Binding("a", "stream('attach')", "Attach", id="pods.attach", show=False),
         Binding("e", "stream('command')", "Exec", id="pods.exec", show=False),
-        Binding("D", "stream('debug')", "Debug", id="pods.debug"),
-        Binding("P", "stream('probes')", "Probes", id="pods.probes"),
+        Binding("D", "debug", "Debug", id="pods.debug"),
+        Binding("P", "probes", "Probes", id="pods.probes"),
     ]
     noun = "pods"
-
-    class Open(Message):
-        """Open the selected pod's detail screen on a tab."""
-
-        def __init__(self, row: PodRow, tab: str) -> None:
-            super().__init__()
-            self.row, self.tab = row, tab
-
-    class Stream(Message):
-        """Open a shell in, or attach to, the selected pod (the screen picks the container)."""
-
-        def __init__(self, row: PodRow, kind: str) -> None:
-            super().__init__()
-            self.row, self.kind = row, kind
 
     def action_stream(self, kind: str) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.post_message(self.Stream(row, kind))
+            self.post_message(OpenStream(row.namespace, row.name, StreamKind(kind)))
+
+    def action_debug(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(DebugPod(row.namespace, row.name))
+
+    def action_probes(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(OpenProbes(row.namespace, row.name))
 
     def action_open(self, tab: str) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.post_message(self.Open(row, tab))
+            self.post_message(OpenPod(row.namespace, row.name, tab))
+
     sortable = ("name", "status", "restarts", "age", "node")
 
     def __init__(self, all_namespaces: bool, clock: Callable[[], float]) -> None:

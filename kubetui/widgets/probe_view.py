@@ -11,7 +11,7 @@ import time
 from rich.text import Text
 from textual.color import Color, ColorParseError
 
-from kubetui.k8s.pods import human_duration
+from kubetui.formatting import human_duration
 from kubetui.k8s.probe_risks import Risk
 from kubetui.k8s.probe_run import ProbeRun
 from kubetui.k8s.probe_target import ContainerLive, ProbeEvent

@@ -205,9 +205,14 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
             if span is not None:
                 self.refresh(Region(span[0], line, span[1] - span[0], 1))
         if self._cursor_key in keys:
-            self.post_message(self.CursorMoved(self, self.cursor_row))
+            self._cursor_moved()
 
     # -- cursor --------------------------------------------------------------------------
+    def _cursor_moved(self) -> None:
+        """Tell the screen. The table is the sender even when rows are applied from its pane's
+        handler: Textual stops a message at the sender's parent, and the pane is the table's."""
+        self.post_message(self.CursorMoved(self, self.cursor_row).set_sender(self))
+
     def _set_cursor(self, index: int, notify: bool = True) -> None:
         previous = self.cursor
         self.cursor = max(0, min(index, len(self.order) - 1)) if self.order else 0
@@ -226,7 +231,7 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
                 if 0 <= line < self.size.height:
                     self._repaint_line(line)
         if notify and changed:
-            self.post_message(self.CursorMoved(self, self.cursor_row))
+            self._cursor_moved()
 
     def action_cursor(self, step: int) -> None:
         self._set_cursor(self.cursor + step)

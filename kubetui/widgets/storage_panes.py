@@ -1,9 +1,9 @@
 """The PVC pane (``4``) and the snapshots pane (``6``): live tables over the storage watches.
 
-Both receive rows from the main screen's reflectors and never talk to the cluster. The PVC pane
-joins what it cannot know alone through callables (the CSI driver, the pods that mount a claim,
-its snapshot count) given by the screen, which owns those caches. Keys post messages; the
-screen's storage flow turns them into forms, confirms and writes.
+Both are bound to live stores and never talk to the cluster. The PVC pane joins what it cannot
+know alone (the CSI driver, the pods that mount a claim, its snapshot count) through the
+``StorageJoins`` over the stores the screen holds. Keys post typed intents
+(``kubetui.intents.storage``); the app's storage flow turns them into forms, confirms and writes.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.binding import Binding
-from textual.message import Message
 
 from kubetui.access_keys import AccessAware
-from kubetui.k8s.pods import human_duration
+from kubetui.formatting import human_duration
+from kubetui.intents import storage as intents
 from kubetui.k8s.snapshots import SnapshotRow
 from kubetui.k8s.storage import PvcRow
+from kubetui.live.joins import StorageJoins
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
 
@@ -48,22 +49,17 @@ def _age(created: float | None, now: float) -> str:
 
 class PvcPane(AccessAware, LivePane):
     BINDINGS = [
-        Binding("t", "act('snapshot')", "Snapshot", id="pvc.snapshot"),
-        Binding("enter", "act('snapshots')", "Snapshots", id="pvc.snapshots"),
-        Binding("i", "act('inspect')", "Inspect", id="pvc.inspect"),
+        Binding("t", "snapshot", "Snapshot", id="pvc.snapshot"),
+        Binding("enter", "snapshots", "Snapshots", id="pvc.snapshots"),
+        Binding("i", "inspect", "Inspect", id="pvc.inspect"),
     ]
     noun = "claims"
     sortable = ("name", "status", "age")
 
-    class Act(Message):
-        def __init__(self, row: PvcRow, kind: str) -> None:
-            super().__init__()
-            self.row, self.kind = row, kind
-
-    def __init__(self, clock: Callable[[], float], driver: Callable[[PvcRow], str],
-                 used_by: Callable[[PvcRow], list[str]],
-                 snapshots: Callable[[PvcRow], int]) -> None:
-        self.driver, self.used_by, self.snapshots = driver, used_by, snapshots
+    def __init__(self, clock: Callable[[], float], joins: StorageJoins) -> None:
+        self.joins = joins
+        self.driver, self.used_by, self.snapshots = (
+            joins.driver_of, joins.used_by, joins.snapshot_count)
         super().__init__(PVC_COLUMNS, self.cells, {
             "name": lambda r: (r.namespace, r.name), "status": lambda r: (r.phase, r.name),
             "age": lambda r: (-(r.created or 0), r.name)}, default_sort=SortSpec("name"),
@@ -83,27 +79,33 @@ class PvcPane(AccessAware, LivePane):
     def search_text(self, row: PvcRow) -> str:
         return f"{row.name} {row.phase} {row.storage_class} {self.driver(row)}"
 
-    def action_act(self, kind: str) -> None:
+    def action_snapshot(self) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.post_message(self.Act(row, kind))
+            self.post_message(intents.SnapshotClaim(row, self.joins))
+
+    def action_snapshots(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(intents.ShowClaimSnapshots(row))
+
+    def action_inspect(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(intents.InspectClaim(row, self.joins))
 
 
 class SnapshotsPane(AccessAware, LivePane):
     BINDINGS = [
-        Binding("enter", "act('details')", "Details", id="snapshots.details"),
-        Binding("r", "act('restore')", "Restore", id="snapshots.restore"),
-        Binding("d", "act('delete')", "Delete", id="snapshots.delete"),
+        Binding("enter", "details", "Details", id="snapshots.details"),
+        Binding("r", "restore", "Restore", id="snapshots.restore"),
+        Binding("d", "delete", "Delete", id="snapshots.delete"),
     ]
     noun = "snapshots"
     sortable = ("name", "source", "age")
 
-    class Act(Message):
-        def __init__(self, row: SnapshotRow, kind: str) -> None:
-            super().__init__()
-            self.row, self.kind = row, kind
-
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], joins: StorageJoins) -> None:
+        self.joins = joins
         super().__init__(SNAPSHOT_COLUMNS, self.cells, {
             "name": lambda r: r.name, "source": lambda r: (r.source, r.name),
             "age": lambda r: (-(r.created or 0), r.name)}, default_sort=SortSpec("name"),
@@ -120,8 +122,18 @@ class SnapshotsPane(AccessAware, LivePane):
     def search_text(self, row: SnapshotRow) -> str:
         return f"{row.name} {row.source} {row.class_name} {row.error}"
 
-    def action_act(self, kind: str) -> None:
+    def action_details(self) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.post_message(self.Act(row, kind))
+            self.post_message(intents.SnapshotDetails(row))
+
+    def action_restore(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(intents.RestoreSnapshot(row, self.joins))
+
+    def action_delete(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(intents.DeleteSnapshot(row, self.joins))
 

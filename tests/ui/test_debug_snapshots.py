@@ -76,7 +76,7 @@ def test_running_debug_session(snap_compare, fresh_distroless, local_cluster: Lo
         plan = plan_ephemeral(DebugSpec(NS, "distroless-app", "busybox:1.35", target="server",
                                         name="debugger-snap1"), pod, cluster.info.version)
         await send_write(cluster, plan.write)
-        session = DebugSession(plan, CONTEXT)
+        session = DebugSession(plan, context=CONTEXT)
         pilot.app.install_screen(session, "debug-snapshot")
         await pilot.app.push_screen(session)
         await until(pilot, lambda: session.running, what="the attach", timeout=60)

@@ -11,6 +11,7 @@ from textual.widgets import Static, TabbedContent
 
 from kubetui.screens.main import MainScreen
 from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.widgets.live_pane import LivePane
 from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app, unscheduled, until
 
@@ -44,12 +45,12 @@ async def test_handler_action_and_timer_failures_are_reported_and_survived(
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     c = local_cluster
     c.kubectl("-n", namespace, "apply", "-f", "-", input=unscheduled("first"))
-    handler_calls = fail_once(MainScreen, "on_watch_delta", monkeypatch)
+    handler_calls = fail_once(LivePane, "on_store_updated", monkeypatch)
     action_calls = fail_once(MainScreen, "action_show_pane", monkeypatch)
     app = await make_app(c.kubeconfig, namespace=namespace)
     async with app.run_test(size=(100, 30)) as pilot:
         main = app.screen
-        # A message handler: the first watch batch fails; the pane still fills from the next.
+        # A message handler: the first store change fails; the pane still fills from the next.
         await until(pilot, lambda: handler_calls[0] >= 1, what="the first delta")
         c.kubectl("-n", namespace, "apply", "-f", "-", input=unscheduled("second"))
         await until(pilot, lambda: "second" in {r.name for r in main.pods.table.rows.values()},
@@ -68,7 +69,7 @@ async def test_handler_action_and_timer_failures_are_reported_and_survived(
         assert all("Details in" in m for m in unexpected(app))
     log = (tmp_path / "kubetui" / "kubetui.log").read_text()
     assert log.count("Traceback (most recent call last)") == 3
-    for where in ("on_watch_delta", "action_show_pane", "a timer"):
+    for where in ("on_store_updated", "action_show_pane", "a timer"):
         assert f"injected failure in {where}" in log
     await app.cluster.close()
 

@@ -154,7 +154,7 @@ class AgedApp(App):
         self.clock_ = clock
 
     def compose(self) -> ComposeResult:
-        from kubetui.k8s.pods import human_duration
+        from kubetui.formatting import human_duration
 
         yield ResourceTable([Column("key", "NAME", 12), Column("age", "AGE", 6, align="right"),
                              Column("note", "NOTE", 10)],

@@ -53,7 +53,7 @@ async def _settled(pilot, pane: str, count: int) -> None:
     await until(pilot, lambda: len(target.table.rows) == count and target.synced
                 and all(r.ready is not None or r.error for r in target.table.rows.values()
                         if pane == "snapshots")
-                and len(main.caches["storageclasses"]) > 0, what=f"the {pane} pane")
+                and len(main.stores["storageclasses"].rows) > 0, what=f"the {pane} pane")
     await pilot.pause(0.3)
 
 

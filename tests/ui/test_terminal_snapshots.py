@@ -42,7 +42,7 @@ def test_terminal_session(snap_compare, shell_pod, local_cluster: LocalCluster, 
 
     async def run_before(pilot) -> None:
         session = TerminalSession(ExecRequest(shell_pod, "shell", "main", stdin=True, tty=True),
-                                  CONTEXT)
+                                  context=CONTEXT)
         app.install_screen(session, "session-snapshot")
         app.sessions.append(session)
         await pilot.app.push_screen(session)

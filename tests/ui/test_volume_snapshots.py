@@ -75,9 +75,9 @@ async def test_snapshot_restore_and_read_the_copy(local_cluster: LocalCluster, n
         await pilot.press("4")
         await until(pilot, lambda: rows(main.pvcs).get("data") is not None
                     and rows(main.pvcs)["data"].phase == "Bound"
-                    and main.used_by(rows(main.pvcs)["data"]) == ["writer"], what="the claim")
+                    and main.joins.used_by(rows(main.pvcs)["data"]) == ["writer"], what="the claim")
         data = rows(main.pvcs)["data"]
-        assert main.driver_of(data) == "hostpath.csi.kubetui.local"
+        assert main.joins.driver_of(data) == "hostpath.csi.kubetui.local"
         await select(pilot, main.pvcs, "data")
         await pilot.press("t")
         await until(pilot, lambda: isinstance(app.screen, SnapshotForm), what="the form")
@@ -179,7 +179,7 @@ async def test_snapshot_errors_said_plainly(local_cluster: LocalCluster, namespa
             # refused in the form.
             await pilot.press("4")
             await select(pilot, main.pvcs, "data")
-            await until(pilot, lambda: len(main.caches["snapclasses"]) >= 2, what="classes")
+            await until(pilot, lambda: len(main.stores["snapclasses"].rows) >= 2, what="classes")
             await pilot.press("t")
             await until(pilot, lambda: isinstance(app.screen, SnapshotForm), what="the form")
             form = app.screen

@@ -2,15 +2,14 @@
 
 import pytest
 
+from kubetui.formatting import human_duration, restarts_text
 from kubetui.k8s.pods import (
     HEALTH_DONE,
     HEALTH_FAILED,
     HEALTH_OK,
     HEALTH_PENDING,
     HEALTH_TERMINATING,
-    human_duration,
     pod_row,
-    restarts_text,
 )
 
 
