@@ -38,7 +38,7 @@ from pods_bench import KUBECONFIG, headless_app, pct, rss_mb, timed_keys  # noqa
 from scale_bench import curl, kubectl_get, request_pool, rss_of_tree, settle  # noqa: E402
 from startup_bench import compile_bytecode, launch  # noqa: E402
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions  # noqa: E402
 from tests.integration.tmux import tmux  # noqa: E402
 
 SOURCE = REPO

@@ -37,8 +37,8 @@ from textual import events  # noqa: E402
 
 from kubetui.app import KubetuiApp  # noqa: E402
 from kubetui.config import Settings  # noqa: E402
-from kubetui.k8s.cluster import USER_AGENT, Cluster, ConnectOptions  # noqa: E402
-from kubetui.k8s.errors import KubeError  # noqa: E402
+from kubetui.k8s.transport.cluster import USER_AGENT, Cluster, ConnectOptions  # noqa: E402
+from kubetui.k8s.transport.errors import KubeError  # noqa: E402
 from kubetui.screens.main import MainScreen  # noqa: E402
 from kubetui.widgets.live_pane import StoreUpdated  # noqa: E402
 

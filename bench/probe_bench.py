@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pods_bench import KUBECONFIG, fmt_ms  # noqa: E402
 from terminal_bench import ensure_pod  # noqa: E402
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
-from kubetui.k8s.probe_run import ProbeCall, run_call  # noqa: E402
-from kubetui.k8s.probes import SUCCESS  # noqa: E402
+from kubetui.k8s.probes.config import SUCCESS  # noqa: E402
+from kubetui.k8s.probes.run import ProbeCall, run_call  # noqa: E402
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions  # noqa: E402
 
 NS = "kt-bench-probe"
 # (label, the probe's own work): a trivial probe and one that works for 200 ms.

@@ -49,8 +49,8 @@ from pods_bench import KUBECONFIG, KUBECTL, pct, pod_body, seed  # noqa: E402
 from startup_bench import bare_textual_launch, compile_bytecode, launch, shown_at  # noqa: E402
 from terminal_bench import kubectl  # noqa: E402
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
-from kubetui.k8s.errors import KubeError  # noqa: E402
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions  # noqa: E402
+from kubetui.k8s.transport.errors import KubeError  # noqa: E402
 from tests.integration.tmux import tmux  # noqa: E402
 
 PKI = REPO / ".localcluster" / "pki"

@@ -33,9 +33,9 @@ from pods_bench import KUBECONFIG, pod_body, rss_mb, seed  # noqa: E402
 
 from kubetui.app import KubetuiApp  # noqa: E402
 from kubetui.config import Settings  # noqa: E402
-from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
-from kubetui.k8s.pods import PodRow, pod_row  # noqa: E402
-from kubetui.k8s.reflector import Delta, Reflector, ResourceScope  # noqa: E402
+from kubetui.k8s.core.pods import PodRow, pod_row  # noqa: E402
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions  # noqa: E402
+from kubetui.k8s.watch.reflector import Delta, Reflector, ResourceScope  # noqa: E402
 from kubetui.messages import ScopeChanged  # noqa: E402
 
 EMPTY = "kt-bench-empty"

@@ -38,7 +38,7 @@ from pods_bench import (  # noqa: E402
 
 from kubetui.app import KubetuiApp  # noqa: E402
 from kubetui.config import Settings  # noqa: E402
-from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions  # noqa: E402
 
 EVENTS = 500
 

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 import kr8s.asyncio
 
-from kubetui.k8s.kubeconfig import load_kubeconfig
+from kubetui.k8s.transport.kubeconfig import load_kubeconfig
 
 log = logging.getLogger("apf-load")
 PATHS = ["pods", "events", "configmaps", "services", "endpoints"]

@@ -21,8 +21,8 @@ sys.path.insert(0, str(REPO))
 
 from kubetui.app import KubetuiApp  # noqa: E402
 from kubetui.config import Settings  # noqa: E402
-from kubetui.k8s.cluster import Cluster, ConnectOptions  # noqa: E402
-from kubetui.k8s.errors import KubeError  # noqa: E402
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions  # noqa: E402
+from kubetui.k8s.transport.errors import KubeError  # noqa: E402
 
 KUBECONFIG = REPO / ".localcluster" / "config" / "admin.kubeconfig"
 SHOTS = [

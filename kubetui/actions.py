@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from textual.app import App
 
 from kubetui.host import host
-from kubetui.k8s.errors import KubeError
-from kubetui.k8s.writes import Write, WriteResult, send_write
+from kubetui.k8s.transport.errors import KubeError
+from kubetui.k8s.transport.writes import Write, WriteResult, send_write
 from kubetui.screens.confirm import ConfirmScreen
 
 

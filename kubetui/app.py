@@ -25,10 +25,10 @@ from kubetui.intents import pods as pod_intents
 from kubetui.intents import storage as storage_intents
 from kubetui.intents.text import ShowText
 from kubetui.jump import parse_jump
-from kubetui.k8s.cluster import Cluster, ClusterInfo, ConnectOptions
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.kubeconfig import Kubeconfig, load_kubeconfig
-from kubetui.k8s.namespaces import list_namespace_names
+from kubetui.k8s.core.namespaces import list_namespace_names
+from kubetui.k8s.transport.cluster import Cluster, ClusterInfo, ConnectOptions
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.transport.kubeconfig import Kubeconfig, load_kubeconfig
 from kubetui.live.registry import LiveStores
 from kubetui.messages import ContextConnected, NamespacesLoaded, ScopeChanged
 from kubetui.palette import palette_label

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from kubetui.k8s.access import Need
+from kubetui.k8s.rbac.access import Need
 
 APP_BINDINGS: list[Binding] = [
     Binding("q", "quit", "Quit", id="app.quit"),
@@ -49,12 +49,12 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "detail.shell": (Need("get", "pods/exec"),),
     "pods.exec": (Need("get", "pods"), Need("get", "pods/exec")),
     # Debugging needs more, and per target (patch pods/ephemeralcontainers, or create pods):
-    # the form names what is missing for the target chosen (kubetui.k8s.debug_target.needs).
+    # the form names what is missing for the target chosen (kubetui.k8s.debug.target.needs).
     "pods.debug": (Need("get", "pods"),),
     "detail.debug": (Need("get", "pods"),),
     "detail.attach": (Need("get", "pods/attach"),),
     # The runner opens with get pods; each run needs its handler's rule (pods/exec, pods/proxy,
-    # pods/portforward), checked when it runs (kubetui.k8s.probe_run.ProbeCall.needs).
+    # pods/portforward), checked when it runs (kubetui.k8s.probes.run.ProbeCall.needs).
     "pods.probes": (Need("get", "pods"),),
     "pvc.snapshot": (Need("create", "volumesnapshots", "snapshot.storage.k8s.io"),),
     "snapshots.delete": (Need("delete", "volumesnapshots", "snapshot.storage.k8s.io"),),

@@ -16,9 +16,9 @@ import sys
 
 from kubetui import __version__
 from kubetui.config import load_settings
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.errors import KubeError
-from kubetui.k8s.kubeconfig import load_kubeconfig
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
+from kubetui.k8s.transport.errors import KubeError
+from kubetui.k8s.transport.kubeconfig import load_kubeconfig
 
 EXIT_CLUSTER = 1
 EXIT_USAGE = 2

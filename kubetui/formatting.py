@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kubetui.k8s.pods import PodRow
+    from kubetui.k8s.core.pods import PodRow
 
 
 def human_duration(seconds: float) -> str:

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from kubetui.config import Settings
     from kubetui.flows import Flows
     from kubetui.flows.sessions import Sessions
-    from kubetui.k8s.access import AccessRules, Need
-    from kubetui.k8s.cluster import Cluster, ClusterInfo
+    from kubetui.k8s.rbac.access import AccessRules, Need
+    from kubetui.k8s.transport.cluster import Cluster, ClusterInfo
     from kubetui.live.registry import LiveStores
 
 

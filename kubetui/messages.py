@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # annotations only: importing these here would load every action at start-up
-    from kubetui.k8s.access import AccessRules
-    from kubetui.k8s.apf_poll import ApfPoll
+    from kubetui.k8s.apf.poll import ApfPoll
+    from kubetui.k8s.rbac.access import AccessRules
 
 
 @dataclass
@@ -29,7 +29,7 @@ class NamespacesLoaded(Message):
 class ContextConnected(Message):
     """A context switch connected; the app swaps to the new cluster."""
 
-    cluster: object  # kubetui.k8s.cluster.Cluster (its info with it); kept opaque to widgets
+    cluster: object  # a transport.cluster.Cluster (its info with it); kept opaque to widgets
 
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetui.bindings import NEEDS
-from kubetui.k8s.access import AccessRules, Need, readable_namespaces, review_rules
+from kubetui.k8s.rbac.access import AccessRules, Need, readable_namespaces, review_rules
 from kubetui.messages import AccessLoaded, NamespacesLoaded, ReadableNamespaces
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from kubetui.k8s.cluster import Cluster, ClusterInfo
+    from kubetui.k8s.transport.cluster import Cluster, ClusterInfo
     from kubetui.screens.main import MainScreen
 
     Base = App[int]

@@ -2,7 +2,7 @@
 then follow and attach in a debug session; and the debug pods kubetui created, offered for
 deletion when their session ends and when the user quits.
 
-The steps are the shape every action has: the pure builder (``kubetui.k8s.debug``) behind the
+The steps are the shape every action has: the pure builder (``kubetui.k8s.debug.plans``) behind the
 form, ``app.actions.confirm`` with the exact request and the kubectl equivalent, one worker
 through the shared write path, and the typed result back here.
 """
@@ -16,13 +16,13 @@ from kubetui.actions import ActionResult, Planned
 from kubetui.flows.base import Flow
 
 if TYPE_CHECKING:
-    from kubetui.k8s.access import AccessRules
-    from kubetui.k8s.debug import DebugPlan
-    from kubetui.k8s.debug_target import DebugTarget
+    from kubetui.k8s.debug.plans import DebugPlan
+    from kubetui.k8s.debug.target import DebugTarget
+    from kubetui.k8s.rbac.access import AccessRules
 
 
 def _delete(namespace: str, name: str) -> Planned:
-    from kubetui.k8s.debug import delete_pod_write
+    from kubetui.k8s.debug.plans import delete_pod_write
 
     return Planned(delete_pod_write(namespace, name),
                    f"kubectl delete pod -n {namespace} {name} --grace-period=1")
@@ -35,9 +35,9 @@ class DebugFlow(Flow):
         self.run(self._prepare(namespace, name), "prepare-debug", f"read pod {name}")
 
     async def _prepare(self, namespace: str, name: str) -> None:
-        from kubetui.k8s.access import review_rules
-        from kubetui.k8s.debug_target import debug_target
-        from kubetui.k8s.pod_detail import fetch_pod
+        from kubetui.k8s.core.pod_detail import fetch_pod
+        from kubetui.k8s.debug.target import debug_target
+        from kubetui.k8s.rbac.access import review_rules
 
         cluster = self.host.cluster
         pod = await fetch_pod(cluster, namespace, name)
@@ -50,7 +50,7 @@ class DebugFlow(Flow):
         import secrets
 
         from kubetui.debug_memory import remembered_image
-        from kubetui.k8s.debug_target import needs
+        from kubetui.k8s.debug.target import needs
         from kubetui.screens.debug_form import DebugForm
 
         app = self.host
@@ -62,7 +62,7 @@ class DebugFlow(Flow):
         self.app.push_screen(form, self._planned)
 
     def _planned(self, plan: DebugPlan | None) -> None:
-        from kubetui.k8s.debug_profiles import EPHEMERAL
+        from kubetui.k8s.debug.profiles import EPHEMERAL
         from kubetui.screens.debug_form import NEVER_REMOVED
 
         if plan is None:

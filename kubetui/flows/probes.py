@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from kubetui.flows.base import Flow
 
 if TYPE_CHECKING:
-    from kubetui.k8s.probe_target import ProbeTarget
+    from kubetui.k8s.probes.target import ProbeTarget
 
 
 class ProbesFlow(Flow):
@@ -17,7 +17,7 @@ class ProbesFlow(Flow):
                  f"read pod {name} for its probes")
 
     async def _prepare(self, namespace: str, name: str, container: str | None) -> None:
-        from kubetui.k8s.probe_target import load_probe_target
+        from kubetui.k8s.probes.target import load_probe_target
 
         target = await load_probe_target(self.host.cluster, namespace, name)
         self.then(self._show, target, container)

@@ -2,10 +2,11 @@
 snapshot, inspect a claim in a read-only pod, a snapshot's details.
 
 Every mutating action has the one shape: a ``PlanForm`` over a pure builder
-(``kubetui.k8s.snapshots``, ``kubetui.k8s.volume_inspect``), ``app.actions.confirm`` with the
-exact request and the kubectl equivalent, one write through the shared path, and a typed
-result that this flow follows live from the stores: a snapshot until ``readyToUse`` ("no status
-after N s" says no controller seems to run), a restored claim until ``Bound``.
+(``kubetui.k8s.storage.snapshots``, ``kubetui.k8s.debug.volume_inspect``),
+``app.actions.confirm`` with the exact request and the kubectl equivalent, one write through
+the shared path, and a typed result that this flow follows live from the stores: a snapshot
+until ``readyToUse`` ("no status after N s" says no controller seems to run), a restored claim
+until ``Bound``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from kubetui.actions import ActionResult, Planned
 from kubetui.flows.base import Flow
-from kubetui.k8s.snapshots import NO_CONTROLLER, NO_CRDS
+from kubetui.k8s.storage.snapshots import NO_CONTROLLER, NO_CRDS
 from kubetui.live.joins import StorageJoins
 from kubetui.live.store import StoreChange
 
 if TYPE_CHECKING:
-    from kubetui.k8s.snapshots import SnapshotPlan, SnapshotRow
-    from kubetui.k8s.storage import PvcRow
+    from kubetui.k8s.storage.claims import PvcRow
+    from kubetui.k8s.storage.snapshots import SnapshotPlan, SnapshotRow
 
 #: Seconds a new snapshot may stay without any status before kubetui says why.
 STATUS_GRACE = 10
@@ -41,7 +42,7 @@ class StorageFlow(Flow):
 
     # -- snapshot a claim -------------------------------------------------------------------
     def snapshot(self, row: PvcRow, joins: StorageJoins) -> None:
-        from kubetui.k8s.snapshots import choose_classes, default_name
+        from kubetui.k8s.storage.snapshots import choose_classes, default_name
         from kubetui.screens.snapshot_forms import SnapshotForm
 
         version = self._version()
@@ -82,7 +83,7 @@ class StorageFlow(Flow):
 
     # -- a snapshot: delete, restore, details ------------------------------------------------
     def delete_snapshot(self, row: SnapshotRow, joins: StorageJoins) -> None:
-        from kubetui.k8s.snapshots import deletion_meaning, plan_delete
+        from kubetui.k8s.storage.snapshots import deletion_meaning, plan_delete
 
         version = self._version()
         if version is None:
@@ -161,7 +162,7 @@ class StorageFlow(Flow):
                      f"read the content of {row.name}")
 
     async def _read_content(self, row: SnapshotRow, version: str) -> None:
-        from kubetui.k8s.snapshots import content_check, fetch_content
+        from kubetui.k8s.storage.snapshots import content_check, fetch_content
 
         content = None
         if row.bound_content:
@@ -181,7 +182,7 @@ class StorageFlow(Flow):
 
     # -- inspect a claim -----------------------------------------------------------------------
     def inspect(self, row: PvcRow, joins: StorageJoins) -> None:
-        from kubetui.k8s.volume_inspect import plan_inspect
+        from kubetui.k8s.debug.volume_inspect import plan_inspect
 
         if row.phase != "Bound":
             self.notify(f"claim {row.name} is {row.phase}: nothing to mount yet.",

@@ -15,8 +15,8 @@ from kubetui.intents.pods import StreamKind
 from kubetui.palette import palette_label
 
 if TYPE_CHECKING:
-    from kubetui.k8s.exec import ExecRequest
-    from kubetui.k8s.pod_detail import StreamTarget
+    from kubetui.k8s.core.pod_detail import StreamTarget
+    from kubetui.k8s.transport.exec import ExecRequest
 
 
 class StreamsFlow(Flow):
@@ -25,7 +25,7 @@ class StreamsFlow(Flow):
                  f"read pod {name} for its containers")
 
     async def _prepare(self, namespace: str, name: str, kind: StreamKind) -> None:
-        from kubetui.k8s.pod_detail import fetch_pod, stream_targets
+        from kubetui.k8s.core.pod_detail import fetch_pod, stream_targets
 
         pod = await fetch_pod(self.host.cluster, namespace, name)
         self.then(self._choose, namespace, name, kind, stream_targets(pod))
@@ -47,7 +47,7 @@ class StreamsFlow(Flow):
 
     def to_container(self, namespace: str, name: str, kind: StreamKind,
                      target: StreamTarget) -> None:
-        from kubetui.k8s.exec import ExecRequest
+        from kubetui.k8s.transport.exec import ExecRequest
 
         if kind is StreamKind.COMMAND:
             from kubetui.screens.text_prompt import TextPrompt
@@ -69,7 +69,7 @@ class StreamsFlow(Flow):
 
     def _run_typed(self, namespace: str, name: str, target: StreamTarget,
                    text: str | None) -> None:
-        from kubetui.k8s.exec import ExecRequest
+        from kubetui.k8s.transport.exec import ExecRequest
 
         if not text or not text.strip():
             return

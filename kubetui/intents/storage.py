@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from kubetui.k8s.snapshots import SnapshotRow
-    from kubetui.k8s.storage import PvcRow
+    from kubetui.k8s.storage.claims import PvcRow
+    from kubetui.k8s.storage.snapshots import SnapshotRow
     from kubetui.live.joins import StorageJoins
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kubetui.k8s.snapshots import SnapshotClassRow, SnapshotRow
-from kubetui.k8s.storage import PvcRow, csi_driver
+from kubetui.k8s.storage.claims import PvcRow, csi_driver
+from kubetui.k8s.storage.snapshots import SnapshotClassRow, SnapshotRow
 from kubetui.live import queries
 from kubetui.live.store import LiveStore
 

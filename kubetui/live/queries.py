@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from kubetui.k8s.events import EventRow, about_pod
-from kubetui.k8s.pods import PodRow
+from kubetui.k8s.core.events import EventRow, about_pod
+from kubetui.k8s.core.pods import PodRow
 from kubetui.live.store import LiveStore
 
 

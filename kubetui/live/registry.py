@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
-from kubetui.k8s.cluster import Cluster
-from kubetui.k8s.reflector import Reflector, ResourceScope
+from kubetui.k8s.transport.cluster import Cluster
+from kubetui.k8s.watch.reflector import Reflector, ResourceScope
 from kubetui.live.store import LiveStore, StoreKey
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from kubetui.k8s.reflector import Delta, ReflectorStatus, ResourceScope
+from kubetui.k8s.watch.reflector import Delta, ReflectorStatus, ResourceScope
 
 Row = TypeVar("Row")
 IndexKeys = Callable[[Any], Iterable[Hashable]]

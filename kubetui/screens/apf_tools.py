@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Static
 
 from kubetui.bindings import MODAL_BINDINGS
 from kubetui.guard import Guarded
-from kubetui.k8s.flowcontrol import FlowSchemaRow, RequestAttrs, match_flow_schema
+from kubetui.k8s.apf.flowcontrol import FlowSchemaRow, RequestAttrs, match_flow_schema
 from kubetui.safe_text import plain_lines
 
 

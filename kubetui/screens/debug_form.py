@@ -1,6 +1,6 @@
 """``D`` on a pod: the debug form (``kubectl debug``'s flags, as fields).
 
-Every change re-plans the request with the pure builders (``kubetui.k8s.debug``) and shows,
+Every change re-plans the request with the pure builders (``kubetui.k8s.debug.plans``) and shows,
 below the fields, the equivalent kubectl command and the exact request, what this server will not
 apply, and the rules the user lacks; input the server would refuse is refused here, with the
 reason, and nothing is sent. ``ctrl+s`` (or enter in a text field) hands the plan on: the caller
@@ -21,11 +21,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from kubetui.guard import Guarded
-from kubetui.k8s.access import Need
-from kubetui.k8s.debug import PULL_POLICIES, DebugPlan, DebugSpec
-from kubetui.k8s.debug_input import DebugInputError, parse_command, parse_set_images
-from kubetui.k8s.debug_profiles import COPY, EPHEMERAL, NODE, PROFILES
-from kubetui.k8s.debug_target import MODE_LABELS, DebugTarget
+from kubetui.k8s.debug.inputs import DebugInputError, parse_command, parse_set_images
+from kubetui.k8s.debug.plans import PULL_POLICIES, DebugPlan, DebugSpec
+from kubetui.k8s.debug.profiles import COPY, EPHEMERAL, NODE, PROFILES
+from kubetui.k8s.debug.target import MODE_LABELS, DebugTarget
+from kubetui.k8s.rbac.access import Need
 from kubetui.safe_text import plain, plain_lines, visible
 
 NEVER_REMOVED = ("An ephemeral container can never be removed from the pod: it stays in its spec "

@@ -17,8 +17,8 @@ from textual.message import Message
 
 from kubetui.debug_memory import remember_image
 from kubetui.host import host
-from kubetui.k8s.debug import DebugPlan
-from kubetui.k8s.debug_follow import (
+from kubetui.k8s.core.pod_detail import stream_logs
+from kubetui.k8s.debug.follow import (
     ABSENT,
     POD_GONE,
     RUNNING,
@@ -26,10 +26,10 @@ from kubetui.k8s.debug_follow import (
     ContainerProgress,
     follow_container,
 )
-from kubetui.k8s.debug_profiles import EPHEMERAL
-from kubetui.k8s.errors import KubeError
-from kubetui.k8s.exec import ExecRequest
-from kubetui.k8s.pod_detail import stream_logs
+from kubetui.k8s.debug.plans import DebugPlan
+from kubetui.k8s.debug.profiles import EPHEMERAL
+from kubetui.k8s.transport.errors import KubeError
+from kubetui.k8s.transport.exec import ExecRequest
 from kubetui.screens.terminal_session import PodContext, TerminalSession
 
 QUIET_AFTER = 20.0

@@ -20,8 +20,8 @@ from kubetui.host import host
 from kubetui.intents.nodes import OpenNode
 from kubetui.intents.pods import OpenPod
 from kubetui.intents.storage import ShowClaimSnapshots
-from kubetui.k8s.cluster import ClusterInfo
-from kubetui.k8s.errors import ErrorKind
+from kubetui.k8s.transport.cluster import ClusterInfo
+from kubetui.k8s.transport.errors import ErrorKind
 from kubetui.live import queries
 from kubetui.live.joins import StorageJoins
 from kubetui.live.store import LiveStore
@@ -240,7 +240,7 @@ class MainScreen(QuietBehind, Guarded, Screen):
 
     @work(exclusive=True, group="apf-poll", exit_on_error=False)
     async def poll_flows(self) -> None:
-        from kubetui.k8s.apf_poll import poll_apf
+        from kubetui.k8s.apf.poll import poll_apf
 
         poll = await poll_apf(host(self.app).cluster)
         self.post_message(ApfPolled(poll))

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kubetui.host import host
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.events import event_row
-from kubetui.k8s.flowcontrol import flow_schema_row, priority_level_row
-from kubetui.k8s.nodes import node_row
-from kubetui.k8s.pods import pod_row
-from kubetui.k8s.reflector import ReflectorStatus, ResourceScope
-from kubetui.k8s.snapshots import GROUP, NO_CRDS, snapshot_class_row, snapshot_row
-from kubetui.k8s.storage import pv_driver, pvc_row, storage_class_driver
+from kubetui.k8s.apf.flowcontrol import flow_schema_row, priority_level_row
+from kubetui.k8s.core.events import event_row
+from kubetui.k8s.core.pods import pod_row
+from kubetui.k8s.nodes.rows import node_row
+from kubetui.k8s.storage.claims import pv_driver, pvc_row, storage_class_driver
+from kubetui.k8s.storage.snapshots import GROUP, NO_CRDS, snapshot_class_row, snapshot_row
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.watch.reflector import ReflectorStatus, ResourceScope
 from kubetui.live.store import LiveStore
 from kubetui.widgets.live_pane import StoreUpdated
 

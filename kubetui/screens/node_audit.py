@@ -20,22 +20,19 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kubetui.guard import Guarded
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.node_audit import (
-    CADVISOR,
+from kubetui.host import host
+from kubetui.k8s.nodes.audit import (
     CONFIGZ,
     SUMMARY,
     Fact,
     PidUsage,
-    cadvisor_processes,
     config_facts,
     node_facts,
     parse_configz,
-    parse_summary,
     pid_lines,
     runtime_class_row,
-    with_cadvisor,
 )
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
 from kubetui.safe_text import plain, visible
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.fit_footer import FitFooter
@@ -102,35 +99,18 @@ class NodeAuditScreen(QuietBehind, Guarded, Screen):
 
     @work(group="node-audit", exit_on_error=False)
     async def read(self, part: str) -> None:
-        cluster = self.app.cluster  # type: ignore[attr-defined]
-        if part == "summary":
-            await self._read_pids(cluster)
-            return
-        path = {"node": f"/api/v1/nodes/{self.node}",
-                "configz": CONFIGZ.format(node=self.node),
-                "summary": SUMMARY.format(node=self.node),
-                "runtimeclasses": "/apis/node.k8s.io/v1/runtimeclasses"}[part]
+        from kubetui.k8s.nodes.reads import read_part, read_pids
+
+        cluster = host(self.app).cluster
         try:
-            data = await cluster.get_json(path, what=f"{part} of node {self.node}")
+            if part == "summary":
+                self.post_message(PidsRead(await read_pids(cluster, self.node)))
+                return
+            data = await read_part(cluster, self.node, part)
         except KubeError as error:
             self.post_message(AuditRead(part, None, error))
             return
         self.post_message(AuditRead(part, data))
-
-    async def _read_pids(self, cluster) -> None:
-        """The summary; when it counts no process for any pod (1.20), the cAdvisor metrics."""
-        try:
-            data = await cluster.get_json(SUMMARY.format(node=self.node),
-                                          what=f"summary of node {self.node}")
-            usage = parse_summary(data)
-            if usage.pods and not usage.counted:
-                response = await cluster.request("GET", CADVISOR.format(node=self.node),
-                                                 what=f"cAdvisor metrics of node {self.node}")
-                usage = with_cadvisor(usage, cadvisor_processes(response.text))
-        except KubeError as error:
-            self.post_message(AuditRead("summary", None, error))
-            return
-        self.post_message(PidsRead(usage))
 
     def on_pids_read(self, message: PidsRead) -> None:
         self.usage = message.usage
@@ -138,7 +118,7 @@ class NodeAuditScreen(QuietBehind, Guarded, Screen):
         self._show()
 
     def on_audit_read(self, message: AuditRead) -> None:
-        version = self.app.cluster.info.version  # type: ignore[attr-defined]
+        version = host(self.app).cluster.info.version
         body = Text()
         part, data, error = message.part, message.data, message.error
         if error is not None:

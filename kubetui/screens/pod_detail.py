@@ -27,12 +27,12 @@ from kubetui.formatting import human_duration
 from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, StreamKind
-from kubetui.k8s.debug_follow import EphemeralRow, ephemeral_rows
-from kubetui.k8s.errors import KubeError
-from kubetui.k8s.events import event_row
-from kubetui.k8s.exec import ExecRequest
-from kubetui.k8s.pod_detail import PodDetail, fetch_pod, pod_detail, redescribe, stream_logs
-from kubetui.k8s.reflector import ResourceScope
+from kubetui.k8s.core.events import event_row
+from kubetui.k8s.core.pod_detail import PodDetail, fetch_pod, pod_detail, redescribe, stream_logs
+from kubetui.k8s.debug.follow import EphemeralRow, ephemeral_rows
+from kubetui.k8s.transport.errors import KubeError
+from kubetui.k8s.transport.exec import ExecRequest
+from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.queries import events_about_pod
 from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain, plain_lines, visible, visible_lines

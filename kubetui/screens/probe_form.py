@@ -1,6 +1,6 @@
 """``e`` in the probe runner: change a probe to run it again, without touching the pod.
 
-Every keystroke rebuilds the edited probe with the pure builder (``kubetui.k8s.probe_edit``) and
+Every keystroke rebuilds the edited probe with the pure builder (``kubetui.k8s.probes.edit``) and
 shows the container spec's diff, the probe as YAML, and the ``kubectl patch`` that would apply
 it to the owning workload: shown and copyable, never sent. ``ctrl+s`` hands the edited probe
 back to the runner (dismisses with the probe dict, or ``None``).
@@ -18,7 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from kubetui.guard import Guarded
-from kubetui.k8s.probe_edit import (
+from kubetui.k8s.probes.config import ProbeConfig
+from kubetui.k8s.probes.edit import (
     Owner,
     ProbeEdit,
     edited_probe,
@@ -29,8 +30,7 @@ from kubetui.k8s.probe_edit import (
     probe_yaml,
     spec_diff,
 )
-from kubetui.k8s.probe_run import ProbeInputError
-from kubetui.k8s.probes import ProbeConfig
+from kubetui.k8s.probes.run import ProbeInputError
 from kubetui.safe_text import plain, plain_lines
 
 

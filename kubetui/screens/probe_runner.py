@@ -30,11 +30,12 @@ from textual.widgets import DataTable, Static
 
 from kubetui.guard import Guarded
 from kubetui.host import host
-from kubetui.k8s.events import event_row
-from kubetui.k8s.probe_edit import probe_yaml
-from kubetui.k8s.probe_risks import risks
-from kubetui.k8s.probe_run import ProbeCall, ProbeInputError, ProbeRun, probe_call, run_call
-from kubetui.k8s.probe_target import (
+from kubetui.k8s.core.events import event_row
+from kubetui.k8s.probes.config import ProbeConfig, probe_config, verdict
+from kubetui.k8s.probes.edit import probe_yaml
+from kubetui.k8s.probes.risks import risks
+from kubetui.k8s.probes.run import ProbeCall, ProbeInputError, ProbeRun, probe_call, run_call
+from kubetui.k8s.probes.target import (
     PROBE_REASONS,
     PodProbeState,
     ProbeEvent,
@@ -42,8 +43,7 @@ from kubetui.k8s.probe_target import (
     pod_probe_state,
     probe_event_of,
 )
-from kubetui.k8s.probes import ProbeConfig, probe_config, verdict
-from kubetui.k8s.reflector import Delta, ResourceScope
+from kubetui.k8s.watch.reflector import Delta, ResourceScope
 from kubetui.live.queries import events_about_pod
 from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain

@@ -1,5 +1,5 @@
 """The snapshot actions' forms: take a snapshot of a claim (``t``), restore one into a new claim
-(``r``). Both are ``PlanForm``s over the pure builders of ``kubetui.k8s.snapshots``."""
+(``r``). Both are ``PlanForm``s over the pure builders of ``kubetui.k8s.storage.snapshots``."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Label, Select
 
-from kubetui.k8s.snapshots import (
+from kubetui.k8s.storage.claims import ACCESS_SHORT, PvcRow
+from kubetui.k8s.storage.snapshots import (
     ACCESS_MODES,
     ClassChoice,
     SnapshotRow,
     plan_restore,
     plan_snapshot,
 )
-from kubetui.k8s.storage import ACCESS_SHORT, PvcRow
 from kubetui.safe_text import visible
 from kubetui.screens.plan_form import PlanForm
 

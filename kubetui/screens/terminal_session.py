@@ -2,8 +2,8 @@
 
 Above the terminal: the pod's live status and its latest events, from the live stores of its
 namespace (shared with the panes when they show it: no extra request then). The screen owns
-the stream (``kubetui.k8s.exec``): output goes to the ``TerminalView``, keys and resizes come
-back from it. A shell tries ``/bin/bash``, then
+the stream (``kubetui.k8s.transport.exec``): output goes to the ``TerminalView``, keys and
+resizes come back from it. A shell tries ``/bin/bash``, then
 ``/bin/sh``; an image with neither is said plainly, with the way out (an ephemeral debug
 container). ``ctrl+]`` gives focus back to kubetui: ``esc`` then returns to the panes with the
 session kept (``T`` lists the open sessions), ``enter`` returns to the terminal, ``f`` hands the
@@ -25,11 +25,11 @@ from textual.widgets import Static
 from kubetui.formatting import human_duration
 from kubetui.guard import Guarded
 from kubetui.host import host
-from kubetui.k8s.errors import KubeError
-from kubetui.k8s.events import EventRow, event_row
-from kubetui.k8s.exec import ExecRequest, ExitStatus, open_stream
-from kubetui.k8s.pods import PodRow, pod_row
-from kubetui.k8s.reflector import ResourceScope
+from kubetui.k8s.core.events import EventRow, event_row
+from kubetui.k8s.core.pods import PodRow, pod_row
+from kubetui.k8s.transport.errors import KubeError
+from kubetui.k8s.transport.exec import ExecRequest, ExitStatus, open_stream
+from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.queries import pod_context
 from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain, plain_lines, visible

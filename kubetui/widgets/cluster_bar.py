@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Label
 
 from kubetui.guard import Guarded
-from kubetui.k8s.cluster import ClusterInfo
+from kubetui.k8s.transport.cluster import ClusterInfo
 from kubetui.safe_text import plain, plain_lines
 
 

@@ -12,8 +12,8 @@ from textual.binding import Binding
 
 from kubetui.formatting import human_duration
 from kubetui.intents.text import ShowText
-from kubetui.k8s.events import EventRow, about_pod, event_text
-from kubetui.k8s.pods import PodRow
+from kubetui.k8s.core.events import EventRow, about_pod, event_text
+from kubetui.k8s.core.pods import PodRow
 from kubetui.widgets.live_pane import LivePane, text_matcher
 from kubetui.widgets.resource_table import Column, SortSpec
 

@@ -20,14 +20,14 @@ from textual.message import Message
 from textual.widgets import Static
 
 from kubetui.guard import Guarded
-from kubetui.k8s.apf_poll import ApfPoll
-from kubetui.k8s.flowcontrol import (
+from kubetui.k8s.apf.flowcontrol import (
     FlowSchemaRow,
     PriorityLevelRow,
     PriorityLevelState,
     mean_over,
     rates,
 )
+from kubetui.k8s.apf.poll import ApfPoll
 from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.live_pane import LivePane, text_matcher
 from kubetui.widgets.resource_table import Column, SortSpec

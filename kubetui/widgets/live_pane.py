@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from kubetui.guard import Guarded
-from kubetui.k8s.reflector import Delta, ReflectorStatus
+from kubetui.k8s.watch.reflector import Delta, ReflectorStatus
 from kubetui.live.store import LiveStore, StoreChange
 from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.age_ticks import Timestamps

@@ -8,9 +8,9 @@ from textual.binding import Binding
 
 from kubetui.formatting import human_duration
 from kubetui.intents.nodes import OpenNode
-from kubetui.k8s.discovery import ServerVersion
-from kubetui.k8s.node_audit import version_skew
-from kubetui.k8s.nodes import NodeRow
+from kubetui.k8s.nodes.audit import version_skew
+from kubetui.k8s.nodes.rows import NodeRow
+from kubetui.k8s.transport.discovery import ServerVersion
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
 

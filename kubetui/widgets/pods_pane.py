@@ -9,7 +9,7 @@ from textual.binding import Binding
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration, restarts_text
 from kubetui.intents.pods import DebugPod, OpenPod, OpenProbes, OpenStream, StreamKind
-from kubetui.k8s.pods import PodRow
+from kubetui.k8s.core.pods import PodRow
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
 

@@ -12,10 +12,10 @@ from rich.text import Text
 from textual.color import Color, ColorParseError
 
 from kubetui.formatting import human_duration
-from kubetui.k8s.probe_risks import Risk
-from kubetui.k8s.probe_run import ProbeRun
-from kubetui.k8s.probe_target import ContainerLive, ProbeEvent
-from kubetui.k8s.probes import ERROR, FAILURE, SUCCESS, TIMEOUT, ProbeConfig, Verdict
+from kubetui.k8s.probes.config import ERROR, FAILURE, SUCCESS, TIMEOUT, ProbeConfig, Verdict
+from kubetui.k8s.probes.risks import Risk
+from kubetui.k8s.probes.run import ProbeRun
+from kubetui.k8s.probes.target import ContainerLive, ProbeEvent
 from kubetui.safe_text import visible
 
 BARS = "▁▂▃▄▅▆▇█"

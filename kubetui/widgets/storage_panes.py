@@ -15,8 +15,8 @@ from textual.binding import Binding
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
 from kubetui.intents import storage as intents
-from kubetui.k8s.snapshots import SnapshotRow
-from kubetui.k8s.storage import PvcRow
+from kubetui.k8s.storage.claims import PvcRow
+from kubetui.k8s.storage.snapshots import SnapshotRow
 from kubetui.live.joins import StorageJoins
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec

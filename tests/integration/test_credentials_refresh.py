@@ -20,10 +20,10 @@ from pathlib import Path
 import httpx
 import yaml
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.pods import pod_row
-from kubetui.k8s.reflector import Reflector, ResourceScope
+from kubetui.k8s.core.pods import pod_row
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.watch.reflector import Reflector, ResourceScope
 from kubetui.screens.pod_detail import PodDetailScreen
 from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app, until

@@ -10,12 +10,12 @@ import json
 
 import pytest
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.debug import DebugSpec, delete_pod_write, plan
-from kubetui.k8s.debug_follow import container_progress
-from kubetui.k8s.debug_profiles import COPY, NODE, PROFILES
-from kubetui.k8s.exec import ExecRequest, run
-from kubetui.k8s.writes import send_write
+from kubetui.k8s.debug.follow import container_progress
+from kubetui.k8s.debug.plans import DebugSpec, delete_pod_write, plan
+from kubetui.k8s.debug.profiles import COPY, NODE, PROFILES
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
+from kubetui.k8s.transport.exec import ExecRequest, run
+from kubetui.k8s.transport.writes import send_write
 from tests.conftest import LocalCluster
 
 WEB = {"apiVersion": "v1", "kind": "Pod",

@@ -1,4 +1,4 @@
-"""The debug-container request as built by ``kubetui.k8s.debug``, sent through the one write
+"""The debug-container request as built by ``kubetui.k8s.debug.plans``, sent through the one write
 path to the local 1.20 apiserver: the container is added, targets the app container, and runs.
 (The form, the follow-up and the attach come with the debug action itself.)"""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.debug import DebugSpec, plan_ephemeral
-from kubetui.k8s.exec import ExecRequest, run
-from kubetui.k8s.writes import send_write
+from kubetui.k8s.debug.plans import DebugSpec, plan_ephemeral
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
+from kubetui.k8s.transport.exec import ExecRequest, run
+from kubetui.k8s.transport.writes import send_write
 from tests.conftest import LocalCluster
 from tests.integration.test_credentials_refresh import running_pod
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.exec import STDOUT, ExecRequest, open_stream, run
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.transport.exec import STDOUT, ExecRequest, open_stream, run
 from tests.conftest import LocalCluster
 from tests.integration.flaky_proxy import FlakyProxy
 from tests.integration.test_credentials_refresh import running_pod

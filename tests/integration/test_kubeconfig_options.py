@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.exec import ExecRequest, run
-from kubetui.k8s.pods import pod_row
-from kubetui.k8s.reflector import Delta, Reflector, ResourceScope
+from kubetui.k8s.core.pods import pod_row
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.transport.exec import ExecRequest, run
+from kubetui.k8s.watch.reflector import Delta, Reflector, ResourceScope
 from tests.conftest import LocalCluster
 from tests.integration.flaky_proxy import FlakyProxy
 from tests.integration.forward_proxy import ForwardProxy

@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.events import event_row
-from kubetui.k8s.pods import pod_row
-from kubetui.k8s.reflector import Delta, Reflector, ReflectorStatus, ResourceScope
+from kubetui.k8s.core.events import event_row
+from kubetui.k8s.core.pods import pod_row
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.watch.reflector import Delta, Reflector, ReflectorStatus, ResourceScope
 from tests.conftest import SCRIPT, LocalCluster
 
 
@@ -219,7 +219,7 @@ async def test_first_list_from_the_watch_cache_a_relist_consistent_and_paged(
     a relist after 410 Gone is a consistent read in ``limit`` pages (the relist's bigger size);
     either way the rows end equal to a fresh LIST. The 410 is provoked by resuming from
     resourceVersion 1, far older than the watch cache's window (no apiserver restart needed)."""
-    import kubetui.k8s.reflector as reflector_module
+    import kubetui.k8s.watch.reflector as reflector_module
 
     monkeypatch.setattr(reflector_module, "PAGE_SIZE", 2)
     monkeypatch.setattr(reflector_module, "RELIST_PAGE_SIZE", 3)

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.writes import Write, send_write
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.transport.writes import Write, send_write
 from tests.conftest import LocalCluster, audit_events
 from tests.integration.flaky_proxy import FlakyProxy
 

@@ -14,8 +14,8 @@ import yaml
 
 from kubetui.app import KubetuiApp
 from kubetui.config import Settings
-from kubetui.k8s.cluster import Cluster, ConnectOptions
-from kubetui.k8s.pods import parse_time
+from kubetui.k8s.core.pods import parse_time
+from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
 from tests.conftest import LocalCluster
 
 
@@ -166,8 +166,8 @@ def ensure_namespace(c: LocalCluster, ns: str) -> None:
 def fixed_context(ns: str, pod: str, now: float, events: tuple[tuple[str, str], ...],
                   containers: tuple[str, ...] = (), event_age: float = 600):
     """A terminal session's pod context, fixed (no watch behind it): stable snapshots."""
-    from kubetui.k8s.events import EventRow
-    from kubetui.k8s.pods import PodRow
+    from kubetui.k8s.core.events import EventRow
+    from kubetui.k8s.core.pods import PodRow
 
     row = PodRow(uid="u", namespace=ns, name=pod, ready="1/1", status="Running",
                  health="running", restarts=0, last_restart=None, created=now - 900,

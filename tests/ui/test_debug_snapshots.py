@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from kubetui.k8s.debug import DebugSpec, plan_ephemeral
-from kubetui.k8s.debug_target import debug_target
-from kubetui.k8s.discovery import ServerVersion
-from kubetui.k8s.writes import send_write
+from kubetui.k8s.debug.plans import DebugSpec, plan_ephemeral
+from kubetui.k8s.debug.target import debug_target
+from kubetui.k8s.transport.discovery import ServerVersion
+from kubetui.k8s.transport.writes import send_write
 from kubetui.screens.debug_form import DebugForm
 from kubetui.screens.debug_session import DebugSession
 from tests.conftest import LocalCluster

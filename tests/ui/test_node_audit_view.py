@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from kubetui.k8s.pods import parse_time
+from kubetui.k8s.core.pods import parse_time
 from kubetui.screens.node_audit import NodeAuditScreen
 from tests.conftest import LocalCluster
 from tests.ui.conftest import (

@@ -10,7 +10,7 @@ import time
 
 from textual.widgets import DataTable, Input
 
-from kubetui.k8s.probes import expand_command
+from kubetui.k8s.probes.config import expand_command
 from kubetui.screens.probe_form import ProbeForm
 from kubetui.screens.probe_runner import ProbeRunnerScreen
 from tests.conftest import LocalCluster, audit_events

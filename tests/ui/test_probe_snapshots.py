@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kubetui.k8s.discovery import ServerVersion
-from kubetui.k8s.probe_run import ProbeRun
-from kubetui.k8s.probe_target import ProbeEvent, probe_target
-from kubetui.k8s.reflector import Delta
+from kubetui.k8s.probes.run import ProbeRun
+from kubetui.k8s.probes.target import ProbeEvent, probe_target
+from kubetui.k8s.transport.discovery import ServerVersion
+from kubetui.k8s.watch.reflector import Delta
 from kubetui.screens.probe_runner import ProbeEventsChanged, ProbeRan, ProbeRunnerScreen
 from tests.conftest import LocalCluster
 from tests.ui.conftest import THEMED, assert_theme, frozen_app

@@ -10,7 +10,7 @@ from rich.console import Console
 from textual.widgets import Label, TabbedContent
 
 from kubetui.config import Settings
-from kubetui.k8s.errors import ErrorKind
+from kubetui.k8s.transport.errors import ErrorKind
 from kubetui.messages import AccessLoaded, ContextConnected, NamespacesLoaded
 from kubetui.screens.help import HelpScreen
 from kubetui.screens.jump_prompt import JumpPrompt

@@ -13,9 +13,9 @@ import yaml
 
 from kubetui.app import KubetuiApp
 from kubetui.config import Settings
-from kubetui.k8s.cluster import ConnectOptions
-from kubetui.k8s.errors import ErrorKind
-from kubetui.k8s.kubeconfig import load_kubeconfig
+from kubetui.k8s.transport.cluster import ConnectOptions
+from kubetui.k8s.transport.errors import ErrorKind
+from kubetui.k8s.transport.kubeconfig import load_kubeconfig
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.deferred import Deferred
 from kubetui.widgets.fit_footer import FitFooter

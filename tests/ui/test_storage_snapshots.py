@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.pods import parse_time
+from kubetui.k8s.core.pods import parse_time
 from tests.conftest import LocalCluster
 from tests.ui.conftest import THEMED, assert_theme, ensure_namespace, frozen_app, until
 from tests.ui.test_volume_snapshots import CLAIM, apply

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.exec import ExecRequest
+from kubetui.k8s.transport.exec import ExecRequest
 from kubetui.screens.terminal_session import TerminalSession
 from tests.conftest import LocalCluster
 from tests.integration.test_credentials_refresh import running_pod

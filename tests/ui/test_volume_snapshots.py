@@ -12,7 +12,7 @@ import json
 
 from textual.widgets import Input, Select
 
-from kubetui.k8s.snapshots import NO_CRDS
+from kubetui.k8s.storage.snapshots import NO_CRDS
 from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.debug_session import DebugSession
 from kubetui.screens.snapshot_forms import RestoreForm, SnapshotForm

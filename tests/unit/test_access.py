@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubetui.k8s.access import Need, access_review_body, parse_rules_review
+from kubetui.k8s.rbac.access import Need, access_review_body, parse_rules_review
 
 VIEW = {"status": {"resourceRules": [
     {"verbs": ["get", "list", "watch"], "apiGroups": [""],

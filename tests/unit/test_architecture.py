@@ -15,7 +15,8 @@ def test_import_contract_is_kept():
 
 
 def test_k8s_layer_imports_without_textual():
-    code = ("import sys, kubetui.k8s.cluster, kubetui.k8s.discovery, kubetui.k8s.namespaces; "
+    code = ("import sys, kubetui.k8s.transport.cluster, kubetui.k8s.transport.discovery, "
+            "kubetui.k8s.core.namespaces; "
             "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
@@ -26,7 +27,7 @@ LATER = ("kubernetes", "httpx_ws", "pyte", "kubetui.widgets.terminal",
          "kubetui.screens.terminal_session", "kubetui.screens.pod_detail",
          "kubetui.screens.probe_runner", "kubetui.screens.debug_form",
          "kubetui.screens.debug_session", "kubetui.screens.help", "kubetui.screens.node_audit",
-         "kubetui.k8s.probe_target", "kubetui.k8s.debug", "kubetui.k8s.pod_detail")
+         "kubetui.k8s.probes.target", "kubetui.k8s.debug.plans", "kubetui.k8s.core.pod_detail")
 
 
 def test_start_up_leaves_heavy_libraries_for_later():

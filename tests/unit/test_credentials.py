@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kubetui.k8s.credentials import CredentialSource, parse_exec_output, parse_expiry
-from kubetui.k8s.errors import KubeError
+from kubetui.k8s.transport.credentials import CredentialSource, parse_exec_output, parse_expiry
+from kubetui.k8s.transport.errors import KubeError
 
 
 def plugin(tmp_path: Path, expires_in: float | None, fail_without_tty: bool = False) -> dict:
@@ -105,7 +105,7 @@ def test_expiry_and_output_parsing():
 
 
 async def test_malformed_users_are_config_errors_not_tracebacks(tmp_path: Path):
-    from kubetui.k8s.cluster import Cluster
+    from kubetui.k8s.transport.cluster import Cluster
 
     for user in ({"exec": "a string"}, {"exec": {"command": "true", "args": 3}},
                  {"exec": {"command": "true", "env": "x"}}, {"auth-provider": "oidc"}):
@@ -126,7 +126,7 @@ def test_a_cluster_ca_without_key_usage_is_trusted_as_kubectl_trusts_it(tmp_path
     import subprocess
     import threading
 
-    from kubetui.k8s.credentials import Credential, ssl_context
+    from kubetui.k8s.transport.credentials import Credential, ssl_context
 
     def run(*args: str) -> None:
         subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.debug import MANAGED_BY, DebugSpec, plan, plan_copy, plan_node
-from kubetui.k8s.debug_input import DebugInputError, parse_set_images
-from kubetui.k8s.debug_profiles import COPY, EPHEMERAL, NODE, PROFILES, apply_profile
-from kubetui.k8s.discovery import ServerVersion
+from kubetui.k8s.debug.inputs import DebugInputError, parse_set_images
+from kubetui.k8s.debug.plans import MANAGED_BY, DebugSpec, plan, plan_copy, plan_node
+from kubetui.k8s.debug.profiles import COPY, EPHEMERAL, NODE, PROFILES, apply_profile
+from kubetui.k8s.transport.discovery import ServerVersion
 
 V120, V130 = ServerVersion(1, 20, "v1.20.2"), ServerVersion(1, 30, "v1.30.0")
 PROBE = {"exec": {"command": ["true"]}}

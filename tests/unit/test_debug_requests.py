@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.debug import DebugSpec, plan_ephemeral, security_context
-from kubetui.k8s.debug_input import DebugInputError, debugger_name, parse_command
-from kubetui.k8s.discovery import ServerVersion
-from kubetui.k8s.writes import STRATEGIC_MERGE_PATCH
+from kubetui.k8s.debug.inputs import DebugInputError, debugger_name, parse_command
+from kubetui.k8s.debug.plans import DebugSpec, plan_ephemeral, security_context
+from kubetui.k8s.transport.discovery import ServerVersion
+from kubetui.k8s.transport.writes import STRATEGIC_MERGE_PATCH
 
 V120, V128 = ServerVersion(1, 20, "v1.20.2"), ServerVersion(1, 28, "v1.28.3")
 POD = {"metadata": {"name": "app-0", "namespace": "demo"},
@@ -131,7 +131,7 @@ def test_the_write_is_confirmed_from_either_answer_shape():
 
 
 def test_a_disabled_feature_is_explained_and_a_missing_pod_is_not():
-    from kubetui.k8s.errors import ErrorKind, KubeError, from_response
+    from kubetui.k8s.transport.errors import ErrorKind, KubeError, from_response
 
     explain = plan_ephemeral(DebugSpec("demo", "app-0", "busybox:1.35"), POD, V120).write.explain
     disabled = from_response(404, b'{"kind":"Status","status":"Failure","message":"the server '

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kubetui.k8s.discovery import Discovery, ServerVersion, capabilities
+from kubetui.k8s.transport.discovery import Discovery, ServerVersion, capabilities
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

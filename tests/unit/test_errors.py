@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubetui.k8s.errors import ErrorKind, from_exception, from_response, parse_retry_after
+from kubetui.k8s.transport.errors import ErrorKind, from_exception, from_response, parse_retry_after
 
 
 def status(message: str, reason: str = "") -> bytes:
@@ -89,7 +89,7 @@ def test_a_read_timeout_on_tls_is_a_timeout_not_a_tls_error():
 
     import httpx
 
-    from kubetui.k8s.errors import ErrorKind, from_exception
+    from kubetui.k8s.transport.errors import ErrorKind, from_exception
 
     try:
         try:

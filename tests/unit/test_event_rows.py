@@ -3,8 +3,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubetui.k8s.events import event_row, event_text
-from kubetui.k8s.pods import parse_time
+from kubetui.k8s.core.events import event_row, event_text
+from kubetui.k8s.core.pods import parse_time
 
 CORE_1_20 = {  # as a 1.20 kubelet writes it (core/v1)
     "metadata": {"uid": "e1", "namespace": "demo", "name": "p.16b",
@@ -86,7 +86,7 @@ def test_the_whole_event_keeps_what_the_table_folds():
 
 
 def test_about_pod_by_uid_else_by_name_and_never_an_earlier_pod_of_that_name():
-    from kubetui.k8s.events import about_pod
+    from kubetui.k8s.core.events import about_pod
 
     this = event_row(CORE_1_20)  # carries pod-uid
     assert about_pod(this, "pod-uid", "p", "demo")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kubetui.k8s.exec import (
+from kubetui.k8s.transport.exec import (
     ERROR,
     RESIZE,
     STDIN,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubetui.k8s.flowcontrol import (
+from kubetui.k8s.apf.flowcontrol import (
     RequestAttrs,
     flow_schema_row,
     match_flow_schema,
@@ -144,7 +144,7 @@ def test_rules_text_lists_every_rule():
 
 
 def test_rejections_by_reason_and_mean_wait():
-    from kubetui.k8s.flowcontrol import mean_over, per_level_and
+    from kubetui.k8s.apf.flowcontrol import mean_over, per_level_and
     from kubetui.widgets.flows_pane import reasons_text
 
     text = "\n".join([

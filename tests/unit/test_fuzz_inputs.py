@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from kubetui.config import load_settings
 from kubetui.formatting import restarts_text
 from kubetui.jump import parse_jump
-from kubetui.k8s.errors import KubeError
-from kubetui.k8s.events import event_row
-from kubetui.k8s.kubeconfig import load_kubeconfig
-from kubetui.k8s.nodes import node_row
-from kubetui.k8s.pod_detail import pod_detail
-from kubetui.k8s.pods import pod_row
+from kubetui.k8s.core.events import event_row
+from kubetui.k8s.core.pod_detail import pod_detail
+from kubetui.k8s.core.pods import pod_row
+from kubetui.k8s.nodes.rows import node_row
+from kubetui.k8s.transport.errors import KubeError
+from kubetui.k8s.transport.kubeconfig import load_kubeconfig
 from kubetui.themes import load_theme_files
 from kubetui.widgets.live_pane import text_matcher
 from kubetui.widgets.pods_pane import PodsPane, pod_cells

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubetui.k8s.errors import ErrorKind, KubeError
-from kubetui.k8s.kubeconfig import load_kubeconfig
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.transport.kubeconfig import load_kubeconfig
 
 
 def write(path: Path, data) -> Path:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kubetui.k8s.discovery import ServerVersion
-from kubetui.k8s.node_audit import (
+from kubetui.k8s.core.pods import pod_row
+from kubetui.k8s.nodes.audit import (
     cadvisor_processes,
     config_facts,
     ended_by_node,
@@ -23,7 +23,7 @@ from kubetui.k8s.node_audit import (
     version_skew,
     with_cadvisor,
 )
-from kubetui.k8s.pods import pod_row
+from kubetui.k8s.transport.discovery import ServerVersion
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from kubetui.k8s.events import EventRow
-from kubetui.k8s.pod_detail import (
+from kubetui.k8s.core.events import EventRow
+from kubetui.k8s.core.pod_detail import (
     HIDDEN,
     pod_detail,
     probe_text,
@@ -12,7 +12,7 @@ from kubetui.k8s.pod_detail import (
     redescribe,
     to_yaml,
 )
-from kubetui.k8s.pods import parse_time
+from kubetui.k8s.core.pods import parse_time
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "k8s-1.20"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from kubetui.formatting import human_duration, restarts_text
-from kubetui.k8s.pods import (
+from kubetui.k8s.core.pods import (
     HEALTH_DONE,
     HEALTH_FAILED,
     HEALTH_OK,

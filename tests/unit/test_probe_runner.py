@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kubetui.k8s.discovery import ServerVersion
-from kubetui.k8s.exec import parse_status
-from kubetui.k8s.portforward import ChannelReader, _runtime_error, port_prefix
-from kubetui.k8s.probe_edit import (
+from kubetui.k8s.probes.config import OUTPUT_CAP, probe_config
+from kubetui.k8s.probes.edit import (
     Owner,
     ProbeEdit,
     edited_probe,
@@ -24,8 +22,8 @@ from kubetui.k8s.probe_edit import (
     probe_yaml,
     spec_diff,
 )
-from kubetui.k8s.probe_risks import observed_start, risks
-from kubetui.k8s.probe_run import (
+from kubetui.k8s.probes.risks import observed_start, risks
+from kubetui.k8s.probes.run import (
     GRPC_WHY,
     ProbeInputError,
     exec_outcome,
@@ -33,8 +31,10 @@ from kubetui.k8s.probe_run import (
     probe_call,
     resolve_port,
 )
-from kubetui.k8s.probe_target import pod_probe_state, probe_event, probe_target
-from kubetui.k8s.probes import OUTPUT_CAP, probe_config
+from kubetui.k8s.probes.target import pod_probe_state, probe_event, probe_target
+from kubetui.k8s.transport.discovery import ServerVersion
+from kubetui.k8s.transport.exec import parse_status
+from kubetui.k8s.transport.portforward import ChannelReader, _runtime_error, port_prefix
 from kubetui.widgets.probe_view import BARS, sparkline
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -265,7 +265,7 @@ def test_live_state_and_probe_events():
 
 
 def test_sparkline_is_scaled_to_the_timeout():
-    from kubetui.k8s.probe_run import ProbeRun
+    from kubetui.k8s.probes.run import ProbeRun
 
     runs = [ProbeRun("success", "", 0.0, 2), ProbeRun("success", "", 1.0, 2),
             ProbeRun("timeout", "", 2.1, 2), ProbeRun("error", "", 0.1, 2)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.probes import (
+from kubetui.k8s.probes.config import (
     ERROR,
     FAILURE,
     OUTPUT_CAP,

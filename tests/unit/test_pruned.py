@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubetui.k8s.events import EventFields, event_row
-from kubetui.k8s.list_stream import ListStream
-from kubetui.k8s.pods import PodFields, pod_row
-from kubetui.k8s.pruned import ItemDecoder
+from kubetui.k8s.core.events import EventFields, event_row
+from kubetui.k8s.core.pods import PodFields, pod_row
+from kubetui.k8s.watch.list_stream import ListStream
+from kubetui.k8s.watch.pruned import ItemDecoder
 from tests.unit.test_event_rows import CORE_1_20, CORE_WITH_SERIES, EVENTS_V1_SERIES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

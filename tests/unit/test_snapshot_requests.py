@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from kubetui.k8s.snapshots import (
+from kubetui.k8s.debug.volume_inspect import plan_inspect
+from kubetui.k8s.storage.claims import (
+    csi_driver,
+    pv_driver,
+    pvc_row,
+    quantity,
+    storage_class_driver,
+)
+from kubetui.k8s.storage.snapshots import (
     SnapshotInputError,
     SnapshotRow,
     check_name,
@@ -19,8 +27,6 @@ from kubetui.k8s.snapshots import (
     snapshot_class_row,
     snapshot_row,
 )
-from kubetui.k8s.storage import csi_driver, pv_driver, pvc_row, quantity, storage_class_driver
-from kubetui.k8s.volume_inspect import plan_inspect
 
 PVC = {"metadata": {"uid": "u1", "namespace": "shop", "name": "data",
                     "creationTimestamp": "2026-11-25T10:00:00Z"},

@@ -1,0 +1,3 @@
+"""Nodes as rows, and the node audit: the Node, the kubelet's configz, PIDs per pod,
+RuntimeClasses.
+"""

@@ -1,0 +1,2 @@
+"""The user's rights: SelfSubjectRulesReview, and which namespaces can be read after a 403.
+"""

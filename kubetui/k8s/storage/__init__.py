@@ -1,0 +1,3 @@
+"""PersistentVolumeClaims with their CSI driver, VolumeSnapshots, their classes, and the snapshot
+and restore requests.
+"""
