@@ -19,11 +19,9 @@ from kubetui.clipboard_actions import ClipboardActions
 from kubetui.config import Settings
 from kubetui.errorlog import record
 from kubetui.flows import Flows
+from kubetui.flows.routes import IntentRoutes
 from kubetui.flows.sessions import Sessions
 from kubetui.guard import Guarded
-from kubetui.intents import pods as pod_intents
-from kubetui.intents import storage as storage_intents
-from kubetui.intents.text import ShowText
 from kubetui.jump import parse_jump
 from kubetui.k8s.core.namespaces import list_namespace_names
 from kubetui.k8s.transport.cluster import Cluster, ClusterInfo, ConnectOptions
@@ -63,7 +61,7 @@ def _is_terminal(widget) -> bool:
     return module is not None and isinstance(widget, module.TerminalView)
 
 
-class KubetuiApp(Rights, ClipboardActions, Guarded, App[int]):
+class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
@@ -290,36 +288,6 @@ class KubetuiApp(Rights, ClipboardActions, Guarded, App[int]):
     def _main(self) -> MainScreen:
         assert self.main is not None  # pushed in on_mount, before any command can run
         return self.main
-
-    # -- what the screens ask for (typed intents), handed to the flows ---------------------
-    def on_open_stream(self, intent: pod_intents.OpenStream) -> None:
-        self.flows.streams.open(intent.ns, intent.name, intent.kind)
-
-    def on_debug_pod(self, intent: pod_intents.DebugPod) -> None:
-        self.flows.debug.start(intent.ns, intent.name)
-
-    def on_open_probes(self, intent: pod_intents.OpenProbes) -> None:
-        self.flows.probes.open(intent.ns, intent.name, intent.container)
-
-    def on_snapshot_claim(self, intent: storage_intents.SnapshotClaim) -> None:
-        self.flows.storage.snapshot(intent.row, intent.joins)
-
-    def on_inspect_claim(self, intent: storage_intents.InspectClaim) -> None:
-        self.flows.storage.inspect(intent.row, intent.joins)
-
-    def on_restore_snapshot(self, intent: storage_intents.RestoreSnapshot) -> None:
-        self.flows.storage.restore(intent.row, intent.joins)
-
-    def on_delete_snapshot(self, intent: storage_intents.DeleteSnapshot) -> None:
-        self.flows.storage.delete_snapshot(intent.row, intent.joins)
-
-    def on_snapshot_details(self, intent: storage_intents.SnapshotDetails) -> None:
-        self.flows.storage.details(intent.row)
-
-    def on_show_text(self, intent: ShowText) -> None:
-        from kubetui.screens.text_view import TextView
-
-        self.push_screen(TextView(intent.title, intent.text, intent.what))
 
     def show_pane(self, pane: str, *, select=None, only=None, label: str = "") -> None:
         """A flow's result shown in the main screen's panes (the snapshot just taken)."""

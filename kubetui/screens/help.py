@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS, NEEDS
 from kubetui.guard import Guarded
+from kubetui.host import host
 from kubetui.jump import PANES
 from kubetui.safe_text import plain
 from kubetui.screens.debug_form import DebugForm
@@ -67,7 +68,7 @@ class HelpScreen(Guarded, ModalScreen[None]):
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Action")
         table.add_column("Id (remap in config.toml \\[keymap])", style="dim", no_wrap=True)
-        namespace = self.app.info.namespace  # type: ignore[attr-defined]
+        namespace = host(self.app).info.namespace
         table.add_column(plain(f"Your rights in {namespace}"), no_wrap=True)
         for title, bindings in GROUPS:
             table.add_row(Text(title, style="underline"), "", "", "")
@@ -75,7 +76,7 @@ class HelpScreen(Guarded, ModalScreen[None]):
                 if not isinstance(b, Binding):
                     continue
                 key = self.app.get_key_display(Binding(effective_key(b, self._keymap), ""))
-                missing = self.app.denied(b.id or "", namespace)  # type: ignore[attr-defined]
+                missing = host(self.app).denied(b.id or "", namespace)
                 rights = (Text("✗ needs " + ", ".join(map(str, missing)), style="bold")
                           if missing else Text("✓" if b.id in NEEDS else ""))
                 table.add_row(plain(key), b.description, b.id or "", rights)

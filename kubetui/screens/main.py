@@ -9,7 +9,7 @@ back. Actions are not here: the panes post typed intents that the app hands to i
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
@@ -26,6 +26,7 @@ from kubetui.live import queries
 from kubetui.live.joins import StorageJoins
 from kubetui.live.store import LiveStore
 from kubetui.messages import ApfPolled
+from kubetui.screens.apf_polling import ApfPolling
 from kubetui.screens.main_stores import CLUSTER_SCOPED, PANE_OF, PaneStores
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.cluster_bar import ClusterBar
@@ -57,7 +58,7 @@ class MainScreen(QuietBehind, Guarded, Screen):
         self.flows = FlowsPane(clock)
         self.pvcs = PvcPane(clock, self.joins)
         self.snapshots = SnapshotsPane(clock, self.joins)
-        self._poll_timer = None
+        self.apf = ApfPolling(self)
         self._selector = ""  # the pods pane's server-side label selector
         self._placeholders = tuple(Deferred(pane) for pane in (
             self.events, self.flows, self.pvcs, self.nodes, self.snapshots))
@@ -139,7 +140,7 @@ class MainScreen(QuietBehind, Guarded, Screen):
         target = self.panes().get(PANE_OF.get(pane, pane))
         if target is not None:
             target.table.focus()
-        self._set_flows_polling(pane == "flows")
+        self.apf.set_visible(pane == "flows")
 
     def show_pane(self, pane: str, *, select: tuple[str, str] | None = None,
                   only=None, label: str = "") -> None:
@@ -186,11 +187,14 @@ class MainScreen(QuietBehind, Guarded, Screen):
         self.pods.show_namespace(info.all_namespaces)
         self.events.show_namespace(info.all_namespaces)
         if self.watching.cluster_stale():
-            self._set_flows_polling(False)
+            self.apf.set_visible(False)
             self.watching.drop_cluster()
         self.watching.start()
 
     # -- what the stores' changes mean here ----------------------------------------------------
+    def on_apf_polled(self, message: ApfPolled) -> None:
+        self.apf.polled(message)
+
     def on_store_updated(self, message: StoreUpdated) -> None:
         name = self.watching.name_of(message.store)
         if name is None:
@@ -201,9 +205,9 @@ class MainScreen(QuietBehind, Guarded, Screen):
         if change.delta is None:
             return
         if name in ("levels", "schemas"):
-            self.show_whoami()
+            self.apf.show_whoami()
         if name == "levels" and change.delta.synced and self.active_pane == "flows":
-            self._set_flows_polling(True)  # listed: the polls can be read against them
+            self.apf.set_visible(True)  # listed: the polls can be read against them
         if name in ("pvcs", "snapshots", "pods", *CLUSTER_SCOPED):
             self.pvcs.table.refresh()  # DRIVER, USED BY and SNAPS are joins
 
@@ -213,7 +217,7 @@ class MainScreen(QuietBehind, Guarded, Screen):
         if (name == "pods" and self._info.all_namespaces and status.state == "failed"
                 and status.error is not None and status.error.kind == ErrorKind.FORBIDDEN):
             self.pods.note = "looking for namespaces you can read…"
-            self.app.offer_readable_namespaces()  # type: ignore[attr-defined]
+            host(self.app).offer_readable_namespaces()
 
     def show_readable(self, names: tuple[str, ...], checked: tuple[str, ...]) -> None:
         """After a 403 on the all-namespaces pods list: where the user can look instead."""
@@ -223,36 +227,6 @@ class MainScreen(QuietBehind, Guarded, Screen):
         else:
             self.pods.note = "you may list pods in none of: " + ", ".join(checked)
         self.pods.refresh_status()
-
-    # -- APF polling: only while the flows pane is visible -------------------------------
-    def _set_flows_polling(self, visible: bool) -> None:
-        """Poll APF while the flows pane is shown, once its priority levels are listed: a
-        poll is read against the listed levels (a level listed later would wait for the next
-        poll to show its queues); ``on_store_updated`` starts it when the list ends."""
-        if visible and self._poll_timer is None and self.flows.levels.synced and \
-                self._info.capabilities.flowcontrol_version is not None:
-            interval = host(self.app).settings.flows_poll_seconds
-            self.poll_flows()
-            self._poll_timer = self.set_interval(interval, self.poll_flows)
-        elif not visible and self._poll_timer is not None:
-            self._poll_timer.stop()
-            self._poll_timer = None
-
-    @work(exclusive=True, group="apf-poll", exit_on_error=False)
-    async def poll_flows(self) -> None:
-        from kubetui.k8s.apf.poll import poll_apf
-
-        poll = await poll_apf(host(self.app).cluster)
-        self.post_message(ApfPolled(poll))
-
-    def on_apf_polled(self, message: ApfPolled) -> None:
-        self.flows.apply_poll(message.poll)
-        self.show_whoami()
-
-    def show_whoami(self) -> None:
-        flow = host(self.app).cluster.last_flow
-        if flow is not None:
-            self.flows.show_whoami(flow.flow_schema_uid, flow.priority_level_uid)
 
     @on(SchemasPane.ShowRules)
     def _rules(self, event: SchemasPane.ShowRules) -> None:

@@ -1,13 +1,17 @@
-"""The form in front of a mutating action: fields, re-planned on every change, and the exact
+"""The form in front of every mutating action: fields, re-planned on every change, and the exact
 request below them.
 
-A subclass yields its fields (``fields``) and builds its plan from them (``plan``) with a pure
-builder; an input the server would refuse raises and is shown in red, and ``ctrl+s`` (or enter in
-a text field) is refused until it plans. The preview shows the kubectl equivalent and the exact
-request, so what is confirmed next is what was seen here. Dismisses with the plan or ``None``.
+A subclass yields its fields (``fields``) and builds its plan from them (``build``) with a pure
+builder; an input the server would refuse raises ``ValueError`` and is shown in red, as is a
+``refusal`` (a missing RBAC rule), and ``ctrl+s`` (or enter in a text field) is refused until it
+plans. The preview shows the kubectl equivalent and the exact request, so what is confirmed next
+is what was seen here. Dismisses with the plan (``self.plan``) or ``None``. The debug form, the
+snapshot form and the restore form are the examples (``kubetui/ACTIONS.md``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,72 +33,88 @@ class PlanForm(Guarded, ModalScreen):
     PlanForm { align: center middle; }
     PlanForm > Vertical { width: 100%; max-width: 110; height: 100%; max-height: 36;
                           border: round $accent; background: $surface; padding: 0 1; }
-    PlanForm #plan-title { text-style: bold; height: auto; }
+    PlanForm .form-title { text-style: bold; height: auto; }
     PlanForm .row { height: 1; }
     PlanForm .row Label { width: 15; color: $text-muted; }
     PlanForm .row Input, PlanForm .row Select { width: 1fr; }
     PlanForm .row Checkbox { width: auto; margin-right: 2; }
-    PlanForm #plan-problem { color: $error; height: auto; }
-    PlanForm #plan-warning { color: $warning; height: auto; }
-    PlanForm #plan-preview-scroll { height: 1fr; min-height: 3; border-top: solid $panel; }
-    PlanForm #plan-keys { color: $text-muted; height: 1; dock: bottom; }
+    PlanForm .form-problem { color: $error; height: auto; }
+    PlanForm .form-warning { color: $warning; height: auto; }
+    PlanForm .form-preview-scroll { height: 1fr; min-height: 3; border-top: solid $panel; }
+    PlanForm .form-keys { color: $text-muted; height: 1; dock: bottom; }
     """
     title_text = ""
     verb = "create"
+    prefix = "plan"  # the parts' ids: #plan-problem, #plan-warning, #plan-preview
 
     def __init__(self) -> None:
         super().__init__()
-        self.result = None
+        self.plan: Any = None
         self.problem = ""
+
+    @property
+    def result(self) -> Any:
+        return self.plan
 
     # -- for subclasses ----------------------------------------------------------------------
     def fields(self) -> ComposeResult:
         raise NotImplementedError
 
-    def plan(self):
+    def build(self) -> Any:
         """The plan from the fields; raises ``ValueError`` (the builders' input errors)."""
         raise NotImplementedError
 
     def warnings(self) -> list[str]:
         return []
 
+    def refusal(self) -> str:
+        """Why the plan may not be sent even though it builds (a missing RBAC rule)."""
+        return ""
+
+    def planned(self) -> None:
+        """After each plan (a subclass shows or hides fields by it)."""
+
     # -- the shared part ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        p = self.prefix
         with Vertical():
-            yield Static(plain(self.title_text), id="plan-title")
+            yield Static(plain(self.title_text), id=f"{p}-title", classes="form-title")
             yield from self.fields()
-            yield Static(id="plan-problem")
-            yield Static(id="plan-warning")
-            with VerticalScroll(id="plan-preview-scroll"):
-                yield Static(id="plan-preview")
+            yield Static(id=f"{p}-problem", classes="form-problem")
+            yield Static(id=f"{p}-warning", classes="form-warning")
+            with VerticalScroll(id=f"{p}-preview-scroll", classes="form-preview-scroll"):
+                yield Static(id=f"{p}-preview")
             yield Static(plain(f"ctrl+s / enter: review and {self.verb}    esc: cancel    "
-                               "tab: next field"), id="plan-keys")
+                               "tab: next field"), id=f"{p}-keys", classes="form-keys")
 
     @staticmethod
-    def row(label: str, widget) -> Horizontal:
-        return Horizontal(Label(label), widget, classes="row")
+    def row(label: str, widget, classes: str = "") -> Horizontal:
+        return Horizontal(Label(label), widget, classes=f"row {classes}".strip())
 
     def value(self, selector: str):
-        value = self.query_one(selector).value  # type: ignore[attr-defined]
+        value = getattr(self.query_one(selector), "value", None)
         return None if value is Select.NULL else value
 
     def on_mount(self) -> None:
         self.replan()
 
     def replan(self) -> None:
-        self.result, self.problem = None, ""
+        self.plan, self.problem = None, ""
         try:
-            self.result = self.plan()
+            self.plan = self.build()
         except ValueError as exc:
             self.problem = str(exc)
-        problem = self.query_one("#plan-problem", Static)
+        self.problem = self.problem or self.refusal()
+        self.planned()
+        p = self.prefix
+        problem = self.query_one(f"#{p}-problem", Static)
         problem.update(plain_lines(self.problem))
         problem.display = bool(self.problem)
-        self.query_one("#plan-warning", Static).update(plain_lines("\n".join(self.warnings())))
-        preview = "" if self.result is None else (
-            f"kubectl equivalent:\n{self.result.kubectl}\n\nRequest:\n"
-            f"{self.result.write.describe()}")
-        self.query_one("#plan-preview", Static).update(plain_lines(preview))
+        self.query_one(f"#{p}-warning", Static).update(plain_lines("\n".join(self.warnings())))
+        preview = "" if self.plan is None else (
+            f"kubectl equivalent:\n{self.plan.kubectl}\n\nRequest:\n"
+            f"{self.plan.write.describe()}")
+        self.query_one(f"#{p}-preview", Static).update(plain_lines(preview))
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -109,11 +129,11 @@ class PlanForm(Guarded, ModalScreen):
 
     def action_submit(self) -> None:
         self.replan()
-        if self.result is None:
-            self.notify(self.problem or "nothing to send", title=self.title_text,
+        if self.plan is None or self.problem:
+            self.notify(self.problem or f"nothing to {self.verb}", title=self.title_text,
                         severity="error")
             return
-        self.dismiss(self.result)
+        self.dismiss(self.plan)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

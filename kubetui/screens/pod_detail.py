@@ -9,9 +9,6 @@ another (the same flow as ``D`` in the pods pane).
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
-
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
@@ -28,13 +25,22 @@ from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, StreamKind
 from kubetui.k8s.core.events import event_row
-from kubetui.k8s.core.pod_detail import PodDetail, fetch_pod, pod_detail, redescribe, stream_logs
-from kubetui.k8s.debug.follow import EphemeralRow, ephemeral_rows
+from kubetui.k8s.core.pod_detail import (
+    PodDetail,
+    PodVersion,
+    fetch_pod,
+    log_batches,
+    pod_detail,
+    pod_version,
+    redescribe,
+    stream_logs,
+)
+from kubetui.k8s.debug.follow import EphemeralRow
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.exec import ExecRequest
 from kubetui.k8s.watch.reflector import ResourceScope
+from kubetui.live.held import Held
 from kubetui.live.queries import events_about_pod
-from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain, plain_lines, visible, visible_lines
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.fit_footer import FitFooter
@@ -68,20 +74,6 @@ class LogEnded(Message):
         self.generation, self.error = generation, error
 
 
-@dataclass(frozen=True)
-class PodVersion:
-    """One version of the pod from its watch: the parsed debug rows and the object the
-    describe and YAML are rendered from (never mutated)."""
-
-    pod: dict
-    ephemeral: tuple[EphemeralRow, ...]
-
-
-def pod_version(pod: dict) -> PodVersion:
-    # Items of a LIST carry no apiVersion/kind; the YAML tab shows the object as GET has it.
-    return PodVersion({"apiVersion": "v1", "kind": "Pod", **pod}, ephemeral_rows(pod))
-
-
 class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
@@ -111,9 +103,8 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self._pod: dict | None = None  # the latest version, from the load or the watch
         self._shown: tuple[str, str] = ("", "")  # describe and YAML as last painted
         self._shown_at = 0.0  # the clock when they were
-        self._pod_store: LiveStore | None = None  # this pod, whole, from its own watch
-        self._events: LiveStore | None = None  # its namespace's events (shared with the panes)
-        self._unsubscribe = lambda: None
+        # This pod whole, from its own watch, and its namespace's events (shared with the panes).
+        self._held: Held | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"pod {self.pod_namespace}/{self.pod_name}"), id="detail-title")
@@ -160,11 +151,8 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         return self.pod_namespace
 
     def on_unmount(self) -> None:
-        self._unsubscribe()
-        stores = host(self.app).stores
-        stores.release(self._pod_store)
-        stores.release(self._events)
-        self._pod_store = self._events = None
+        if self._held is not None:
+            self._held.release()
 
     @work(exclusive=True, group="pod-detail", exit_on_error=False)
     async def load_pod(self) -> None:
@@ -210,8 +198,9 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         if self._pod is None:
             return
         uid = (self._pod.get("metadata") or {}).get("uid", "")
-        events = events_about_pod(self._events, uid, self.pod_name, self.pod_namespace) \
-            if self._events is not None and uid else None
+        store = self._held.get("events") if self._held is not None else None
+        events = events_about_pod(store, uid, self.pod_name, self.pod_namespace) \
+            if store is not None and uid else None
         now = host(self.app).clock()
         if self.detail is None:
             self.post_message(PodLoaded(pod_detail(self._pod, now, events)))
@@ -230,20 +219,18 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     def watch_pod(self) -> None:
         """This pod whole (a store of its own, shared by another detail of the same pod), and
         the events of its namespace."""
-        stores = host(self.app).stores
-        self._events = stores.acquire(ResourceScope("v1", "events", self.pod_namespace),
-                                      event_row, covering=True)
-        self._pod_store = stores.acquire(
-            ResourceScope("v1", "pods", self.pod_namespace,
-                          field_selector=f"metadata.name={self.pod_name}"),
+        self._held = Held(host(self.app).stores, lambda c: self.post_message(StoreUpdated(c)))
+        self._held.acquire("events", ResourceScope("v1", "events", self.pod_namespace),
+                           event_row, covering=True)
+        pod = self._held.acquire("pod", ResourceScope(
+            "v1", "pods", self.pod_namespace, field_selector=f"metadata.name={self.pod_name}"),
             pod_version, what=f"watch pod {self.pod_name}")
-        self._unsubscribe = self._pod_store.subscribe(
-            lambda change: self.post_message(StoreUpdated(change)))
-        for version in self._pod_store.rows.values():
+        for version in pod.rows.values():
             self._pod_changed(version)
 
     def on_store_updated(self, message: StoreUpdated) -> None:
-        if message.store is self._pod_store and message.change.delta is not None:
+        if self._held is not None and self._held.name_of(message.store) == "pod" and \
+                message.change.delta is not None:
             for version in message.change.delta.upserts.values():
                 self._pod_changed(version)
 
@@ -323,41 +310,16 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     @work(exclusive=True, group="pod-logs", exit_on_error=False)
     async def follow_logs(self, generation: int, container: str, previous: bool) -> None:
-        """Stream into a queue; post what arrived every 50 ms, so a chatty container costs
-        one repaint per batch, not per line."""
-        queue: asyncio.Queue[str | None] = asyncio.Queue()
-        error: list[KubeError] = []
-
-        async def read() -> None:
-            try:
-                async for line in stream_logs(host(self.app).cluster,
-                                              self.pod_namespace, self.pod_name, container,
-                                              previous=previous):
-                    queue.put_nowait(line)
-            except KubeError as exc:
-                error.append(exc)
-            finally:
-                queue.put_nowait(None)
-
-        reader = asyncio.create_task(read())
+        """The log, posted in batches (one repaint per 50 ms, not per line)."""
+        lines = stream_logs(host(self.app).cluster, self.pod_namespace, self.pod_name,
+                            container, previous=previous)
         try:
-            done = False
-            while not done:
-                first = await queue.get()
-                batch = [] if first is None else [first]
-                done = first is None
-                await asyncio.sleep(0.05)
-                while not queue.empty():
-                    item = queue.get_nowait()
-                    if item is None:
-                        done = True
-                        break
-                    batch.append(item)
-                if batch:
-                    self.post_message(LogLines(generation, batch))
-            self.post_message(LogEnded(generation, error[0] if error else None))
-        finally:
-            reader.cancel()
+            async for batch in log_batches(lines):
+                self.post_message(LogLines(generation, batch))
+        except KubeError as error:
+            self.post_message(LogEnded(generation, error))
+            return
+        self.post_message(LogEnded(generation, None))
 
     def on_log_lines(self, message: LogLines) -> None:
         if message.generation == self._generation:

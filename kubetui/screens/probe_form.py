@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from kubetui.guard import Guarded
+from kubetui.host import host
 from kubetui.k8s.probes.config import ProbeConfig
 from kubetui.k8s.probes.edit import (
     Owner,
@@ -158,7 +159,7 @@ class ProbeForm(Guarded, ModalScreen[dict | None]):
                         "no kubectl patch applies to this pod (see the note)",
                         title="Copy", severity="warning")
             return
-        self.app.copy_text(text, "the probe as YAML" if what == "yaml" else  # type: ignore[attr-defined]
+        host(self.app).copy_text(text, "the probe as YAML" if what == "yaml" else
                            "the kubectl patch")
 
     def action_submit(self) -> None:

@@ -5,11 +5,9 @@ The screen gets a frozen ``ProbeTarget`` and plans each run with the pure builde
 deadline, ``w`` runs it every ``periodSeconds`` (a tick skipped while a run is still going, as
 the kubelet's ticker does) and judges the runs with the probe's thresholds, ``e`` edits a copy
 of the probe (never the pod), ``u`` forgets the edit, ``y`` copies the probe as YAML, ``c`` goes
-to the next container. Two live stores keep the restart count, the container's state (a
-single-pod watch) and its ``Unhealthy``/``Killing`` events (the namespace's events store, shared
-with the panes; matched to the pod by the one rule in ``live/queries.py``) live. In read-only
-mode exec probes are not run (a probe command can have side effects); httpGet and tcpSocket
-probes are, through the pod proxy and port-forward.
+to the next container. Live stores keep the restarts, the container's state and its probe
+events current (``live/queries.py`` matches events to the pod). In read-only mode exec probes
+are not run (they can have side effects); httpGet and tcpSocket probes are.
 """
 
 from __future__ import annotations
@@ -31,21 +29,21 @@ from textual.widgets import DataTable, Static
 from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.k8s.core.events import event_row
-from kubetui.k8s.probes.config import ProbeConfig, probe_config, verdict
+from kubetui.k8s.probes.config import ProbeConfig, verdict
 from kubetui.k8s.probes.edit import probe_yaml
 from kubetui.k8s.probes.risks import risks
 from kubetui.k8s.probes.run import ProbeCall, ProbeInputError, ProbeRun, probe_call, run_call
 from kubetui.k8s.probes.target import (
-    PROBE_REASONS,
     PodProbeState,
     ProbeEvent,
     ProbeTarget,
     pod_probe_state,
     probe_event_of,
+    probe_events_of,
 )
-from kubetui.k8s.watch.reflector import Delta, ResourceScope
+from kubetui.k8s.watch.reflector import ResourceScope
+from kubetui.live.held import Held
 from kubetui.live.queries import events_about_pod
-from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain
 from kubetui.screens.probe_form import ProbeForm
 from kubetui.screens.quiet import QuietBehind
@@ -57,6 +55,7 @@ from kubetui.widgets.probe_view import (
     history_cells,
     live_text,
     palette,
+    run_text,
     table_cells,
     verdict_text,
 )
@@ -69,11 +68,6 @@ READONLY_EXEC = ("Exec probes are not run in read-only mode: a probe command run
 class ProbeRan(Message):
     key: tuple[str, str]  # (container, kind)
     run: ProbeRun
-
-
-@dataclass
-class ProbeEventsChanged(Message):
-    delta: Delta
 
 
 class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
@@ -110,8 +104,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
         self.events: dict[str, ProbeEvent] = {}
         self.watching: tuple[str, str] | None = None
         self.pal: dict[str, str] = {}
-        self._stores: dict[str, LiveStore] = {}  # "pod", "events" while following
-        self._unsubscribe: list = []
+        self._held: Held | None = None  # the pod's and the events' stores while following
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -140,14 +133,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
 
     # -- the probes of the current container ----------------------------------------------
     def configs(self) -> list[tuple[ProbeConfig, bool]]:
-        """(config, edited) of each probe of the current container, the edit applied."""
-        out = []
-        for config in self.target.probes(self.container):
-            edited = self.edits.get((self.container, config.kind))
-            if edited is not None:
-                config = probe_config({f"{config.kind}Probe": edited}, config.kind) or config
-            out.append((config, edited is not None))
-        return out
+        return self.target.edited(self.container, self.edits)
 
     def selected(self) -> tuple[ProbeConfig, bool] | None:
         table = self.query_one("#probe-table", DataTable)
@@ -176,11 +162,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
                           self._container_spec(config), config, self.target.version)
 
     def _container_spec(self, config: ProbeConfig) -> dict:
-        spec = self.target.container(self.container)
-        edited = self.edits.get(self.key(config))
-        if edited is not None:
-            spec[f"{config.kind}Probe"] = edited
-        return spec
+        return self.target.container_edited(self.container, config.kind, self.edits)
 
     def refresh_view(self) -> None:
         live = self.state.of(self.container)
@@ -205,9 +187,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
                 problem = str(exc)
             found = risks(self._container_spec(config), self.state_pod())
             config_widget.update(config_text(config, edited, found, notes, problem, self.pal))
-        events = sorted((e for e in self.events.values() if e.reason in PROBE_REASONS
-                         and e.container in ("", self.container)),
-                        key=lambda e: e.last_seen or 0, reverse=True)
+        events = probe_events_of(self.events.values(), self.container)
         self.query_one("#probe-live", Static).update(
             live_text(live, events, host(self.app).clock(), self.pal))
         self.refresh_history()
@@ -250,11 +230,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
         if not 0 <= row < len(runs):
             self.notify("No run yet: r runs the probe.", title="Output")
             return
-        run = runs[-1 - row]
-        cut = "\n(cut at 10 KiB, as the kubelet cuts it)" if run.truncated else ""
-        self.app.push_screen(TextView(
-            f"{run.result} in {run.duration:.2f} s (timeout {run.timeout} s)",
-            f"{run.detail}\n\noutput:\n{run.output or '(none)'}{cut}", "the probe run"))
+        self.app.push_screen(TextView(*run_text(runs[-1 - row]), "the probe run"))
 
     @on(DataTable.RowHighlighted, "#probe-table")
     def _probe_highlighted(self) -> None:
@@ -388,47 +364,37 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
     # -- live pod state and events -------------------------------------------------------
     def follow_pod_and_events(self) -> None:
         t = self.target
-        stores = host(self.app).stores
-        self._stores = {
-            "pod": stores.acquire(ResourceScope("v1", "pods", t.namespace,
+        self._held = Held(host(self.app).stores, lambda c: self.post_message(StoreUpdated(c)))
+        self._held.acquire("pod", ResourceScope("v1", "pods", t.namespace,
                                                 field_selector=f"metadata.name={t.pod}"),
-                                  pod_probe_state, what=f"watch pod {t.pod}"),
-            "events": stores.acquire(ResourceScope("v1", "events", t.namespace), event_row,
-                                     covering=True)}
-        self._unsubscribe = [store.subscribe(lambda c: self.post_message(StoreUpdated(c)))
-                             for store in self._stores.values()]
+                           pod_probe_state, what=f"watch pod {t.pod}")
+        self._held.acquire("events", ResourceScope("v1", "events", t.namespace), event_row,
+                           covering=True)
         self._events_changed()
 
     def on_unmount(self) -> None:
-        for unsubscribe in self._unsubscribe:
-            unsubscribe()
-        for store in self._stores.values():
-            host(self.app).stores.release(store)
-        self._stores, self._unsubscribe = {}, []
+        if self._held is not None:
+            self._held.release()
 
     def on_store_updated(self, message: StoreUpdated) -> None:
-        if message.store is self._stores.get("events"):
+        name = self._held.name_of(message.store) if self._held is not None else None
+        if name == "events":
             self._events_changed()
-        elif message.store is self._stores.get("pod") and message.change.delta is not None:
+        elif name == "pod" and message.change.delta is not None:
             for state in message.change.delta.upserts.values():
                 self._pod_state_changed(state)
 
     def _events_changed(self) -> None:
         t = self.target
-        about = events_about_pod(self._stores.get("events"), t.uid, t.pod, t.namespace)
-        self.events = {e.uid: probe_event_of(e) for e in about}
+        self.show_events([probe_event_of(e) for e in events_about_pod(
+            self._held and self._held.get("events"), t.uid, t.pod, t.namespace)])
+
+    def show_events(self, events: list[ProbeEvent]) -> None:
+        """The pod's events (by the one rule: ``live/queries.py``)."""
+        self.events = {e.uid: e for e in events}
         self.refresh_view()
 
     def _pod_state_changed(self, state: PodProbeState) -> None:
         if state.uid == self.target.uid:
             self.state = state
             self.refresh_view()
-
-    def on_probe_events_changed(self, message: ProbeEventsChanged) -> None:
-        delta = message.delta
-        if delta.reset:
-            self.events = {}
-        for uid in delta.deletes:
-            self.events.pop(uid, None)
-        self.events.update(delta.upserts)
-        self.refresh_view()

@@ -11,17 +11,24 @@ that has nothing of its own to repaint.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 
+if TYPE_CHECKING:
+    from textual.screen import Screen as _Base
+else:
+    _Base = object
 
-class QuietBehind:
+
+class QuietBehind(_Base):
     """Mix in before ``Screen`` on every full screen of kubetui."""
 
     async def _on_idle(self, event: events.Idle) -> None:
-        if self is not self.app.screen and not (  # type: ignore[attr-defined]
-                self._layout_required or self._scroll_required  # type: ignore[attr-defined]
-                or self._recompose_required or self._dirty_widgets):  # type: ignore[attr-defined]
-            self._repaint_required = False  # type: ignore[attr-defined]
+        if self is not self.app.screen and not (
+                self._layout_required or self._scroll_required
+                or self._recompose_required or self._dirty_widgets):
+            self._repaint_required = False
 
 
 def opaque(screen) -> bool:

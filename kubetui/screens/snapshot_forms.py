@@ -37,7 +37,7 @@ class SnapshotForm(PlanForm):
                                        compact=True))
         yield self.row("Name", Input(self._name, id="name", compact=True))
 
-    def plan(self):
+    def build(self):
         return plan_snapshot(self.pvc.namespace, self.pvc.name, self.value("#name") or "",
                              self.value("#class") or "", self.version)
 
@@ -76,7 +76,7 @@ class RestoreForm(PlanForm):
             Checkbox(ACCESS_SHORT[m], m in modes, id=f"mode-{ACCESS_SHORT[m]}", compact=True)
             for m in ACCESS_MODES), classes="row")
 
-    def plan(self):
+    def build(self):
         access = tuple(m for m in ACCESS_MODES if self.value(f"#mode-{ACCESS_SHORT[m]}"))
         return plan_restore(self.snapshot, self.value("#name") or "",
                             self.value("#class") or "", self.value("#size") or "", access)

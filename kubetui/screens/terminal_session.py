@@ -30,8 +30,8 @@ from kubetui.k8s.core.pods import PodRow, pod_row
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.exec import ExecRequest, ExitStatus, open_stream
 from kubetui.k8s.watch.reflector import ResourceScope
+from kubetui.live.held import Held
 from kubetui.live.queries import pod_context
-from kubetui.live.store import LiveStore
 from kubetui.safe_text import plain, plain_lines, visible
 from kubetui.screens.handover import bridge
 from kubetui.screens.quiet import QuietBehind
@@ -67,7 +67,7 @@ class TerminalSession(QuietBehind, Guarded, Screen):
         super().__init__()
         self.request = request
         self._fixed_context = context
-        self._stores: tuple[LiveStore | None, LiveStore | None] = (None, None)
+        self._held: Held | None = None  # the pod's namespace's pods and events
         self._shells = list(shells if shells is not None else
                             (() if request.attach else SHELLS))
         self._looking_for_shell = bool(self._shells)
@@ -97,26 +97,27 @@ class TerminalSession(QuietBehind, Guarded, Screen):
 
     def on_mount(self) -> None:
         self.view.focus()
-        stores = host(self.app).stores
-        scope = self.request.namespace
-        self._stores = (None, None) if self._fixed_context is not None else (
-            stores.acquire(ResourceScope("v1", "pods", scope), pod_row, covering=True),
-            stores.acquire(ResourceScope("v1", "events", scope), event_row, covering=True))
+        if self._fixed_context is None:
+            ns = self.request.namespace
+            self._held = Held(host(self.app).stores)
+            self._held.acquire("pods", ResourceScope("v1", "pods", ns), pod_row, covering=True)
+            self._held.acquire("events", ResourceScope("v1", "events", ns), event_row,
+                               covering=True)
         self._show_context()
         self.set_interval(1.0, self._show_context)  # ages move; painted only when text changes
         self.begin()
 
     def on_unmount(self) -> None:
-        for store in self._stores:
-            host(self.app).stores.release(store)
-        self._stores = (None, None)
+        if self._held is not None:
+            self._held.release()
 
     def context(self):
         """The pod's live row and its events, newest first."""
         if self._fixed_context is not None:
             return self._fixed_context()
-        pods, events = self._stores
-        return pod_context(pods, events, self.request.namespace, self.request.pod)
+        held = self._held
+        return pod_context(held and held.get("pods"), held and held.get("events"),
+                           self.request.namespace, self.request.pod)
 
     def begin(self) -> None:
         """Open the stream (a debug session first waits for its container)."""

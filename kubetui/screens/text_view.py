@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kubetui.guard import Guarded
+from kubetui.host import host
 from kubetui.safe_text import plain, plain_lines
 
 
@@ -42,4 +43,4 @@ class TextView(Guarded, ModalScreen[None]):
         self.query_one(VerticalScroll).focus()
 
     def action_copy(self) -> None:
-        self.app.copy_text(self.text, self.what)  # type: ignore[attr-defined]
+        host(self.app).copy_text(self.text, self.what)

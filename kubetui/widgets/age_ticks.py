@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.geometry import Region
 from textual.timer import Timer
@@ -37,29 +37,40 @@ def changed_span(old: str, new: str) -> tuple[int, int] | None:
     return start, max(end_old, end_new)
 
 
-class AgeTicks:
+if TYPE_CHECKING:
+    from textual.scroll_view import ScrollView as _Base
+else:
+    _Base = object
+
+
+class AgeTicks(_Base):
     """Mixin for ResourceTable: needs ``rows``, ``order``, ``clock``, ``line_text`` and the
     widget's ``scroll_offset``, ``size``, ``refresh`` and ``set_timer``."""
 
     timestamps: Timestamps
+    rows: dict[Hashable, Any]
+    order: list[Hashable]
+    clock: Callable[[], float]
+    line_width: int
+    line_text: Callable[[Any, float], str]
     _painted: dict[int, tuple[Hashable, str, str | None]]
     _age_timer: Timer | None = None
     _age_due: float = 0.0
     age_repaints = 0  # cell spans repainted by the clock, for the benchmark
 
     def visible_keys(self) -> Iterable[Hashable]:
-        top = int(self.scroll_offset.y)  # type: ignore[attr-defined]
-        return self.order[top: top + self.size.height]  # type: ignore[attr-defined]
+        top = int(self.scroll_offset.y)
+        return self.order[top: top + self.size.height]
 
     def schedule_ages(self) -> None:
         """Arm the clock for the first visible age that will change; an armed earlier wake-up
         is kept (it re-arms itself), so a burst of updates does not churn timers."""
-        if not self.is_mounted:  # type: ignore[attr-defined]
+        if not self.is_mounted:
             return
-        now = self.clock()  # type: ignore[attr-defined]
+        now = self.clock()
         soonest: float | None = None
         for key in self.visible_keys():
-            for t in self.timestamps(self.rows[key]):  # type: ignore[attr-defined]
+            for t in self.timestamps(self.rows[key]):
                 if t:
                     d = age_changes_in(now - t)
                     soonest = d if soonest is None or d < soonest else soonest
@@ -81,17 +92,17 @@ class AgeTicks:
     def repaint_changed(self) -> int:
         """Repaint, on each visible line, the span whose text differs from what was painted
         (for changes the table cannot see: the clock, numbers joined in from elsewhere)."""
-        now = self.clock()  # type: ignore[attr-defined]
-        top = int(self.scroll_offset.y)  # type: ignore[attr-defined]
-        width = self.line_width  # type: ignore[attr-defined]
+        now = self.clock()
+        top = int(self.scroll_offset.y)
+        width = self.line_width
         repainted = 0
-        for y in range(self.size.height):  # type: ignore[attr-defined]
+        for y in range(self.size.height):
             painted = self._painted.get(y)
             index = top + y
             if painted is None or index >= len(self.order) or \
-                    self.order[index] != painted[0]:  # type: ignore[attr-defined]
+                    self.order[index] != painted[0]:
                 continue
-            line = self.line_text(self.rows[painted[0]], now)  # type: ignore[attr-defined]
+            line = self.line_text(self.rows[painted[0]], now)
             span = changed_span(painted[1], line.ljust(width)[:width])
             if span is not None:
                 repainted += 1

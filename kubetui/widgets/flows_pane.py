@@ -20,13 +20,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from kubetui.guard import Guarded
-from kubetui.k8s.apf.flowcontrol import (
-    FlowSchemaRow,
-    PriorityLevelRow,
-    PriorityLevelState,
-    mean_over,
-    rates,
-)
+from kubetui.k8s.apf.dump import PriorityLevelState, mean_over, rates
+from kubetui.k8s.apf.flowcontrol import FlowSchemaRow, PriorityLevelRow
 from kubetui.k8s.apf.poll import ApfPoll
 from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.live_pane import LivePane, text_matcher

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from kubetui.guard import Guarded
+from kubetui.host import host
 from kubetui.k8s.watch.reflector import Delta, ReflectorStatus
 from kubetui.live.store import LiveStore, StoreChange
 from kubetui.safe_text import plain, plain_lines
@@ -258,7 +259,7 @@ class LivePane(Guarded, Vertical):
         row = self.table.cursor_row
         if row is not None:
             text, what = self.copy_value(row)
-            self.app.copy_text(text, what)  # type: ignore[attr-defined]
+            host(self.app).copy_text(text, what)
 
     def action_next_sort(self) -> None:
         cols = self.sortable

@@ -150,3 +150,10 @@ def history_cells(run: ProbeRun, pal: dict[str, str] = FALLBACK) -> list[Text]:
     return [Text(stamp), Text(RESULT_LABEL[run.result], style=pal[RESULT_STYLE[run.result]]),
             Text(f"{run.duration:.2f}s / {run.timeout}s"), Text(visible(run.detail, 200)),
             Text(output)]
+
+
+def run_text(run: ProbeRun) -> tuple[str, str]:
+    """A run whole (title, text): the history table cuts its detail and output."""
+    cut = "\n(cut at 10 KiB, as the kubelet cuts it)" if run.truncated else ""
+    return (f"{run.result} in {run.duration:.2f} s (timeout {run.timeout} s)",
+            f"{run.detail}\n\noutput:\n{run.output or '(none)'}{cut}")

@@ -13,8 +13,7 @@ import pytest
 from kubetui.k8s.probes.run import ProbeRun
 from kubetui.k8s.probes.target import ProbeEvent, probe_target
 from kubetui.k8s.transport.discovery import ServerVersion
-from kubetui.k8s.watch.reflector import Delta
-from kubetui.screens.probe_runner import ProbeEventsChanged, ProbeRan, ProbeRunnerScreen
+from kubetui.screens.probe_runner import ProbeRan, ProbeRunnerScreen
 from tests.conftest import LocalCluster
 from tests.ui.conftest import THEMED, assert_theme, frozen_app
 
@@ -48,12 +47,11 @@ def test_probe_runner(snap_compare, local_cluster: LocalCluster, utc, size, them
                 ("timeout", TIMED_OUT, 1.004), ("timeout", TIMED_OUT, 1.012))):
             runner.post_message(ProbeRan(key, ProbeRun(result, detail, duration, 1,
                                                        at=NOW - 20 + 5 * i)))
-        runner.post_message(ProbeEventsChanged(Delta(upserts={
-            "e1": ProbeEvent("e1", uid, "app", "Warning", "Unhealthy",
-                             "Liveness probe failed: command timed out", 12, NOW - 8),
-            "e2": ProbeEvent("e2", uid, "app", "Normal", "Killing",
-                             "Container app failed liveness probe, will be restarted", 6,
-                             NOW - 7)})))
+        runner.show_events([
+            ProbeEvent("e1", uid, "app", "Warning", "Unhealthy",
+                       "Liveness probe failed: command timed out", 12, NOW - 8),
+            ProbeEvent("e2", uid, "app", "Normal", "Killing",
+                       "Container app failed liveness probe, will be restarted", 6, NOW - 7)])
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -8,15 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kubetui.k8s.apf.dump import parse_metrics, parse_priority_levels_dump, per_level, rates
 from kubetui.k8s.apf.flowcontrol import (
     RequestAttrs,
     flow_schema_row,
     match_flow_schema,
-    parse_metrics,
-    parse_priority_levels_dump,
-    per_level,
     priority_level_row,
-    rates,
 )
 
 APF = Path(__file__).parent.parent / "fixtures" / "apf"
@@ -144,7 +141,7 @@ def test_rules_text_lists_every_rule():
 
 
 def test_rejections_by_reason_and_mean_wait():
-    from kubetui.k8s.apf.flowcontrol import mean_over, per_level_and
+    from kubetui.k8s.apf.dump import mean_over, per_level_and
     from kubetui.widgets.flows_pane import reasons_text
 
     text = "\n".join([

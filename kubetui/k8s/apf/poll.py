@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from kubetui.k8s.apf.flowcontrol import (
+from kubetui.k8s.apf.dump import (
     PriorityLevelState,
     parse_metrics,
     parse_priority_levels_dump,

@@ -10,6 +10,7 @@ ReplicaSet-owned pod the ReplicaSet, to name the Deployment a patch would go to.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
@@ -53,6 +54,27 @@ class ProbeTarget:
     def probes(self, name: str) -> tuple[ProbeConfig, ...]:
         container = self.container(name)
         return tuple(c for c in (probe_config(container, k) for k in KINDS) if c is not None)
+
+    def edited(self, name: str, edits: dict[tuple[str, str], dict]
+               ) -> list[tuple[ProbeConfig, bool]]:
+        """(config, edited) of each probe of container ``name``, the user's edits applied
+        (``edits``: (container, kind) -> the probe as edited; the pod is never changed)."""
+        out = []
+        for config in self.probes(name):
+            edited = edits.get((name, config.kind))
+            if edited is not None:
+                config = probe_config({f"{config.kind}Probe": edited}, config.kind) or config
+            out.append((config, edited is not None))
+        return out
+
+    def container_edited(self, name: str, kind: str,
+                         edits: dict[tuple[str, str], dict]) -> dict:
+        """Container ``name``'s spec with its ``kind`` probe as edited."""
+        spec = self.container(name)
+        edited = edits.get((name, kind))
+        if edited is not None:
+            spec[f"{kind}Probe"] = edited
+        return spec
 
     @property
     def with_probes(self) -> tuple[str, ...]:
@@ -169,3 +191,10 @@ def probe_event_of(row: EventRow) -> ProbeEvent:
     """The probe runner's view of an event row from the shared events store."""
     return ProbeEvent(row.uid, row.object_uid, row.container, row.type, row.reason,
                       row.message, row.count, row.last_seen)
+
+
+def probe_events_of(events: Iterable[ProbeEvent], container: str) -> list[ProbeEvent]:
+    """The probe-related events of ``container`` (or of the whole pod), newest first."""
+    return sorted((e for e in events if e.reason in PROBE_REASONS
+                   and e.container in ("", container)),
+                  key=lambda e: e.last_seen or 0, reverse=True)

@@ -4,7 +4,7 @@ Every request goes through ``_send``: credentials are refreshed before they expi
 after a 401 (``credentials.CredentialSource``), and a rebuilt TLS context follows a plugin's new
 client certificate. Requests use our own ``httpx.AsyncClient``, because kr8s's ``call_api``
 appends a slash to raw paths (``/metrics/`` is a 404) and retries every 401 and 403 three times,
-which makes RBAC denials slow. Writes have their own path (``kubetui.k8s.transport.writes``): never
+which makes RBAC denials slow. Writes have their own path (``transport/writes.py``): never
 retried blindly. In read-only mode ``_send`` refuses anything but reads and access reviews, so
 the guarantee does not depend on every screen remembering it. Every failure leaves here as a
 ``KubeError``.
@@ -19,15 +19,16 @@ import os
 import ssl
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import httpx
 
 from kubetui import __version__
 from kubetui.k8s.transport.credentials import Credential, CredentialSource, ssl_context
-from kubetui.k8s.transport.discovery import Capabilities, Discovery, ServerVersion, capabilities
+from kubetui.k8s.transport.discovery import Discovery, ServerVersion, capabilities
 from kubetui.k8s.transport.errors import ErrorKind, KubeError, from_exception, from_response
+from kubetui.k8s.transport.info import ClusterInfo, ConnectOptions, FlowHeaders
 from kubetui.k8s.transport.kubeconfig import Kubeconfig, load_kubeconfig
 from kubetui.k8s.transport.shapes import SHAPE_ERRORS
 
@@ -35,61 +36,6 @@ if TYPE_CHECKING:  # httpx-ws is imported by the first WebSocket, not by every s
     from httpx_ws import AsyncWebSocketSession
 
 USER_AGENT = f"kubetui/{__version__}"
-
-
-@dataclass(frozen=True)
-class ConnectOptions:
-    kubeconfig: str | None = None
-    context: str | None = None
-    namespace: str | None = None
-    all_namespaces: bool = False
-    connect_timeout: float = 10.0
-    readonly: bool = False
-
-
-@dataclass(frozen=True)
-class ClusterInfo:
-    """What the UI shows about the connection; immutable, safe to hand to widgets."""
-
-    context: str
-    cluster: str
-    user: str
-    server: str
-    namespace: str
-    all_namespaces: bool
-    version: ServerVersion
-    discovery: Discovery
-    capabilities: Capabilities
-    contexts: tuple[str, ...]
-    # False while the connection is being made: what the kubeconfig says, with no server
-    # version and no discovery yet (see ``pending``).
-    connected: bool = True
-
-    @property
-    def scope(self) -> str:
-        return "all namespaces" if self.all_namespaces else self.namespace
-
-    @classmethod
-    def pending(cls, cfg: Kubeconfig, options: ConnectOptions) -> ClusterInfo:
-        """What the first frame shows while ``Cluster.connect`` runs: the kubeconfig's
-        context, server and namespace; the version says "connecting…", and nothing is
-        discovered (every capability absent) until the real ``ClusterInfo`` replaces it."""
-        ctx = cfg.context(options.context)
-        version = ServerVersion(0, 0, "connecting…")
-        discovery = Discovery((), ())
-        return cls(context=ctx.name, cluster=ctx.cluster, user=ctx.user, server=ctx.server,
-                   namespace=options.namespace or ctx.namespace or "default",
-                   all_namespaces=options.all_namespaces, version=version,
-                   discovery=discovery, capabilities=capabilities(version, discovery),
-                   contexts=tuple(cfg.context_names), connected=False)
-
-
-@dataclass(frozen=True)
-class FlowHeaders:
-    """Which APF FlowSchema and priority level the server put our last request in."""
-
-    flow_schema_uid: str
-    priority_level_uid: str
 
 
 class Cluster:

@@ -1,0 +1,54 @@
+"""The app's half of typed intents: each message a pane or a screen posts (``kubetui.intents``)
+bubbles up to the app, which hands it to the flow that carries it out. Part of ``KubetuiApp``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kubetui.intents import pods as pod_intents
+from kubetui.intents import storage as storage_intents
+from kubetui.intents.text import ShowText
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from kubetui.flows import Flows
+
+    Base = App[int]
+else:
+    Base = object
+
+
+class IntentRoutes(Base):
+    flows: Flows
+
+    def on_open_stream(self, intent: pod_intents.OpenStream) -> None:
+        self.flows.streams.open(intent.ns, intent.name, intent.kind)
+
+    def on_debug_pod(self, intent: pod_intents.DebugPod) -> None:
+        self.flows.debug.start(intent.ns, intent.name)
+
+    def on_open_probes(self, intent: pod_intents.OpenProbes) -> None:
+        self.flows.probes.open(intent.ns, intent.name, intent.container)
+
+    def on_snapshot_claim(self, intent: storage_intents.SnapshotClaim) -> None:
+        self.flows.storage.snapshot(intent.row, intent.joins)
+
+    def on_inspect_claim(self, intent: storage_intents.InspectClaim) -> None:
+        self.flows.storage.inspect(intent.row, intent.joins)
+
+    def on_restore_snapshot(self, intent: storage_intents.RestoreSnapshot) -> None:
+        self.flows.storage.restore(intent.row, intent.joins)
+
+    def on_delete_snapshot(self, intent: storage_intents.DeleteSnapshot) -> None:
+        self.flows.storage.delete_snapshot(intent.row, intent.joins)
+
+    def on_snapshot_details(self, intent: storage_intents.SnapshotDetails) -> None:
+        self.flows.storage.details(intent.row)
+
+    def on_show_text(self, intent: ShowText) -> None:
+        from kubetui.screens.text_view import TextView
+
+        self.push_screen(TextView(intent.title, intent.text, intent.what))
+
