@@ -8,6 +8,8 @@ SelfSubjectRulesReview cache (``KubetuiApp.denied``); which rights a key needs i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.actions import parse as parse_action
 from textual.binding import Binding
@@ -15,13 +17,18 @@ from textual.binding import Binding
 from kubetui.bindings import MUTATING, NEEDS
 from kubetui.host import host
 
+if TYPE_CHECKING:
+    from textual.widget import Widget as _Base
+else:
+    _Base = object
 
-class AccessAware:
+
+class AccessAware(_Base):
     def access_namespace(self) -> str:
-        return host(self.app).info.namespace  # type: ignore[attr-defined]
+        return host(self.app).info.namespace
 
     def _binding_for(self, action: str, parameters: tuple) -> Binding | None:
-        for bindings in self._bindings.key_to_bindings.values():  # type: ignore[attr-defined]
+        for bindings in self._bindings.key_to_bindings.values():
             for binding in bindings:
                 _, name, params = parse_action(binding.action)
                 if name == action and tuple(params) == tuple(parameters):
@@ -32,18 +39,18 @@ class AccessAware:
         binding = self._binding_for(action, parameters)
         if binding is None or not binding.id:
             return True
-        if binding.id in MUTATING and host(self.app).readonly:  # type: ignore[attr-defined]
+        if binding.id in MUTATING and host(self.app).readonly:
             return False  # not bound, not shown
-        if binding.id in NEEDS and host(self.app).denied(  # type: ignore[attr-defined]
+        if binding.id in NEEDS and host(self.app).denied(
                 binding.id, self.access_namespace()):
             return None  # shown dimmed
         return True
 
     def on_key(self, event: events.Key) -> None:
         """A dimmed key says why instead of doing nothing."""
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):  # type: ignore[attr-defined]
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
             namespace = self.access_namespace()
-            missing = host(self.app).denied(binding.id or "", namespace)  # type: ignore[attr-defined]
+            missing = host(self.app).denied(binding.id or "", namespace)
             if missing:
                 event.stop()
                 event.prevent_default()

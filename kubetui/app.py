@@ -189,7 +189,7 @@ class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
         """Inputs blink by default: two repaints a second of a line that did not change, a
         stream over a slow SSH link. ``cursor_blink = true`` in the config brings it back."""
         if hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = self.settings.cursor_blink  # type: ignore[attr-defined]
+            event.widget.cursor_blink = self.settings.cursor_blink
 
     @property
     def _background_screens(self) -> list[Screen]:

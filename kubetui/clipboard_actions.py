@@ -4,15 +4,25 @@ always says what was copied, how many bytes, and how it travelled."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 
 from kubetui.clipboard import Route, choose, copied_message, osc52
 
+if TYPE_CHECKING:
+    from kubetui.config import Settings
 
-class ClipboardActions:
+    _Base = App[int]
+else:
+    _Base = object
+
+
+class ClipboardActions(_Base):
     """Mixed into the app (needs ``settings``, ``notify``, ``copy_to_clipboard``)."""
+
+    settings: Settings
 
     def copy_to_clipboard(self, text: str) -> None:
         """Textual's own copies (a mouse selection with ctrl+c, an Input's copy) take the same
@@ -21,7 +31,7 @@ class ClipboardActions:
         self.copy_text(text, "the selected text")
 
     def copy_text(self, text: str, what: str) -> None:
-        route = choose(self.settings.clipboard, os.environ)  # type: ignore[attr-defined]
+        route = choose(self.settings.clipboard, os.environ)
         if route.method == "pyperclip":
             self._copy_with_pyperclip(text, what, route)
             return
@@ -31,7 +41,7 @@ class ClipboardActions:
                                note: str = "") -> None:
         if route.method == "osc52":
             if route.wrap:
-                driver = self._driver  # type: ignore[attr-defined]
+                driver = self._driver
                 if driver is not None:
                     driver.write(osc52(text, route.wrap))
                     driver.flush()
@@ -48,13 +58,13 @@ class ClipboardActions:
         try:
             pyperclip.copy(text)
         except pyperclip.PyperclipException as error:
-            if self.settings.clipboard == "pyperclip":  # type: ignore[attr-defined]
-                self.call_from_thread(  # type: ignore[attr-defined]
+            if self.settings.clipboard == "pyperclip":
+                self.call_from_thread(
                     self.notify, f"Not copied ({what}): pyperclip found no clipboard "
                     f"program ({error}). Install xclip or wl-clipboard, or set clipboard = "
                     "osc52.", title="Clipboard", severity="error")
                 return
-            self.call_from_thread(  # type: ignore[attr-defined]
+            self.call_from_thread(
                 self._copy_through_terminal, text, what, Route("osc52"),
                 f" pyperclip found no clipboard program ({error}).")
             return

@@ -24,4 +24,4 @@ class Guarded:
             raise
         except Exception as error:  # noqa: BLE001 - this is the funnel
             where = f"{type(self).__name__} handling {type(message).__name__}"
-            self.app.report_error(error, where)  # type: ignore[attr-defined]
+            self.app.report_error(error, where)  # type: ignore[attr-defined]  # the app's funnel
