@@ -27,7 +27,7 @@ from kubetui.live.joins import StorageJoins
 from kubetui.live.store import LiveStore
 from kubetui.messages import ApfPolled
 from kubetui.screens.apf_polling import ApfPolling
-from kubetui.screens.main_stores import CLUSTER_SCOPED, PANE_OF, PaneStores
+from kubetui.screens.main_stores import CACHES, PANE_OF, PaneStores
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.deferred import Deferred
@@ -208,7 +208,7 @@ class MainScreen(QuietBehind, Guarded, Screen):
             self.apf.show_whoami()
         if name == "levels" and change.delta.synced and self.active_pane == "flows":
             self.apf.set_visible(True)  # listed: the polls can be read against them
-        if name in ("pvcs", "snapshots", "pods", *CLUSTER_SCOPED):
+        if name in ("pvcs", "snapshots", "pods", *CACHES):
             self.pvcs.table.refresh()  # DRIVER, USED BY and SNAPS are joins
 
     def _status_changed(self, name: str, status) -> None:
