@@ -245,9 +245,9 @@ class FlowsPane(Guarded, Vertical):
     def show_whoami(self, schema_uid: str, level_uid: str) -> None:
         """Names the schema and level of kubetui's own requests; called after every poll and
         every change of either table, so the line appears as soon as both names are known."""
-        schema = next((r.name for r in self.schemas.table.rows.values() if r.uid == schema_uid),
+        schema = next((r.name for r in self.schemas.store_rows() if r.uid == schema_uid),
                       None)
-        level = next((r.name for r in self.levels.table.rows.values() if r.uid == level_uid),
+        level = next((r.name for r in self.levels.store_rows() if r.uid == level_uid),
                      None)
         text = f"kubetui's requests: schema {schema or '?'} → level {level or '?'}"
         if (schema or level) and text != self._whoami:
@@ -264,7 +264,7 @@ class FlowsPane(Guarded, Vertical):
         waits = mean_over(previous.wait_sum or {}, previous.wait_count or {},
                           poll.wait_sum or {}, poll.wait_count or {}) \
             if previous and poll.metrics_ok else {}
-        names = set(self.levels.live) | {r.name for r in self.levels.table.rows.values()}
+        names = set(self.levels.live) | {r.name for r in self.levels.store_rows()}
         for name in names:
             live = self.levels.live.setdefault(name, LevelLive())
             state = poll.levels.get(name) if poll.levels else None

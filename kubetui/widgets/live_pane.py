@@ -106,6 +106,10 @@ class LivePane(Guarded, Vertical):
                              resource_version=store.resource_version))
         self.set_status(store.status)
 
+    def store_rows(self) -> list[Any]:
+        """What the bound store holds now (all rows, whatever the filter shows)."""
+        return list(self.store.rows.values()) if self.store is not None else []
+
     def on_store_updated(self, message: StoreUpdated) -> None:
         if message.store is not self.store:
             message.stop()  # an earlier scope's change: nobody above wants it either
