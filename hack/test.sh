@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, the import contract, then pytest (unit, UI and integration tests;
+# The whole test suite: lint, the import contracts, then pytest (unit, UI and integration tests;
 # the integration tests bring the local cluster up themselves through their fixture).
 # Stops the local cluster afterwards if this run started it.
 set -euo pipefail
@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 echo "== ruff"
 "$VENV/bin/ruff" check kubetui tests hack bench
-echo "== import contract (kubetui.k8s knows nothing of the UI)"
+echo "== import contracts (layers: app → screens → widgets → live → k8s; k8s knows nothing of the UI)"
 "$VENV/bin/lint-imports"
 echo "== local cluster"
 hack/localcluster.sh up
