@@ -268,7 +268,9 @@ class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
             return
         from kubetui.screens.jump_prompt import JumpPrompt
 
-        self.push_screen(JumpPrompt(self.info.contexts), self._on_jump)
+        self.flows.kinds.with_catalog()  # the kinds' names, for completion and the answer
+        self.push_screen(JumpPrompt(self.info.contexts, self.flows.kinds.completions),
+                         self._on_jump)
 
     def _on_jump(self, text: str | None) -> None:
         if text is None:
@@ -277,7 +279,9 @@ class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
         if jump.action == "quit":  # as q does: debug pods are offered for deletion first
             self.call_later(self.action_quit)
         elif jump.action == "pane":
-            self._main().action_show_pane(jump.value or "pods")
+            self.show_main_pane(jump.value or "pods")
+        elif jump.action == "kind":
+            self.flows.kinds.jump(jump.value or "", jump.all_namespaces)
         elif jump.action == "namespace":
             self.set_scope(jump.value)
         elif jump.action == "context":
@@ -288,6 +292,20 @@ class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
     def _main(self) -> MainScreen:
         assert self.main is not None  # pushed in on_mount, before any command can run
         return self.main
+
+    def show_main_pane(self, pane: str) -> None:
+        """``:pods`` and the like: the kind views opened on top are closed first."""
+        self._close_views()
+        self._main().action_show_pane(pane)
+
+    def replace_views(self, screen: Screen) -> None:
+        """A kind's view in place of the kind views open now (``:`` replaces, enter stacks)."""
+        self._close_views()
+        self.push_screen(screen)
+
+    def _close_views(self) -> None:
+        while getattr(self.screen, "stacked_view", False):
+            self.pop_screen()
 
     def show_pane(self, pane: str, *, select=None, only=None, label: str = "") -> None:
         """A flow's result shown in the main screen's panes (the snapshot just taken)."""
@@ -329,8 +347,15 @@ class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
     def on_scope_changed(self, message: ScopeChanged) -> None:
         self.info = replace(self.info, namespace=message.target_namespace,
                             all_namespaces=message.all_namespaces)
-        self._main().show_info(self.info)
+        self._show_info()
         self.request_access(self.info.namespace)
+
+    def _show_info(self) -> None:
+        """The main screen and every kind view on the stack show the new scope."""
+        self._main().show_info(self.info)
+        for screen in self.screen_stack:
+            if getattr(screen, "stacked_view", False) and hasattr(screen, "show_info"):
+                screen.show_info(self.info)
 
     # -- scope: context ------------------------------------------------------------------
     def action_switch_context(self) -> None:
@@ -359,7 +384,7 @@ class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
 
     async def on_context_connected(self, message: ContextConnected) -> None:
         old = self._use_cluster(message.cluster)  # type: ignore[arg-type]
-        self._main().show_info(self.info)
+        self._show_info()
         self.notify(f"{self.info.context}: {self.info.version}", title="Connected", timeout=4)
         if old is not None:
             await old.retire()

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from kubetui.actions import ActionPath
     from kubetui.config import Settings
     from kubetui.flows import Flows
@@ -49,6 +51,10 @@ class Host(Protocol):
                   only: Callable[[Any], bool] | None = None, label: str = "") -> None: ...
 
     def pane_note(self, pane: str, text: str) -> None: ...
+
+    def show_main_pane(self, pane: str) -> None: ...
+
+    def replace_views(self, screen: Screen) -> None: ...
 
     def offer_readable_namespaces(self, pick: bool = False) -> None: ...
 

@@ -1,10 +1,14 @@
-"""The ``:`` command line, k9s style: ``:pods``, ``:ns kube-system``, ``:ctx prod``, ``:q``.
+"""The ``:`` command line, k9s style: ``:pods``, ``:deploy``, ``:sts -A``, ``:ns kube-system``,
+``:ctx prod``, ``:q``.
 
 Parsing is a pure function so every spelling is unit-tested; the app only acts on the result.
+The panes kubetui has (pods, events, ...) are found here; any other word is a kind, resolved by
+the server's catalog (``k8s/kinds/catalog.py``): ``Jump("kind", word)``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 PANES = ("pods", "events", "flows", "pvc", "nodes", "snapshots")
@@ -21,13 +25,16 @@ NAMESPACE_WORDS = ("ns", "namespace", "namespaces")
 CONTEXT_WORDS = ("ctx", "context", "contexts")
 QUIT_WORDS = ("q", "q!", "quit", "exit")
 ALL_WORDS = ("all", "-a", "*", "-A")
+# A resource's name, optionally with version and group: deployments, deploy.apps, foos.v1.x.io
+KIND_WORD = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 SUGGESTIONS = tuple(sorted(set(PANES) | {"ns ", "ctx ", "quit"}))
 
 
 @dataclass(frozen=True)
 class Jump:
-    action: str  # "pane" | "namespace" | "context" | "quit" | "error"
+    action: str  # "pane" | "kind" | "namespace" | "context" | "quit" | "error"
     value: str | None = None
+    all_namespaces: bool = False  # a kind's view over every namespace (``:deploy -A``)
 
 
 def parse_jump(text: str) -> Jump:
@@ -37,7 +44,7 @@ def parse_jump(text: str) -> Jump:
     head, rest = words[0].lower(), words[1:]
     if head in QUIT_WORDS and not rest:
         return Jump("quit")
-    if head in NAMESPACE_WORDS:
+    if head in NAMESPACE_WORDS and rest:
         if len(rest) != 1:
             return Jump("error", "usage: ns NAME, or ns all")
         return Jump("namespace", None if rest[0] in ALL_WORDS else rest[0])
@@ -47,5 +54,13 @@ def parse_jump(text: str) -> Jump:
         return Jump("context", rest[0])
     if head in ALIASES and not rest:
         return Jump("pane", ALIASES[head])
-    return Jump("error", f"unknown view '{text.strip()}': try pods, events, flows, pvc, nodes, "
-                         "snapshots, ns NAME, ctx NAME, q")
+    if head in NAMESPACE_WORDS:
+        return Jump("kind", "namespaces")
+    if not KIND_WORD.fullmatch(head):
+        return Jump("error", f"not a view or a kind: '{text.strip()}' (try deploy, svc, pods, "
+                             "ns NAME, ctx NAME, q)")
+    if not rest:
+        return Jump("kind", head)
+    if len(rest) == 1 and rest[0] in ALL_WORDS:
+        return Jump("kind", head, all_namespaces=True)
+    return Jump("error", f"usage: {head}, or {head} -A for every namespace")

@@ -24,6 +24,13 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "hack" / "localcluster.sh"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_state_dir(tmp_path_factory):
+    """kubetui's state (the error log, the recent kinds) in a directory of the test run's own,
+    not the user's."""
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state"))
+
+
 @dataclass(frozen=True)
 class LocalCluster:
     kubeconfig: Path

@@ -17,6 +17,7 @@ from textual.app import App
 
 if TYPE_CHECKING:
     from kubetui.flows.debug import DebugFlow
+    from kubetui.flows.kinds import KindsFlow
     from kubetui.flows.probes import ProbesFlow
     from kubetui.flows.storage import StorageFlow
     from kubetui.flows.streams import StreamsFlow
@@ -49,3 +50,9 @@ class Flows:
         from kubetui.flows.storage import StorageFlow
 
         return StorageFlow(self.app)
+
+    @cached_property
+    def kinds(self) -> KindsFlow:
+        from kubetui.flows.kinds import KindsFlow
+
+        return KindsFlow(self.app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kubetui.intents import kinds as kind_intents
 from kubetui.intents import pods as pod_intents
 from kubetui.intents import storage as storage_intents
 from kubetui.intents.text import ShowText
@@ -22,6 +23,11 @@ else:
 
 class IntentRoutes(Base):
     flows: Flows
+
+    def on_open_pod(self, intent: pod_intents.OpenPod) -> None:
+        from kubetui.screens.pod_detail import PodDetailScreen
+
+        self.push_screen(PodDetailScreen(intent.ns, intent.name, tab=intent.tab))
 
     def on_open_stream(self, intent: pod_intents.OpenStream) -> None:
         self.flows.streams.open(intent.ns, intent.name, intent.kind)
@@ -46,6 +52,15 @@ class IntentRoutes(Base):
 
     def on_snapshot_details(self, intent: storage_intents.SnapshotDetails) -> None:
         self.flows.storage.details(intent.row)
+
+    def on_open_kind(self, intent: kind_intents.OpenKind) -> None:
+        self.flows.kinds.open(intent.kind)
+
+    def on_open_owned(self, intent: kind_intents.OpenOwned) -> None:
+        self.flows.kinds.owned(intent.kind, intent.row, intent.columns)
+
+    def on_open_object(self, intent: kind_intents.OpenObject) -> None:
+        self.flows.kinds.yaml(intent.kind, intent.ns, intent.name)
 
     def on_show_text(self, intent: ShowText) -> None:
         from kubetui.screens.text_view import TextView

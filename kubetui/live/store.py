@@ -99,6 +99,7 @@ class LiveStore(Generic[Row]):
         self.synced = False
         self.resource_version = ""
         self.version = 0  # bumped on every batch: cheap "did anything change" for views
+        self.columns: list | None = None  # a Table scope's column definitions, as the server sent
         self.refs = 0  # views holding the store (the registry stops it at 0)
         self.stopped = False
         self._subscribers: list[Callable[[StoreChange], Any]] = []
@@ -123,6 +124,8 @@ class LiveStore(Generic[Row]):
                 index.update(delta.upserts, delta.deletes)
         if delta.resource_version:
             self.resource_version = delta.resource_version
+        if delta.columns is not None:
+            self.columns = delta.columns
         if delta.synced:
             self.synced = True
         self._tell(StoreChange(self, delta=delta))

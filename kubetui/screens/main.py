@@ -18,7 +18,6 @@ from kubetui.bindings import MAIN_BINDINGS
 from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.intents.nodes import OpenNode
-from kubetui.intents.pods import OpenPod
 from kubetui.intents.storage import ShowClaimSnapshots
 from kubetui.k8s.transport.cluster import ClusterInfo
 from kubetui.k8s.transport.errors import ErrorKind
@@ -257,13 +256,6 @@ class MainScreen(QuietBehind, Guarded, Screen):
         event.stop()
         self.app.push_screen(NodeAuditScreen(event.name, lambda runtime_class: (
             queries.pods_with_runtime_class(self.stores.get("pods"), runtime_class))))
-
-    @on(OpenPod)
-    def _open_pod(self, event: OpenPod) -> None:
-        from kubetui.screens.pod_detail import PodDetailScreen
-
-        event.stop()
-        self.app.push_screen(PodDetailScreen(event.ns, event.name, tab=event.tab))
 
     @on(ShowClaimSnapshots)
     def _claim_snapshots(self, event: ShowClaimSnapshots) -> None:

@@ -36,6 +36,9 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     ("nodes", ("5", "o", "enter", "WAIT", "r", "escape")),
     ("help", ("question_mark", "escape")),
     ("jump", ("colon", "p", "o", "d", "s", "enter")),
+    # A kind's view (:sa): enter on an object that owns nothing opens its YAML, y too; esc back.
+    ("kinds", ("colon", "s", "a", "enter", "WAIT", "enter", "WAIT", "escape", "y", "WAIT",
+               "escape", "o", "O", "slash", "escape", "escape")),
     # The probe runner: tcpSocket (port-forward), httpGet (pod proxy), exec (read-write only),
     # watch on and off, the edit form, a run's output, undo, copy, next container, back.
     ("probes", ("P", "WAIT", "r", "WAIT", "down", "r", "WAIT", "down", "r", "WAIT", "w", "WAIT",

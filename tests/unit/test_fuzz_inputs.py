@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kubetui.config import load_settings
 from kubetui.formatting import restarts_text
 from kubetui.jump import parse_jump
+from kubetui.k8s.kinds.catalog import Catalog
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pod_detail import pod_detail
 from kubetui.k8s.core.pods import pod_row
@@ -87,7 +88,11 @@ def test_node_json(node):
 @given(st.text(max_size=60))
 def test_jump_commands(text):
     jump = parse_jump(text)
-    assert jump.action in {"pane", "namespace", "context", "quit", "error"}
+    assert jump.action in {"pane", "kind", "namespace", "context", "quit", "error"}
+    if jump.action == "kind":  # a word the catalog can look up, nothing else
+        assert jump.value and jump.value == jump.value.strip().lower()
+        assert all(c.isalnum() or c in ".-" for c in jump.value)
+        Catalog([]).resolve(jump.value)  # an unknown name is an answer, not an exception
 
 
 @FUZZ

@@ -17,13 +17,36 @@ from kubetui.jump import Jump, parse_jump
     ("ctx prod-eu", Jump("context", "prod-eu")),
     ("q", Jump("quit")),
     (":quit", Jump("quit")),
+    ("deploy", Jump("kind", "deploy")),
+    (":STS -A", Jump("kind", "sts", all_namespaces=True)),
+    ("deployments.apps", Jump("kind", "deployments.apps")),
+    ("crontabs.v1.stable.example.com all", Jump("kind", "crontabs.v1.stable.example.com",
+                                                all_namespaces=True)),
+    ("ns", Jump("kind", "namespaces")),
+    ("nodesx", Jump("kind", "nodesx")),
 ])
 def test_valid_jumps(text, expected):
     assert parse_jump(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", ":", "nodesx", "ns", "ns a b", "ctx", "pods extra", "q now"])
+@pytest.mark.parametrize("text", ["", ":", "ns a b", "ctx", "pods extra", "q now", "deploy x",
+                                  "de$ploy", "-A", "pods/log"])
 def test_invalid_jumps_explain_themselves(text):
     jump = parse_jump(text)
     assert jump.action == "error"
     assert jump.value and len(jump.value) > 10
+
+
+def test_recent_kinds_most_recent_first_and_bounded(tmp_path):
+    from kubetui.recent import KEEP, recent_kinds, remember_kind
+
+    path = tmp_path / "state" / "recent-kinds"
+    assert recent_kinds(path) == []
+    for name in ("deploy", "svc", "deploy"):
+        remember_kind(name, path)
+    assert recent_kinds(path) == ["deploy", "svc"]
+    for i in range(KEEP + 3):
+        remember_kind(f"k{i}", path)
+    assert len(recent_kinds(path)) == KEEP and recent_kinds(path)[0] == f"k{KEEP + 2}"
+    path.write_bytes(b"\xff\xfe not text")
+    assert recent_kinds(path) == []  # an unreadable file costs the list, not the prompt

@@ -10,16 +10,13 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 
-import yaml
-
 from kubetui.formatting import human_duration
 from kubetui.k8s.core.events import EventRow
 from kubetui.k8s.core.pods import parse_time, pod_status
 from kubetui.k8s.debug.follow import EphemeralRow, ephemeral_rows
+from kubetui.k8s.kinds.objects import object_yaml
 from kubetui.k8s.transport.cluster import Cluster
 from kubetui.k8s.transport.shapes import SHAPE_ERRORS, mapping, text, tolerant
-
-HIDDEN = "<hidden by kubetui>"
 
 
 @dataclass(frozen=True)
@@ -122,15 +119,7 @@ def events_section(events: Sequence[EventRow], now: float) -> list[str]:
 
 
 def to_yaml(obj: dict) -> str:
-    clean = dict(mapping(obj))
-    meta = dict(mapping(clean.get("metadata")))
-    meta.pop("managedFields", None)
-    clean["metadata"] = meta
-    if clean.get("kind") == "Secret":
-        for field in ("data", "stringData"):
-            if isinstance(clean.get(field), dict):
-                clean[field] = {k: HIDDEN for k in clean[field]}
-    return yaml.safe_dump(clean, sort_keys=False, default_flow_style=False, width=100)
+    return object_yaml(obj)
 
 
 def qos_class(pod: dict) -> str:

@@ -11,6 +11,7 @@ timestamp is set, and the pod's own ``status.reason`` (``Evicted``, ``NodeLost``
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypedDict
@@ -60,6 +61,8 @@ class PodRow:
     claims: tuple[str, ...] = ()  # the PersistentVolumeClaims it mounts (the PVC pane's USED BY)
     runtime_class: str = ""  # spec.runtimeClassName (gVisor, Kata...: the RUNTIME column)
     ended: str = ""  # why its node ended it (evicted, graceful shutdown), else ""
+    owner_uid: str = ""  # its controller's uid (a ReplicaSet's, a Job's): the owner views' filter
+    owner: str = ""  # that controller as "Kind/name"
 
     @property
     def key(self) -> str:
@@ -169,6 +172,13 @@ def _claims(spec: dict) -> tuple[str, ...]:
     return out
 
 
+class _OwnerRef(TypedDict, total=False):
+    uid: str
+    kind: str
+    name: str
+    controller: bool
+
+
 class _Meta(TypedDict, total=False):
     uid: str
     name: str
@@ -177,6 +187,7 @@ class _Meta(TypedDict, total=False):
     creationTimestamp: str
     deletionTimestamp: str
     labels: dict[str, str]
+    ownerReferences: list[_OwnerRef]
 
 
 class _Named(TypedDict, total=False):
@@ -239,7 +250,17 @@ def pod_row(pod: dict) -> PodRow:
         resource_version=meta.get("resourceVersion", ""), containers=container_states(status),
         runtime_class=spec.get("runtimeClassName") or "",
         ended=ended_by_node(pod) if status.get("reason") in ENDED_REASONS else "",
-        claims=_claims(spec))
+        claims=_claims(spec), **_controller(meta))
+
+
+def _controller(meta: dict) -> dict[str, str]:
+    """The controller among the owner references; its strings interned (a ReplicaSet's
+    100 pods share one uid string, not 100 copies)."""
+    for ref in meta.get("ownerReferences") or ():
+        if isinstance(ref, dict) and ref.get("controller") is True:
+            return {"owner_uid": sys.intern(text(ref.get("uid"))),
+                    "owner": sys.intern(f"{text(ref.get('kind'))}/{text(ref.get('name'))}")}
+    return {}
 
 
 def container_states(status: dict) -> tuple[str, ...]:

@@ -249,8 +249,9 @@ class Cluster:
             raise from_response(response.status_code, response.content, what, response.headers)
         return response
 
-    async def get_json(self, path: str, *, what: str, params: dict | None = None) -> dict:
-        response = await self.request("GET", path, what=what, params=params)
+    async def get_json(self, path: str, *, what: str, params: dict | None = None,
+                       headers: dict | None = None) -> dict:
+        response = await self.request("GET", path, what=what, params=params, headers=headers)
         try:
             data = response.json()
         except ValueError:
@@ -262,11 +263,12 @@ class Cluster:
 
     @asynccontextmanager
     async def stream(self, path: str, *, what: str, params: dict | None = None,
-                     read_timeout: float | None = None) -> AsyncIterator[httpx.Response]:
+                     read_timeout: float | None = None,
+                     headers: dict | None = None) -> AsyncIterator[httpx.Response]:
         """A streaming GET (watches, log follow). The body is read by the caller."""
         timeout = httpx.Timeout(read_timeout, connect=self._connect_timeout)
         response = await self._send("GET", path, what=what, stream=True, params=params,
-                                    timeout=timeout)
+                                    timeout=timeout, headers=dict(headers or {}))
         try:
             if response.is_error:
                 body = await response.aread()

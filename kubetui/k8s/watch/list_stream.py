@@ -11,7 +11,8 @@ memory.
 
 ``ListStream`` only splits; ``json``'s C scanner (``raw_decode``) parses each value, so what it
 accepts is exactly JSON. The top-level keys may come in any order; every key other than
-``items`` (``metadata``, ``kind``, ...) is kept in ``fields``.
+``items`` (or a Table's ``rows``: ``metadata``, ``kind``, ``columnDefinitions``, ...) is kept in
+``fields``.
 
 With an ``ItemDecoder`` that prunes (``pruned.py``), the whole items in a chunk are decoded in
 one call instead: the apiserver writes every item of a list with the same first key
@@ -35,6 +36,8 @@ _WS = re.compile(r"[ \t\n\r]*")
 _FIRST_KEY = re.compile(r'\{"[A-Za-z]+":')
 _DECODER = json.JSONDecoder()
 _LONGEST_WAIT = 1 << 20
+# A list's objects are its "items"; a Table's (``Accept: ...;as=Table``) its "rows".
+ITEM_KEYS = ("items", "rows")
 
 
 class ListStream:
@@ -94,7 +97,7 @@ class ListStream:
             elif state == "colon":
                 self._expect(ch, ":", pos)
                 self._pos = pos + 1
-                self._state = "items" if self._key == "items" else "value"
+                self._state = "items" if self._key in ITEM_KEYS else "value"
             elif state == "value":
                 value = self._value(buf, pos, final)
                 if value is _MORE:

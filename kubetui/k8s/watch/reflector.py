@@ -16,6 +16,10 @@ stale resourceVersion; it has no bookmarks. This is the client-go reflector inst
 * back off exponentially with jitter on errors; honour 429 ``Retry-After``;
 * never poll: after the first LIST, a LIST happens only on 410 or after an error.
 
+A scope with ``table=True`` is read in the server's Table form (any kind, as ``kubectl get``
+prints it): the list's ``rows`` are its items, each watch event is a one-row Table, and the
+column definitions (the list's, or a later event's) travel with the deltas as ``columns``.
+
 Objects are turned into immutable rows by ``transform`` as they arrive, a LIST's items as their
 bytes come in (``list_stream.py``; the raw JSON is not kept); a transform that declares the
 fields it reads (``pruned.reads``) gets only those, in lists and watch events alike. Changes
@@ -44,6 +48,7 @@ Row = TypeVar("Row")
 # 100,000 pods in pages of 500 took 200 round trips to etcd (about 9 s here).
 PAGE_SIZE = 500
 RELIST_PAGE_SIZE = 5000
+TABLE_ACCEPT = "application/json;as=Table;g=meta.k8s.io;v=v1,application/json"
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,16 @@ class ResourceScope:
     namespace: str | None = None  # None: all namespaces (or a cluster-scoped kind)
     label_selector: str = ""
     field_selector: str = ""
+    table: bool = False  # rows as the server prints them (``kinds/table.py``)
 
     @property
     def path(self) -> str:
         base = "/api/v1" if self.group_version == "v1" else f"/apis/{self.group_version}"
         ns = f"/namespaces/{self.namespace}" if self.namespace else ""
         return f"{base}{ns}/{self.plural}"
+
+    def headers(self) -> dict[str, str]:
+        return {"Accept": TABLE_ACCEPT} if self.table else {}
 
     def params(self) -> dict[str, str]:
         p: dict[str, str] = {}
@@ -81,6 +90,7 @@ class Delta(Generic[Row]):
     synced: bool = True  # False until the first LIST has been fully delivered
     resource_version: str = ""
     received_at: float = 0.0  # monotonic time the oldest change in the batch arrived
+    columns: list | None = None  # a Table's columnDefinitions, when this batch brought them
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,10 @@ class Reflector(Generic[Row]):
         self.list_sources: list[str] = []  # per LIST: "cache" (resourceVersion=0) or "consistent"
         self.list_pages: list[int] = []  # per LIST: the requests it took
         self.pruned = 0  # listed items decoded with only the fields the transform reads
+        self.columns: list | None = None  # a Table scope's column definitions, as sent
+        self._columns_changed = False
+        # A Table's watch event is a Table, not the row the transform reads: decoded whole.
+        self._event = json.loads if scope.table else self.decoder.event
         self._pending_up: dict[Hashable, Row] = {}
         self._pending_del: set[Hashable] = set()
         self._pending_since = 0.0
@@ -191,21 +205,25 @@ class Reflector(Generic[Row]):
             self.list_pages[-1] += 1
             stream = ListStream(self.decoder)
             async with self.cluster.stream(self.scope.path, what=self.what, params=params,
-                                           read_timeout=60) as response:
+                                           read_timeout=60,
+                                           headers=self.scope.headers()) as response:
                 async for chunk in self._chunks(response):
                     self._take(self._parsed(stream.feed, chunk), rows)
                     if first_page and len(rows) >= PAGE_SIZE and not self.keys:
                         # A cold start shows the first rows while the rest is on the wire.
                         self._emit(Delta(dict(rows), reset=True, synced=False,
-                                         received_at=received))
+                                         received_at=received,
+                                         columns=self._list_columns(stream)))
                         first_page = False
                     await asyncio.sleep(0)  # let the UI paint between chunks of a long list
                 self._take(self._parsed(stream.close), rows)
             self.pruned += stream.pruned
+            self._list_columns(stream)
             meta = mapping(stream.fields.get("metadata"))
             token = meta.get("continue")
             if first_page and token and not self.keys and rows:
-                self._emit(Delta(dict(rows), reset=True, synced=False, received_at=received))
+                self._emit(Delta(dict(rows), reset=True, synced=False, received_at=received,
+                                 columns=self._list_columns(stream)))
             first_page = False
             if not token:
                 self.resource_version = text(meta.get("resourceVersion"))
@@ -215,7 +233,15 @@ class Reflector(Generic[Row]):
         self._drop_pending()
         self.keys = set(rows)
         self._emit(Delta(rows, reset=True, synced=True,
-                         resource_version=self.resource_version, received_at=received))
+                         resource_version=self.resource_version, received_at=received,
+                         columns=self.columns))
+
+    def _list_columns(self, stream: ListStream) -> list | None:
+        """A Table list's column definitions (they come before its rows)."""
+        defs = stream.fields.get("columnDefinitions")
+        if isinstance(defs, list):
+            self.columns = defs
+        return self.columns
 
     async def _chunks(self, response):
         """The body's bytes; a connection broken mid-way is a KubeError like any other."""
@@ -236,7 +262,7 @@ class Reflector(Generic[Row]):
 
     def _take(self, items: list[dict], rows: dict[Hashable, Row]) -> None:
         for item in items:
-            uid = uid_of(item)
+            uid = uid_of(item) or uid_of(item.get("object"))  # an object, or a Table's row
             if uid:
                 rows[uid] = self.transform(item)
 
@@ -247,7 +273,8 @@ class Reflector(Generic[Row]):
                   "resourceVersion": self.resource_version,
                   "timeoutSeconds": str(self.watch_timeout)}
         async with self.cluster.stream(self.scope.path, what=self.what, params=params,
-                                       read_timeout=self.watch_timeout + 30) as response:
+                                       read_timeout=self.watch_timeout + 30,
+                                       headers=self.scope.headers()) as response:
             try:
                 async for line in response.aiter_lines():
                     if line:
@@ -260,7 +287,7 @@ class Reflector(Generic[Row]):
 
     def _on_event(self, line: str) -> None:
         try:
-            event = mapping(self.decoder.event(line))
+            event = mapping(self._event(line))
         except ValueError:
             return  # not a watch event: skip it rather than drop a healthy stream
         kind, obj = event.get("type"), mapping(event.get("object"))
@@ -268,26 +295,37 @@ class Reflector(Generic[Row]):
             code = obj.get("code")
             raise from_response(code if isinstance(code, int) else 500, json.dumps(obj),
                                 self.what)
-        meta = mapping(obj.get("metadata"))
-        rv = text(meta.get("resourceVersion"))
-        if rv:
-            self.resource_version = rv
-        if kind == "BOOKMARK":
-            return
-        uid = text(meta.get("uid"))
-        if not uid:
-            return
-        if not self._pending_up and not self._pending_del:
-            self._pending_since = time.monotonic()
-        if kind == "DELETED":
-            self.keys.discard(uid)
-            self._pending_up.pop(uid, None)
-            self._pending_del.add(uid)
-        else:
-            self.keys.add(uid)
-            self._pending_del.discard(uid)
-            self._pending_up[uid] = self.transform(obj)
-        self._schedule_flush()
+        for meta, item in self._objects(obj):
+            rv = text(meta.get("resourceVersion"))
+            if rv:
+                self.resource_version = rv
+            uid = text(meta.get("uid"))
+            if kind == "BOOKMARK" or not uid:
+                continue
+            if not self._pending_up and not self._pending_del:
+                self._pending_since = time.monotonic()
+            if kind == "DELETED":
+                self.keys.discard(uid)
+                self._pending_up.pop(uid, None)
+                self._pending_del.add(uid)
+            else:
+                self.keys.add(uid)
+                self._pending_del.discard(uid)
+                self._pending_up[uid] = self.transform(item)
+            self._schedule_flush()
+
+    def _objects(self, obj: dict) -> list[tuple[dict, dict]]:
+        """(metadata, what the transform reads) of each object an event carries: the object
+        itself, or each row of a Table (whose first event repeats the column definitions)."""
+        if obj.get("kind") != "Table":
+            return [(mapping(obj.get("metadata")), obj)]
+        defs = obj.get("columnDefinitions")
+        if isinstance(defs, list) and defs and defs != self.columns:
+            self.columns, self._columns_changed = defs, True
+            self._schedule_flush()
+        rows = obj.get("rows")
+        return [(mapping(mapping(mapping(row).get("object")).get("metadata")), mapping(row))
+                for row in (rows if isinstance(rows, list) else ())]
 
     # -- coalescing ---------------------------------------------------------------------------
     def _schedule_flush(self) -> None:
@@ -300,11 +338,13 @@ class Reflector(Generic[Row]):
         if self._flush_handle is not None:
             self._flush_handle.cancel()
             self._flush_handle = None
-        if not self._pending_up and not self._pending_del:
+        if not self._pending_up and not self._pending_del and not self._columns_changed:
             return
         delta = Delta(self._pending_up, frozenset(self._pending_del),
-                      resource_version=self.resource_version, received_at=self._pending_since)
+                      resource_version=self.resource_version, received_at=self._pending_since,
+                      columns=self.columns if self._columns_changed else None)
         self._pending_up, self._pending_del = {}, set()
+        self._columns_changed = False
         self._emit(delta)
 
     def _drop_pending(self) -> None:

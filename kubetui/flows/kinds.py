@@ -1,0 +1,143 @@
+"""Kinds: ``:deploy`` to a kind's view, enter down the owner chain, ``y`` to an object's YAML.
+
+The catalog of kinds (``k8s/kinds/catalog.py``) is read once per connection, the first time a
+``:`` prompt opens or a kind is asked for, and kept here. Kinds kubetui has a pane for (pods,
+events, PVCs, nodes, snapshots) open that pane: the same names reach the same view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kubetui.flows.base import Flow
+from kubetui.k8s.kinds.catalog import Catalog, Kind
+from kubetui.k8s.kinds.owners import children_of
+from kubetui.k8s.kinds.table import ColumnDef, TableRow
+from kubetui.k8s.transport.errors import KubeError
+from kubetui.recent import remember_kind
+
+#: (group, plural) -> the main screen's pane that shows it
+PANES = {("", "pods"): "pods", ("", "events"): "events", ("", "persistentvolumeclaims"): "pvc",
+         ("", "nodes"): "nodes", ("snapshot.storage.k8s.io", "volumesnapshots"): "snapshots",
+         ("events.k8s.io", "events"): "events"}
+
+
+class KindsFlow(Flow):
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.catalog: Catalog | None = None
+        self._for_connection = -1
+        self._waiting: list[Callable[[Catalog], None]] = []
+
+    # -- the catalog ---------------------------------------------------------------------------
+    def with_catalog(self, step: Callable[[Catalog], None] | None = None) -> None:
+        """Run ``step`` with this connection's catalog, reading it first if need be."""
+        connection = self.host.connection
+        if self.catalog is not None and self._for_connection == connection:
+            if step is not None:
+                step(self.catalog)
+            return
+        if step is not None:
+            self._waiting.append(step)
+        self.run(self._load(connection), group="kinds-catalog", name="discover kinds")
+
+    async def _load(self, connection: int) -> None:
+        try:
+            catalog = await self._read()
+        except KubeError as error:
+            self._waiting.clear()
+            self.notify(f"could not read the server's kinds: {error}", title="Kinds",
+                        severity="error")
+            return
+        self.then(self._loaded, catalog, connection)
+
+    async def _read(self) -> Catalog:
+        from kubetui.k8s.kinds.discover import load_catalog
+
+        return await load_catalog(self.host.cluster)
+
+    def _loaded(self, catalog: Catalog, connection: int) -> None:
+        if connection != self.host.connection:
+            return  # another cluster since: its own read is on the way
+        self.catalog, self._for_connection = catalog, connection
+        waiting, self._waiting = self._waiting, []
+        for step in waiting:
+            step(catalog)
+
+    def completions(self) -> list[str]:
+        if self.catalog is None or self._for_connection != self.host.connection:
+            return []
+        return self.catalog.completions()
+
+    # -- opening -------------------------------------------------------------------------------
+    def jump(self, name: str, all_namespaces: bool = False) -> None:
+        """``:name``: resolved against the server's catalog."""
+        def step(catalog: Catalog) -> None:
+            found = catalog.resolve(name)
+            if found.kind is None:
+                self.notify(found.error, title="Kinds", severity="warning")
+                return
+            if found.others:
+                self.notify(f"{found.kind.qualified}; also served as {', '.join(found.others)}",
+                            title=name, timeout=4)
+            remember_kind(name)
+            self.open(found.kind, all_namespaces)
+
+        self.with_catalog(step)
+
+    def open(self, kind: Kind, all_namespaces: bool = False) -> None:
+        from kubetui.screens.kind_view import KindScreen, KindView
+
+        pane = PANES.get((kind.group, kind.plural))
+        if pane is not None:
+            self.host.show_main_pane(pane)
+            return
+        if not kind.listable:
+            self.notify(f"{kind.qualified} cannot be listed (verbs: "
+                        f"{', '.join(sorted(kind.verbs)) or 'none'})", title="Kinds",
+                        severity="warning")
+            return
+        info = self.host.info
+        namespace = None if all_namespaces or info.all_namespaces else info.namespace
+        self.host.replace_views(KindScreen(KindView(kind, namespace), info))
+
+    def owned(self, kind: Kind, row: TableRow, columns: tuple[ColumnDef, ...] = ()) -> None:
+        """Enter on an object: down the owner chain, else its YAML."""
+        children = children_of(kind.group, kind.kind, row, columns)
+        if children is None:
+            self.yaml(kind, row.namespace, row.name)
+            return
+        if children.pods:
+            from kubetui.screens.owned_pods import OwnedPodsScreen
+
+            self.app.push_screen(OwnedPodsScreen(children))
+            return
+
+        def step(catalog: Catalog) -> None:
+            from kubetui.screens.kind_view import KindScreen, KindView
+
+            child = catalog.find(children.group, children.plural)
+            if child is None:
+                self.notify(f"the server does not serve {children.plural}.{children.group}",
+                            title="Kinds", severity="warning")
+                return
+            view = KindView(child, children.namespace, owner_uid=children.owner_uid,
+                            title=children.title, follows_scope=False)
+            self.app.push_screen(KindScreen(view, self.host.info))
+
+        self.with_catalog(step)
+
+    def yaml(self, kind: Kind, namespace: str, name: str) -> None:
+        self.run(self._yaml(kind, namespace, name), group="kind-yaml", name=f"get {name}")
+
+    async def _yaml(self, kind: Kind, namespace: str, name: str) -> None:
+        from kubetui.k8s.kinds.objects import object_yaml, read_object
+
+        obj = await read_object(self.host.cluster, kind, namespace, name)
+        title = f"{kind.kind} {namespace + '/' if namespace else ''}{name}"
+        self.then(self._show, title, object_yaml(obj))
+
+    def _show(self, title: str, text: str) -> None:
+        from kubetui.screens.text_view import TextView
+
+        self.app.push_screen(TextView(title, text, "the YAML"))

@@ -1,0 +1,36 @@
+"""What the user asks of an object of any kind (the kind views)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from kubetui.k8s.kinds.catalog import Kind
+from kubetui.k8s.kinds.table import ColumnDef, TableRow
+
+
+@dataclass
+class OpenKind(Message):
+    """A kind's view, in the current scope (``:deploy``)."""
+
+    kind: Kind
+
+
+@dataclass
+class OpenOwned(Message):
+    """Enter on an object: what it owns or selects (a Deployment's ReplicaSets, a
+    ReplicaSet's pods, a Service's pods), or its YAML when it owns nothing kubetui shows."""
+
+    kind: Kind
+    row: TableRow
+    columns: tuple[ColumnDef, ...] = ()  # the view's (a Service's SELECTOR is read from them)
+
+
+@dataclass
+class OpenObject(Message):
+    """The object's YAML (a Secret's values masked)."""
+
+    kind: Kind
+    ns: str
+    name: str

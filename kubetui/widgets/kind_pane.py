@@ -1,0 +1,180 @@
+"""Any kind as a live table with the server's own columns (``kubectl get``'s, a CRD's printer
+columns): priority-0 columns always, the wider ones (``-o wide``) as the terminal allows.
+
+Rows are ``TableRow``s from a Table-form store; the columns come with the store
+(``store.columns``) and are re-derived when the server sends new ones. Ages are drawn from
+timestamps, not from the server's cells, so they keep moving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from textual.binding import Binding
+
+from kubetui.formatting import human_duration
+from kubetui.intents.kinds import OpenObject, OpenOwned
+from kubetui.k8s.core.pods import parse_time
+from kubetui.k8s.kinds.catalog import Kind
+from kubetui.k8s.kinds.table import NAME_AND_AGE, ColumnDef, TableRow, cell_text, columns_of
+from kubetui.k8s.transport.errors import ErrorKind
+from kubetui.k8s.watch.reflector import Delta
+from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.resource_table import Column, SortSpec
+
+NAME_MIN = 16
+WIDEST_CELL = 40  # a cell wider than this is cut (a long selector, a list of images)
+SAMPLE = 300  # rows measured for the column widths
+NUMERIC = ("integer", "number")
+_UNSET = object()
+
+
+def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
+                  all_namespaces: bool) -> list[Column]:
+    """The table's columns for ``defs``: NAME flexible, the others as wide as their widest
+    sampled cell; priority-0 columns always shown, the others only at a terminal wide enough
+    for everything before them (kubectl's ``-o wide`` at 160 columns, say)."""
+    columns: list[Column] = []
+    if all_namespaces:
+        columns.append(Column("ns", "NAMESPACE", 16, min_terminal=100))
+    needed = NAME_MIN + (17 if all_namespaces else 0)
+    ordered = sorted(range(len(defs)), key=lambda i: (defs[i].priority > 0, i))
+    for i in ordered:
+        d = defs[i]
+        title = d.name.upper()
+        if d.format == "name" or (i == 0 and d.name.lower() == "name"):
+            columns.insert(1 if all_namespaces else 0,
+                           Column(f"c{i}", title, 0, min_width=NAME_MIN))
+            continue
+        if d.is_age:
+            width = max(len(title), 5)
+        else:
+            sampled = (len(cell_text(r.cells[i])) for r in rows[:SAMPLE] if i < len(r.cells))
+            width = min(WIDEST_CELL, max(len(title), *sampled, 3))
+        needed += width + 1
+        columns.append(Column(f"c{i}", title, width,
+                              align="right" if d.type in NUMERIC or d.is_age else "left",
+                              min_terminal=needed if d.priority > 0 else 0))
+    return columns
+
+
+class KindPane(LivePane):
+    """One kind in one scope; ``only`` narrows it to an owner's objects (enter on a
+    Deployment shows its ReplicaSets here)."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="kind.open"),
+        Binding("y", "yaml", "YAML", id="kind.yaml"),
+    ]
+
+    def __init__(self, kind: Kind, all_namespaces: bool, clock: Callable[[], float], *,
+                 only: Callable[[TableRow], bool] | None = None) -> None:
+        self.kind = kind
+        self.noun = kind.plural
+        self.all_namespaces = all_namespaces and kind.namespaced
+        self.only = only
+        self.defs: tuple[ColumnDef, ...] = ()
+        self._raw_defs: object = _UNSET
+        self._measured = False
+        super().__init__([Column("c0", "NAME", 0, min_width=NAME_MIN)], self.cells,
+                         {"c0": lambda r: r.name}, default_sort=SortSpec("c0"),
+                         style_of=self.style_of, clock=clock, id="kind-pane",
+                         timestamps=self.timestamps)
+        self.sortable = ("c0",)
+
+    # -- columns ---------------------------------------------------------------------------
+    def apply(self, delta: Delta) -> None:
+        if self.only is not None and delta.upserts:
+            kept = {k: r for k, r in delta.upserts.items() if self.only(r)}
+            delta = replace(delta, upserts=kept, deletes=delta.deletes | frozenset(
+                delta.upserts.keys() - kept.keys()))
+        raw = self.store.columns if self.store is not None else None
+        if raw is not self._raw_defs or (delta.upserts and not self._measured):
+            # new definitions, or the first rows to measure the columns on
+            self._raw_defs = raw
+            self.defs = columns_of(raw) if raw else NAME_AND_AGE
+            self._new_columns(list(delta.upserts.values()))
+        super().apply(delta)
+
+    def refit_columns(self) -> None:
+        """Derive the columns again with the next rows (another scope: NAMESPACE comes or
+        goes, the widths are measured on the new rows)."""
+        self._raw_defs, self._measured = _UNSET, False
+
+    def _new_columns(self, rows: list[TableRow]) -> None:
+        self._measured = bool(rows)
+        self.set_columns(table_columns(self.defs, rows, self.all_namespaces))
+        keys: dict[str, Callable[[Any], Any]] = {"ns": lambda r: (r.namespace, r.name)}
+        for i, d in enumerate(self.defs):
+            keys[f"c{i}"] = _sort_key(i, d)
+        self.table.sort_keys = keys
+        self.sortable = tuple(c.key for c in self.table.columns)
+        if self.table.sort.column not in keys:
+            self.table.sort = SortSpec(self.table.columns[0].key)
+
+    # -- rows ------------------------------------------------------------------------------
+    def cells(self, row: TableRow, now: float) -> dict[str, str]:
+        out = {"ns": row.namespace}
+        for i, d in enumerate(self.defs):
+            value = row.cells[i] if i < len(row.cells) else None
+            if d.is_age:
+                when = row.created if d.name.lower() == "age" else _when(value)
+                out[f"c{i}"] = human_duration(now - when) if when else cell_text(value)
+            else:
+                out[f"c{i}"] = cell_text(value)
+        return out
+
+    def timestamps(self, row: TableRow) -> tuple[float | None, ...]:
+        return (row.created,)
+
+    @staticmethod
+    def style_of(row: TableRow) -> str | None:
+        return "pod-ended" if row.deleting else None
+
+    def search_text(self, row: TableRow) -> str:
+        labels = " ".join(f"{k}={v}" for k, v in row.labels)
+        return f"{row.namespace} {' '.join(cell_text(c) for c in row.cells)} {labels}"
+
+    def status_text(self) -> tuple[str, bool]:
+        text, problem = super().status_text()
+        error = self.status.error
+        if self.status.state == "failed" and error is not None and \
+                error.kind == ErrorKind.FORBIDDEN and not self.note:
+            where = "in every namespace" if self.all_namespaces else (
+                f"in {self.scope_text}" if self.kind.namespaced else "(cluster-wide)")
+            self.note = (f"you may not list {self.kind.qualified} {where}: it needs the rule "
+                         f"list+watch on {self.kind.qualified}")
+            return super().status_text()
+        return text, problem
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_open(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(OpenOwned(self.kind, row, self.defs))
+
+    def action_yaml(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(OpenObject(self.kind, row.namespace, row.name))
+
+
+def _when(value: Any) -> float | None:
+    return parse_time(value) if isinstance(value, str) else None
+
+
+def _sort_key(i: int, d: ColumnDef) -> Callable[[TableRow], Any]:
+    if d.format == "name":
+        return lambda r: r.name
+    if d.name.lower() == "age":
+        return lambda r: (-(r.created or 0), r.name)
+    if d.type in NUMERIC:
+        return lambda r: (_number(r.cells[i] if i < len(r.cells) else None), r.name)
+    return lambda r: (cell_text(r.cells[i] if i < len(r.cells) else None), r.name)
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+        else float("-inf")

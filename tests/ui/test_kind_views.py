@@ -1,0 +1,256 @@
+"""Any kind, in the app against the real apiserver: ``:`` resolves kubectl's names on the
+server's catalog, the views list and watch in the Table form with the server's columns (a CRD's
+printer columns included), enter walks the owner chain down to the live pods view, a view
+closed gives its watch back, a Secret's values never reach the screen or the log, and a kind
+the user may not list says which rule is missing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from textual.widgets import Static
+
+from kubetui.screens.kind_view import KindScreen
+from kubetui.screens.owned_pods import OwnedPodsScreen
+from kubetui.screens.text_view import TextView
+from tests.conftest import LocalCluster
+from tests.ui.conftest import make_app, until
+
+
+def deployment(name: str, image: str, replicas: int = 2) -> str:
+    """Pods no scheduler serves: they stay Pending, the controllers still create them."""
+    return json.dumps({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                 "template": {"metadata": {"labels": {"app": name}}, "spec": {
+                     "schedulerName": "kubetui-none", "terminationGracePeriodSeconds": 0,
+                     "containers": [{"name": "app", "image": image}]}}}})
+
+
+def service(name: str, selector: dict) -> str:
+    return json.dumps({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+                       "spec": {"selector": selector, "ports": [{"port": 80}]}})
+
+
+CRD = {
+    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+    "metadata": {"name": "widgets.kt.example.com"},
+    "spec": {"group": "kt.example.com", "scope": "Namespaced",
+             "names": {"plural": "widgets", "singular": "widget", "kind": "Widget",
+                       "shortNames": ["wdg"]},
+             "versions": [{"name": "v1", "served": True, "storage": True,
+                           "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                               "spec": {"type": "object", "properties": {
+                                   "color": {"type": "string"}, "size": {"type": "integer"},
+                                   "owner": {"type": "string"}}}}}},
+                           "additionalPrinterColumns": [
+                               {"name": "Color", "type": "string", "jsonPath": ".spec.color"},
+                               {"name": "Size", "type": "integer", "jsonPath": ".spec.size"},
+                               {"name": "Owner", "type": "string", "jsonPath": ".spec.owner",
+                                "priority": 1},
+                               {"name": "Age", "type": "date",
+                                "jsonPath": ".metadata.creationTimestamp"}]}]}}
+
+
+def widget(name: str, color: str, size: int) -> str:
+    return json.dumps({"apiVersion": "kt.example.com/v1", "kind": "Widget",
+                       "metadata": {"name": name},
+                       "spec": {"color": color, "size": size, "owner": "team-a"}})
+
+
+def table_scopes(app) -> list[tuple[str, str | None]]:
+    return sorted((s.scope.plural, s.scope.namespace) for s in app.stores.stores()
+                  if s.scope.table)
+
+
+def lines(screen) -> list[str]:
+    """What the kind view's table shows, a line per row (header first)."""
+    pane = screen.pane
+    table = pane.table
+    now = table.clock()
+    return [table.header_text()] + [table.line_text(table.rows[k], now) for k in table.order]
+
+
+async def jump(pilot, text: str) -> None:
+    await pilot.press("colon")
+    await pilot.press(*text)
+    await pilot.press("enter")
+
+
+async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
+        local_cluster: LocalCluster, namespace: str):
+    c = local_cluster
+    c.kubectl("-n", namespace, "create", "-f", "-", input=deployment("web", "busybox:1.35"))
+    c.wait_for(lambda: c.kubectl("-n", namespace, "get", "rs", "-o", "name").stdout.strip(),
+               timeout=30, what="the first ReplicaSet")
+    # The rollout to a bad image: a second ReplicaSet, owned by the same Deployment.
+    c.kubectl("-n", namespace, "set", "image", "deployment/web", "app=busybox:no-such-tag")
+    c.kubectl("-n", namespace, "create", "-f", "-", input=deployment("other", "busybox:1.35", 1))
+    c.kubectl("-n", namespace, "create", "-f", "-", input=service("web", {"app": "web"}))
+    c.kubectl("-n", namespace, "create", "-f", "-", input=service("nothing", {"app": "gone"}))
+    c.wait_for(lambda: len(c.kubectl("-n", namespace, "get", "rs", "-o", "name")
+                           .stdout.split()) == 3, timeout=30, what="three ReplicaSets")
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        base = table_scopes(app)
+        await jump(pilot, "deploy")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the deployments")
+        deploys = app.screen
+        await until(pilot, lambda: len(deploys.pane.table.rows) == 2, what="two deployments")
+        shown = lines(deploys)
+        assert shown[0].split()[:5] == ["NAME↑", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+        assert [line.split()[0] for line in shown[1:]] == ["other", "web"]
+        assert table_scopes(app) == sorted([*base, ("deployments", namespace)])
+        # enter on web: its two ReplicaSets, not other's
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: app.screen is not deploys, what="the replicasets")
+        sets = app.screen
+        assert isinstance(sets, KindScreen) and "replicasets of deployment web" in str(
+            sets.query_one("#kind-title", Static).render())
+        await until(pilot, lambda: len(sets.pane.table.rows) == 2, what="web's two sets")
+        assert all(r.name.startswith("web-") for r in sets.pane.table.rows.values())
+        # enter on a set: the live pods view of its pods, with the pod keys
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="its pods")
+        pods = app.screen
+        rs = sets.pane.table.cursor_row
+        await until(pilot, lambda: len(pods.pane.table.rows) >= 1, what="the set's pods")
+        assert all(p.owner_uid == rs.uid and p.name.startswith(rs.name)
+                   for p in pods.pane.table.rows.values())
+        assert {b.id for b in pods.pane.BINDINGS} >= {"pods.shell", "pods.debug", "pods.logs"}
+        # back up the chain: each view's watch is given back
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is sets, what="back to the sets")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is deploys, what="back to the deployments")
+        await until(pilot, lambda: table_scopes(app) == sorted([*base, ("deployments",
+                                                                          namespace)]),
+                    what="the replicasets' watch released")
+        # :svc replaces the deployments view; enter on web: the pods its selector matches
+        await jump(pilot, "svc")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                    and app.screen.view.kind.plural == "services", what="the services")
+        services = app.screen
+        assert services is not deploys and deploys not in app.screen_stack
+        await until(pilot, lambda: len(services.pane.table.rows) == 2, what="two services")
+        names = [services.pane.table.rows[k].name for k in services.pane.table.order]
+        await pilot.press(*["down"] * names.index("web"), "enter")
+        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="web's pods")
+        selected = app.screen
+        await until(pilot, lambda: len(selected.pane.table.rows) == 3,
+                    what="the three pods labelled app=web")
+        assert all(dict(p.labels)["app"] == "web" for p in selected.pane.table.rows.values())
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is services, what="back to the services")
+        await until(pilot, lambda: ("deployments", namespace) not in table_scopes(app),
+                    what="the deployments' watch released")
+        # an unknown kind is named, with what is near
+        await jump(pilot, "deploymnets")
+        await until(pilot, lambda: any("no resource type 'deploymnets'" in n.message
+                                       for n in app._notifications), what="the notice")
+        assert app.screen is services
+        await pilot.press("escape")
+        await until(pilot, lambda: table_scopes(app) == base, what="every kind view closed")
+    await app.cluster.close()
+
+
+async def test_a_crd_shows_its_printer_columns_live(local_cluster: LocalCluster, namespace: str):
+    c = local_cluster
+    c.kubectl("apply", "-f", "-", input=json.dumps(CRD))
+    c.wait_for(lambda: c.kubectl("get", "crd", "widgets.kt.example.com", "-o",
+                                 "jsonpath={.status.conditions[?(@.type=='Established')]"
+                                 ".status}").stdout == "True", timeout=30,
+               what="the CRD established")
+    c.wait_for(lambda: c.kubectl("-n", namespace, "create", "-f", "-", check=False,
+                                 input=widget("alpha", "red", 3)).returncode == 0,
+               timeout=30, what="the first widget")
+    c.kubectl("-n", namespace, "create", "-f", "-", input=widget("beta", "blue", 12))
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        await jump(pilot, "wdg")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the widgets")
+        view = app.screen
+        await until(pilot, lambda: len(view.pane.table.rows) == 2, what="two widgets")
+        header, *rows = lines(view)
+        # the priority-0 columns first, the wider one (priority 1) after them
+        assert header.split() == ["NAME↑", "COLOR", "SIZE", "AGE", "OWNER"]
+        assert rows[0].split()[:3] == ["alpha", "red", "3"] and rows[1].split()[1] == "blue"
+        assert rows[0].split()[3].endswith("s")  # an age drawn from the timestamp
+        # the watch (Table form too) brings changes and deletions
+        c.kubectl("-n", namespace, "patch", "widget", "alpha", "--type=merge", "-p",
+                  '{"spec":{"color":"green"}}')
+        await until(pilot, lambda: "green" in lines(view)[1], what="alpha turned green")
+        c.kubectl("-n", namespace, "delete", "widget", "beta")
+        await until(pilot, lambda: len(view.pane.table.rows) == 1, what="beta gone")
+        # the same kind by its qualified name
+        await jump(pilot, "widgets.kt.example.com")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen) and app.screen is not view,
+                    what="the widgets again")
+        assert app.screen.view.kind.group == "kt.example.com"
+    await app.cluster.close()
+
+
+async def test_a_secrets_values_never_reach_the_screen_or_the_log(
+        local_cluster: LocalCluster, namespace: str):
+    c = local_cluster
+    value = "kt-s3cr3t-value-4417"
+    c.kubectl("-n", namespace, "create", "secret", "generic", "db",
+              f"--from-literal=password={value}", "--save-config")
+    encoded = json.loads(c.kubectl("-n", namespace, "get", "secret", "db", "-o",
+                                   "json").stdout)["data"]["password"]
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    seen: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        await jump(pilot, "secret")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the secrets")
+        view = app.screen
+        await until(pilot, lambda: any(r.name == "db" for r in view.pane.table.rows.values()),
+                    what="the secret db")
+        seen.append(app.export_screenshot())
+        names = [view.pane.table.rows[k].name for k in view.pane.table.order]
+        await pilot.press(*["down"] * names.index("db"), "y")
+        await until(pilot, lambda: isinstance(app.screen, TextView), what="its YAML")
+        body = str(app.screen.query_one("#text-view-body", Static).render())
+        seen.append(body)
+        seen.append(app.screen.text)
+        seen.append(app.export_screenshot())
+        assert f"password: <{len(value)} bytes>" in body
+        assert "last-applied-configuration" in body and "hidden" in body
+    await app.cluster.close()
+    log = Path(os.environ["XDG_STATE_HOME"]) / "kubetui" / "kubetui.log"
+    if log.exists():
+        seen.append(log.read_text())
+    for text in seen:
+        assert value not in text and encoded not in text
+
+
+async def test_kinds_the_user_may_not_list_name_the_rule(
+        seeded: LocalCluster, two_context_kubeconfig: Path):
+    app = await make_app(two_context_kubeconfig, context="viewer")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        await jump(pilot, "deploy")  # view in kubetui-demo: allowed
+        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the deployments")
+        allowed = app.screen
+        await until(pilot, lambda: allowed.pane.synced, what="the deployments listed")
+        await jump(pilot, "secrets")  # the view role has no secrets
+        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                    and app.screen is not allowed, what="the secrets view")
+        denied = app.screen
+        await until(pilot, lambda: denied.pane.status.state == "failed", what="the 403")
+        text, problem = denied.pane.status_text()
+        assert problem and "you may not list secrets in kubetui-demo" in text
+        assert "list+watch on secrets" in text
+        await jump(pilot, "deploy -A")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                    and app.screen.view.namespace is None, what="every namespace")
+        everywhere = app.screen
+        await until(pilot, lambda: everywhere.pane.status.state == "failed", what="the 403")
+        assert "in every namespace" in everywhere.pane.status_text()[0]
+    await app.cluster.close()
