@@ -40,10 +40,27 @@ seed() {
     fail "applying the demo manifests failed" "$LOG_DIR/seed.log"
   kc apply -f "$REPO_ROOT/hack/manifests/apf-demo.yaml" >>"$LOG_DIR/seed.log" 2>&1 ||
     fail "applying the APF demo objects failed" "$LOG_DIR/seed.log"
+  seed_workloads
   if [[ ${1:-} != --no-load ]]; then
     start_apf_load "${KUBETUI_APF_LOAD_SECONDS:-900}"
   fi
   step "seeded; see: kubectl --kubeconfig $(admin_kubeconfig) -n $DEMO_NS get pods"
+}
+
+# Workloads, Services, a Job, a CronJob, config and a CRD; checkout rolled to a missing image
+# (revision 2, stuck) once revision 1 exists, so there is a revision to go back to.
+seed_workloads() {
+  local log="$LOG_DIR/seed.log"
+  kc apply -f "$REPO_ROOT/hack/manifests/workloads.yaml" >>"$log" 2>&1 ||
+    fail "applying the demo workloads failed" "$log"
+  kc wait --for=condition=Established --timeout=60s crd/backups.demo.kubetui.local >>"$log" 2>&1 &&
+    kc apply -f "$REPO_ROOT/hack/manifests/backups.yaml" >>"$log" 2>&1 ||
+    fail "applying the demo backups failed" "$log"
+  kc -n "$DEMO_NS" get deployment checkout >/dev/null 2>&1 && return 0
+  kc apply -f "$REPO_ROOT/hack/manifests/checkout.yaml" >>"$log" 2>&1 &&
+    kc -n "$DEMO_NS" rollout status deployment/checkout --timeout=90s >>"$log" 2>&1 &&
+    kc -n "$DEMO_NS" set image deployment/checkout app=kubetui.local/checkout:2.0 >>"$log" 2>&1 ||
+    fail "the checkout deployment (revision 1, then the broken revision 2) failed" "$log"
 }
 
 # Bounded background load as the demo user, so the tight priority level queues and rejects.

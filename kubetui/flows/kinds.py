@@ -122,7 +122,8 @@ class KindsFlow(Flow):
                             title="Kinds", severity="warning")
                 return
             view = KindView(child, children.namespace, owner_uid=children.owner_uid,
-                            title=children.title, follows_scope=False)
+                            title=children.title, follows_scope=False,
+                            sort="Rev" if children.plural == "replicasets" else "Age")
             self.app.push_screen(KindScreen(view, self.host.info))
 
         self.with_catalog(step)

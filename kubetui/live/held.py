@@ -24,11 +24,14 @@ class Held:
         self._unsubscribe: list[Callable[[], None]] = []
 
     def acquire(self, name: str, scope: ResourceScope, transform: Callable[[dict], Any], *,
-                covering: bool = False, what: str | None = None) -> LiveStore:
+                covering: bool = False, what: str | None = None,
+                listen: Callable[[StoreChange], Any] | None = None) -> LiveStore:
+        """``listen``: told of this store's changes (instead of ``on_change``)."""
         store = self.registry.acquire(scope, transform, covering=covering, what=what)
         self.stores[name] = store
-        if self.on_change is not None:
-            self._unsubscribe.append(store.subscribe(self.on_change))
+        listener = listen or self.on_change
+        if listener is not None:
+            self._unsubscribe.append(store.subscribe(listener))
         return store
 
     def get(self, name: str) -> LiveStore | None:

@@ -10,7 +10,7 @@ shows only its objects; a plain view follows the app's namespace (``n``, ``:ns N
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,15 +20,18 @@ from textual.widgets import Static
 from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.k8s.kinds.catalog import Kind
+from kubetui.k8s.kinds.rich import Rich, rich_for
 from kubetui.k8s.kinds.table import TableRow, table_row
 from kubetui.k8s.transport.cluster import ClusterInfo
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
+from kubetui.live.kind_joins import KindJoin, join_for
 from kubetui.safe_text import plain
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.kind_pane import KindPane
+from kubetui.widgets.live_pane import StoreUpdated
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,24 @@ class KindView:
     owner_uid: str = ""
     title: str = ""
     follows_scope: bool = True  # False: an owner's objects stay in the owner's namespace
+    sort: str = ""  # a column to sort by at first, descending ("Rev": the current set first)
+
+    @property
+    def rich(self) -> Rich | None:
+        return rich_for(self.kind.group, self.kind.kind)
+
+    @property
+    def join(self) -> KindJoin | None:
+        return join_for(self.kind.group, self.kind.kind)
 
     def scope(self) -> ResourceScope:
         ns = self.namespace if self.kind.namespaced else None
-        return ResourceScope(self.kind.group_version, self.kind.plural, ns, table=True)
+        return ResourceScope(self.kind.group_version, self.kind.plural, ns, table=True,
+                             include_object=self.rich is not None)
+
+    def transform(self) -> Callable[[dict], TableRow]:
+        rich = self.rich
+        return rich.transform if rich is not None else table_row
 
     def only(self) -> Callable[[TableRow], bool] | None:
         uid = self.owner_uid
@@ -69,8 +86,10 @@ class KindScreen(QuietBehind, Guarded, Screen):
         super().__init__(classes="kind-view")
         self.view = view
         self._info = info
+        rich = view.rich
         self.pane = KindPane(view.kind, view.namespace is None, host(self.app).clock,
-                             only=view.only())
+                             only=view.only(), extra=rich.columns if rich else (),
+                             join=view.join, sort=view.sort)
         self._held: Held | None = None
 
     def compose(self) -> ComposeResult:
@@ -86,8 +105,15 @@ class KindScreen(QuietBehind, Guarded, Screen):
     def _hold(self) -> None:
         old = self._held
         self._held = Held(host(self.app).stores)
-        store = self._held.acquire("rows", self.view.scope(),  table_row,
+        store = self._held.acquire("rows", self.view.scope(), self.view.transform(),
                                    what=f"watch {self.view.kind.qualified}")
+        join = self.view.join
+        if join is not None:  # joined columns: their stores, told to the pane as they change
+            sources = join.sources(self._info.discovery, self.view.scope().namespace)
+            self.pane.bind_join({name: self._held.acquire(
+                name, scope, transform, what=f"watch {scope.plural}",
+                listen=lambda change: self.pane.post_message(StoreUpdated(change)))
+                for name, (scope, transform) in sources.items()})
         where = self.view.heading().rsplit(" · ", 1)[-1]
         self.pane.set_scope(where)
         self.pane.note = ""
@@ -104,7 +130,7 @@ class KindScreen(QuietBehind, Guarded, Screen):
         namespace = None if info.all_namespaces else info.namespace
         if namespace == self.view.namespace:
             return
-        self.view = KindView(self.view.kind, namespace, title=self.view.title)
+        self.view = replace(self.view, namespace=namespace)
         self.query_one("#kind-title", Static).update(plain(self.view.heading()))
         self.pane.all_namespaces = namespace is None and self.view.kind.namespaced
         self.pane.refit_columns()

@@ -9,8 +9,6 @@ of their own with the Service's selector sent to the server, as ``kubectl get po
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -18,35 +16,18 @@ from textual.widgets import Static
 
 from kubetui.guard import Guarded
 from kubetui.host import host
-from kubetui.k8s.core.pods import PodRow, pod_row
+from kubetui.k8s.core.pods import pod_row
+from kubetui.k8s.kinds.endpoints import endpoint_scope
 from kubetui.k8s.kinds.owners import Children
 from kubetui.k8s.transport.errors import ErrorKind, KubeError
-from kubetui.k8s.watch.reflector import Delta, ReflectorStatus, ResourceScope
+from kubetui.k8s.watch.reflector import ReflectorStatus, ResourceScope
 from kubetui.live.held import Held
 from kubetui.safe_text import plain
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.fit_footer import FitFooter
-from kubetui.widgets.pods_pane import PodsPane
-
-
-class OwnedPodsPane(PodsPane):
-    """The pods pane, keeping only one owner's pods."""
-
-    def __init__(self, owner_uid: str, clock) -> None:
-        self.owner_uid = owner_uid
-        super().__init__(False, clock)
-
-    def apply(self, delta: Delta) -> None:
-        uid = self.owner_uid
-        if uid and delta.upserts:
-            kept = {k: r for k, r in delta.upserts.items() if r.owner_uid == uid}
-            delta = replace(delta, upserts=kept, deletes=delta.deletes | frozenset(
-                delta.upserts.keys() - kept.keys()))
-        super().apply(delta)
-
-    def owned(self) -> list[PodRow]:
-        return list(self.table.rows.values())
+from kubetui.widgets.live_pane import StoreUpdated
+from kubetui.widgets.owned_pods_pane import OwnedPodsPane
 
 
 class OwnedPodsScreen(QuietBehind, Guarded, Screen):
@@ -59,7 +40,7 @@ class OwnedPodsScreen(QuietBehind, Guarded, Screen):
     def __init__(self, children: Children) -> None:
         super().__init__(classes="owned-pods")
         self.children_of = children
-        self.pane = OwnedPodsPane(children.owner_uid, host(self.app).clock)
+        self.pane = OwnedPodsPane(children.owner_uid, host(self.app).clock, children.service)
         self._held: Held | None = None
 
     def compose(self) -> ComposeResult:
@@ -82,6 +63,11 @@ class OwnedPodsScreen(QuietBehind, Guarded, Screen):
             "v1", "pods", c.namespace, label_selector=c.label_selector), pod_row,
             what="watch pods")
         self.pane.bind_store(store)
+        if c.service:
+            scope, transform = endpoint_scope(host(self.app).info.discovery, c.namespace)
+            self.pane.endpoints = self._held.acquire(
+                "endpoints", scope, transform, what=f"watch {scope.plural}",
+                listen=lambda change: self.pane.post_message(StoreUpdated(change)))
 
     def on_unmount(self) -> None:
         if self._held is not None:

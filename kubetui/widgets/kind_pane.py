@@ -19,9 +19,12 @@ from kubetui.intents.kinds import OpenObject, OpenOwned
 from kubetui.k8s.core.pods import parse_time
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.table import NAME_AND_AGE, ColumnDef, TableRow, cell_text, columns_of
+from kubetui.k8s.kinds.workloads import REV
 from kubetui.k8s.transport.errors import ErrorKind
 from kubetui.k8s.watch.reflector import Delta
-from kubetui.widgets.live_pane import LivePane
+from kubetui.live.kind_joins import KindJoin
+from kubetui.live.store import LiveStore
+from kubetui.widgets.live_pane import LivePane, StoreUpdated
 from kubetui.widgets.resource_table import Column, SortSpec
 
 NAME_MIN = 16
@@ -40,7 +43,8 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
     if all_namespaces:
         columns.append(Column("ns", "NAMESPACE", 16, min_terminal=100))
     needed = NAME_MIN + (17 if all_namespaces else 0)
-    ordered = sorted(range(len(defs)), key=lambda i: (defs[i].priority > 0, i))
+    # the always-shown columns first, AGE last among them; then the wide ones
+    ordered = sorted(range(len(defs)), key=lambda i: (defs[i].priority > 0, defs[i].is_age, i))
     for i in ordered:
         d = defs[i]
         title = d.name.upper()
@@ -52,7 +56,7 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
             width = max(len(title), 5)
         else:
             sampled = (len(cell_text(r.cells[i])) for r in rows[:SAMPLE] if i < len(r.cells))
-            width = min(WIDEST_CELL, max(len(title), *sampled, 3))
+            width = min(WIDEST_CELL, max(len(title), d.width, *sampled, 3))
         needed += width + 1
         columns.append(Column(f"c{i}", title, width,
                               align="right" if d.type in NUMERIC or d.is_age else "left",
@@ -70,8 +74,18 @@ class KindPane(LivePane):
     ]
 
     def __init__(self, kind: Kind, all_namespaces: bool, clock: Callable[[], float], *,
-                 only: Callable[[TableRow], bool] | None = None) -> None:
+                 only: Callable[[TableRow], bool] | None = None,
+                 extra: tuple[ColumnDef, ...] = (), join: KindJoin | None = None,
+                 sort: str = "") -> None:
+        """``extra``: the columns kubetui adds to the server's (``rich.py``); ``join``: columns
+        from another kind's store (``bind_join``); ``sort``: the column to sort by at first
+        (descending, but AGE: newest first)."""
         self.kind = kind
+        self.extra = extra
+        self.join = join
+        self.join_stores: dict[str, LiveStore] = {}
+        self._join_from = 0  # the index of the first join column in ``defs``
+        self.first_sort = sort
         self.noun = kind.plural
         self.all_namespaces = all_namespaces and kind.namespaced
         self.only = only
@@ -94,9 +108,19 @@ class KindPane(LivePane):
         if raw is not self._raw_defs or (delta.upserts and not self._measured):
             # new definitions, or the first rows to measure the columns on
             self._raw_defs = raw
-            self.defs = columns_of(raw) if raw else NAME_AND_AGE
+            own = (columns_of(raw) if raw else NAME_AND_AGE) + self.extra
+            self._join_from = len(own)
+            self.defs = own + (self.join.columns if self.join is not None else ())
             self._new_columns(list(delta.upserts.values()))
         super().apply(delta)
+
+    def _joined_key(self, i: int) -> Callable[[TableRow], Any]:
+        j = i - self._join_from
+
+        def key(row: TableRow) -> Any:
+            cells = self.joined(row)[0]
+            return (cells[j] if j < len(cells) else "", row.name)
+        return key
 
     def refit_columns(self) -> None:
         """Derive the columns again with the next rows (another scope: NAMESPACE comes or
@@ -108,30 +132,71 @@ class KindPane(LivePane):
         self.set_columns(table_columns(self.defs, rows, self.all_namespaces))
         keys: dict[str, Callable[[Any], Any]] = {"ns": lambda r: (r.namespace, r.name)}
         for i, d in enumerate(self.defs):
-            keys[f"c{i}"] = _sort_key(i, d)
+            keys[f"c{i}"] = _sort_key(i, d) if i < self._join_from else self._joined_key(i)
         self.table.sort_keys = keys
         self.sortable = tuple(c.key for c in self.table.columns)
-        if self.table.sort.column not in keys:
+        first = next((f"c{i}" for i, d in enumerate(self.defs)
+                      if self.first_sort and d.name.lower() == self.first_sort.lower()), None)
+        if first is not None:
+            self.table.sort = SortSpec(first, reverse=not self.defs[int(first[1:])].is_age)
+            self.first_sort = ""  # once: the user's o/O choices stand after
+        elif self.table.sort.column not in keys:
             self.table.sort = SortSpec(self.table.columns[0].key)
 
     # -- rows ------------------------------------------------------------------------------
+    def on_store_updated(self, message: StoreUpdated) -> None:
+        if any(message.store is store for store in self.join_stores.values()):
+            message.stop()
+            if message.change.delta is not None:
+                self.table.refresh()  # the joined cells of the rows on screen
+            return
+        super().on_store_updated(message)
+
+    def bind_join(self, stores: dict[str, LiveStore]) -> None:
+        self.join_stores = stores
+        self.table.version += 1  # joined cells changed: the filter's texts too
+        self.table.refresh()
+
+    def joined(self, row: TableRow) -> tuple[tuple[str, ...], str]:
+        if self.join is None or not self.join_stores:
+            return (), ""
+        return self.join.cells(self.join_stores, row, self.defs[:self._join_from])
+
     def cells(self, row: TableRow, now: float) -> dict[str, str]:
         out = {"ns": row.namespace}
+        joined = self.joined(row)[0]
         for i, d in enumerate(self.defs):
+            if i >= self._join_from:
+                j = i - self._join_from
+                out[f"c{i}"] = joined[j] if j < len(joined) else ""
+                continue
             value = row.cells[i] if i < len(row.cells) else None
             if d.is_age:
                 when = row.created if d.name.lower() == "age" else _when(value)
                 out[f"c{i}"] = human_duration(now - when) if when else cell_text(value)
+            elif d is REV and row.revision and self._current(row):
+                out[f"c{i}"] = f"{row.revision} current"
             else:
                 out[f"c{i}"] = cell_text(value)
         return out
 
+    def _current(self, row: TableRow) -> bool:
+        """The newest revision among its controller's objects (a Deployment's current
+        ReplicaSet) — the rows of one owner, from the store's index by controller."""
+        owner = row.controller
+        if owner is None or self.store is None:
+            return False
+        siblings = self.store.lookup("controller", _controller_uid, owner.uid)
+        return row.revision >= max((r.revision for r in siblings), default=0)
+
     def timestamps(self, row: TableRow) -> tuple[float | None, ...]:
         return (row.created,)
 
-    @staticmethod
-    def style_of(row: TableRow) -> str | None:
-        return "pod-ended" if row.deleting else None
+    def style_of(self, row: TableRow) -> str | None:
+        if row.deleting:
+            return "pod-terminating"
+        health = self.joined(row)[1] or row.health
+        return f"pod-{health}" if health else None
 
     def search_text(self, row: TableRow) -> str:
         labels = " ".join(f"{k}={v}" for k, v in row.labels)
@@ -159,6 +224,11 @@ class KindPane(LivePane):
         row = self.table.cursor_row
         if row is not None:
             self.post_message(OpenObject(self.kind, row.namespace, row.name))
+
+
+def _controller_uid(row: TableRow) -> tuple[str, ...]:
+    owner = row.controller
+    return (owner.uid,) if owner is not None else ()
 
 
 def _when(value: Any) -> float | None:

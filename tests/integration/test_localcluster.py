@@ -207,6 +207,24 @@ def test_seeded_scenarios_reach_their_intended_states(seeded: LocalCluster):
     assert any(m.startswith("Liveness probe failed") for m in liveness)
     assert c.kubectl("-n", "kubetui-demo", "exec", "writer", "--", "cat",
                      "/data/orders.db").stdout.strip() == "orders v1"
+    # The workloads: checkout's revision 2 stuck on an image no registry has (revision 1
+    # still serving), ledger-1 never ready, the nightly report failed, a CRD with objects.
+    def workloads() -> bool:
+        deploy = c.get_json("-n", "kubetui-demo", "deployment/checkout")
+        progressing = next((x for x in deploy["status"].get("conditions", [])
+                            if x["type"] == "Progressing"), {})
+        job = c.get_json("-n", "kubetui-demo", "job/nightly-report")
+        failed = any(x["type"] == "Failed" and x["status"] == "True"
+                     for x in job["status"].get("conditions", []))
+        sts = c.get_json("-n", "kubetui-demo", "statefulset/ledger")["status"]
+        return (deploy["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "2"
+                and progressing.get("reason") == "ProgressDeadlineExceeded"
+                and deploy["status"].get("availableReplicas") == 2 and failed
+                and sts.get("readyReplicas") == 1 and sts.get("replicas") == 2)
+
+    c.wait_for(workloads, timeout=120, interval=2, what="the seeded workloads' states")
+    backups = c.get_json("-n", "kubetui-demo", "backups.demo.kubetui.local")["items"]
+    assert sorted(b["metadata"]["name"] for b in backups) == ["ledger-hourly", "orders-nightly"]
 
 
 def test_apf_demo_level_queues_and_rejects(seeded: LocalCluster):

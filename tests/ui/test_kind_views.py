@@ -74,6 +74,12 @@ def lines(screen) -> list[str]:
     return [table.header_text()] + [table.line_text(table.rows[k], now) for k in table.order]
 
 
+def cell(pane, row, title: str) -> str:
+    """The text the view draws for ``row`` under the column titled ``title``."""
+    key = next(c.key for c in pane.table.columns if c.title == title)
+    return pane.cells(row, pane.table.clock())[key]
+
+
 async def jump(pilot, text: str) -> None:
     await pilot.press("colon")
     await pilot.press(*text)
@@ -102,8 +108,14 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         deploys = app.screen
         await until(pilot, lambda: len(deploys.pane.table.rows) == 2, what="two deployments")
         shown = lines(deploys)
-        assert shown[0].split()[:5] == ["NAME↑", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+        # the server's columns, then kubetui's (ROLLOUT, REV), AGE last of the narrow ones
+        assert shown[0].split()[:7] == ["NAME↑", "READY", "UP-TO-DATE", "AVAILABLE", "ROLLOUT",
+                                        "REV", "AGE"]
         assert [line.split()[0] for line in shown[1:]] == ["other", "web"]
+        rows = {r.name: r for r in deploys.pane.table.rows.values()}
+        assert cell(deploys.pane, rows["web"], "ROLLOUT").startswith("rolling out: 1 of 2")
+        assert cell(deploys.pane, rows["web"], "REV") == "2"
+        assert rows["web"].revision == 2 and deploys.pane.style_of(rows["web"]) == "pod-pending"
         assert table_scopes(app) == sorted([*base, ("deployments", namespace)])
         # enter on web: its two ReplicaSets, not other's
         await pilot.press("down", "enter")
@@ -113,6 +125,11 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
             sets.query_one("#kind-title", Static).render())
         await until(pilot, lambda: len(sets.pane.table.rows) == 2, what="web's two sets")
         assert all(r.name.startswith("web-") for r in sets.pane.table.rows.values())
+        # the current set (the newest revision) first, and said so
+        newest, oldest = (sets.pane.table.rows[k] for k in sets.pane.table.order)
+        assert (newest.revision, oldest.revision) == (2, 1)
+        assert cell(sets.pane, newest, "REV") == "2 current"
+        assert cell(sets.pane, oldest, "REV") == "1"
         # enter on a set: the live pods view of its pods, with the pod keys
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="its pods")
@@ -138,12 +155,21 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert services is not deploys and deploys not in app.screen_stack
         await until(pilot, lambda: len(services.pane.table.rows) == 2, what="two services")
         names = [services.pane.table.rows[k].name for k in services.pane.table.order]
+        # ENDPOINTS: none for either (web's pods are never scheduled: no address), and why
+        by_name = {r.name: r for r in services.pane.table.rows.values()}
+        assert "ENDPOINTS" in lines(services)[0].split()
+        await until(pilot, lambda: cell(services.pane, by_name["nothing"], "ENDPOINTS")
+                    == "none: selects no pod", what="nothing selects no pod")
+        assert cell(services.pane, by_name["web"], "ENDPOINTS") == "none: 3 pods, no address"
+        assert services.pane.style_of(by_name["nothing"]) == "pod-failed"
         await pilot.press(*["down"] * names.index("web"), "enter")
         await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="web's pods")
         selected = app.screen
         await until(pilot, lambda: len(selected.pane.table.rows) == 3,
                     what="the three pods labelled app=web")
         assert all(dict(p.labels)["app"] == "web" for p in selected.pane.table.rows.values())
+        assert {selected.pane.endpoint_of(p) for p in selected.pane.table.rows.values()} == \
+            {"absent"}  # no address: not an endpoint at all
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is services, what="back to the services")
         await until(pilot, lambda: ("deployments", namespace) not in table_scopes(app),
@@ -253,4 +279,33 @@ async def test_kinds_the_user_may_not_list_name_the_rule(
         everywhere = app.screen
         await until(pilot, lambda: everywhere.pane.status.state == "failed", what="the 403")
         assert "in every namespace" in everywhere.pane.status_text()[0]
+    await app.cluster.close()
+
+
+async def test_the_demo_services_endpoints_ready_and_not(seeded: LocalCluster):
+    """The seeded checkout: two ready pods of revision 1 and the stuck revision 2's pod that
+    cannot pull its image (an endpoint, not ready); payments selects nothing."""
+    app = await make_app(seeded.kubeconfig, namespace="kubetui-demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        await jump(pilot, "svc")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the services")
+        view = app.screen
+
+        def endpoints(name: str) -> str:
+            row = next((r for r in view.pane.table.rows.values() if r.name == name), None)
+            return cell(view.pane, row, "ENDPOINTS") if row is not None else ""
+
+        await until(pilot, lambda: endpoints("checkout") == "2 ready, 1 not", timeout=90,
+                    what="checkout's endpoints")
+        assert endpoints("payments") == "none: selects no pod"
+        names = [view.pane.table.rows[k].name for k in view.pane.table.order]
+        await pilot.press(*["down"] * names.index("checkout"), "enter")
+        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="its pods")
+        pods = app.screen.pane
+        await until(pilot, lambda: len(pods.table.rows) == 3, what="checkout's three pods")
+        await until(pilot, lambda: sorted(pods.endpoint_of(p) for p in pods.table.rows.values())
+                    == ["not ready", "ready", "ready"], what="each pod's endpoint")
+        stuck = next(p for p in pods.table.rows.values() if pods.endpoint_of(p) == "not ready")
+        assert stuck.status in ("ErrImagePull", "ImagePullBackOff")
     await app.cluster.close()

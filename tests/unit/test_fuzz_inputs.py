@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from kubetui.config import load_settings
 from kubetui.formatting import restarts_text
 from kubetui.jump import parse_jump
-from kubetui.k8s.kinds.catalog import Catalog
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pod_detail import pod_detail
 from kubetui.k8s.core.pods import pod_row
+from kubetui.k8s.kinds.catalog import Catalog
 from kubetui.k8s.nodes.rows import node_row
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.kubeconfig import load_kubeconfig

@@ -30,6 +30,7 @@ class Children:
     namespace: str
     owner_uid: str = ""
     label_selector: str = ""
+    service: str = ""  # the Service whose selector this is (its pods show their endpoints)
     title: str = ""  # "pods of replicaset web-5d4f", "pods selected by service web (app=web)"
     problem: str = ""  # why there is nothing to show (a Service without a selector)
 
@@ -54,7 +55,7 @@ def children_of(group: str, kind: str, row: TableRow,
             return Children("", "pods", row.namespace, title=f"pods selected by {what}",
                             problem=f"service {row.name} has no selector: its endpoints are "
                                     "managed by hand (or by a controller), not by pod labels")
-        return Children("", "pods", row.namespace, label_selector=selector,
+        return Children("", "pods", row.namespace, label_selector=selector, service=row.name,
                         title=f"pods selected by {what} ({selector})")
     return None
 

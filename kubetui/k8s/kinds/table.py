@@ -31,6 +31,7 @@ class ColumnDef:
     format: str = ""  # "name" for the NAME column
     priority: int = 0  # 0: shown by kubectl get; more: kubectl get -o wide
     description: str = ""
+    width: int = 0  # at least this wide (a column kubetui adds, whose cells it knows)
 
     @property
     def is_age(self) -> bool:
@@ -73,6 +74,8 @@ class TableRow:
     labels: tuple[tuple[str, str], ...] = ()
     owners: tuple[OwnerRef, ...] = ()
     deleting: bool = False  # deletionTimestamp set: on its way out
+    health: str = ""  # a kind kubetui reads more of (``rich.py``): running, pending, failed...
+    revision: int = 0  # a Deployment's or ReplicaSet's ``deployment.kubernetes.io/revision``
 
     @property
     def key(self) -> str:
@@ -83,7 +86,7 @@ class TableRow:
         return next((o for o in self.owners if o.controller), None)
 
 
-class _Meta(TypedDict, total=False):
+class Meta(TypedDict, total=False):
     name: str
     namespace: str
     uid: str
@@ -93,14 +96,21 @@ class _Meta(TypedDict, total=False):
     ownerReferences: list[dict[str, Any]]
 
 
+class RichMeta(Meta, total=False):
+    """What the kinds ``rich.py`` reads more of also read in the metadata."""
+
+    generation: int
+    annotations: dict[str, str]
+
+
 class _Object(TypedDict, total=False):
-    metadata: _Meta
+    metadata: Meta
 
 
 class _RowFields(TypedDict, total=False):
     cells: list[Any]
     object: _Object
-    metadata: _Meta  # a plain list's item (a server that printed no Table)
+    metadata: Meta  # a plain list's item (a server that printed no Table)
 
 
 @reads(_RowFields)

@@ -61,6 +61,7 @@ class ResourceScope:
     label_selector: str = ""
     field_selector: str = ""
     table: bool = False  # rows as the server prints them (``kinds/table.py``)
+    include_object: bool = False  # each Table row with its whole object (``kinds/rich.py``)
 
     @property
     def path(self) -> str:
@@ -77,6 +78,8 @@ class ResourceScope:
             p["labelSelector"] = self.label_selector
         if self.field_selector:
             p["fieldSelector"] = self.field_selector
+        if self.table and self.include_object:
+            p["includeObject"] = "Object"
         return p
 
 
