@@ -61,6 +61,7 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "snapshots.restore": (Need("create", "persistentvolumeclaims"),),
     "pvc.inspect": (Need("create", "pods"), Need("delete", "pods"), Need("get", "pods/attach")),
     "detail.probes": (Need("get", "pods"),),
+    "kind.reveal": (Need("get", "secrets"),),
 }
 
 #: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path

@@ -14,7 +14,9 @@ from kubetui.k8s.kinds.catalog import Catalog, Kind
 from kubetui.k8s.kinds.owners import children_of
 from kubetui.k8s.kinds.table import ColumnDef, TableRow
 from kubetui.k8s.transport.errors import KubeError
+from kubetui.palette import palette_label
 from kubetui.recent import remember_kind
+from kubetui.safe_text import visible
 
 #: (group, plural) -> the main screen's pane that shows it
 PANES = {("", "pods"): "pods", ("", "events"): "events", ("", "persistentvolumeclaims"): "pvc",
@@ -142,3 +144,48 @@ class KindsFlow(Flow):
         from kubetui.screens.text_view import TextView
 
         self.app.push_screen(TextView(title, text, "the YAML"))
+
+    # -- a Secret's value, once ----------------------------------------------------------------
+    def reveal(self, kind: Kind, namespace: str, name: str, keys: tuple[str, ...]) -> None:
+        """Pick a key (when there are several), confirm, read the Secret, show the one value
+        in a dialog that cannot copy it; nothing keeps it after the dialog closes."""
+        if not keys:
+            self.notify(f"secret {name} has no keys to reveal", title="Reveal")
+            return
+        if len(keys) == 1:
+            self._confirm_reveal(kind, namespace, name, keys[0])
+            return
+        self.app.search_commands(
+            [(palette_label(key), (lambda k=key: self._confirm_reveal(kind, namespace, name, k)),
+              None) for key in keys], placeholder=visible(f"Reveal which key of {name}?"))
+
+    def _confirm_reveal(self, kind: Kind, namespace: str, name: str, key: str) -> None:
+        from kubetui.k8s.kinds.config import reveal_path
+        from kubetui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(self._reveal(kind, namespace, name, key), group="reveal",
+                         name=f"get secret {name}")
+
+        jsonpath = "{.data." + key.replace(".", "\\.") + "}"
+        self.app.push_screen(ConfirmScreen(
+            f"Reveal key {key} of secret {namespace}/{name}?",
+            "The value is shown once, in a dialog with no copy key. kubetui does not log it, "
+            "keep it, or write it anywhere; closing the dialog forgets it.",
+            request=f"GET {reveal_path(kind, namespace, name)}",
+            kubectl=f"kubectl get secret -n {namespace} {name} -o jsonpath='{jsonpath}' "
+                    "| base64 -d"), answered)
+
+    async def _reveal(self, kind: Kind, namespace: str, name: str, key: str) -> None:
+        from kubetui.k8s.kinds.config import revealed_value
+        from kubetui.k8s.kinds.objects import read_object
+
+        secret = await read_object(self.host.cluster, kind, namespace, name)
+        self.then(self._show_once, f"secret {namespace}/{name} · {key}",
+                  revealed_value(secret, key))
+
+    def _show_once(self, title: str, value: str) -> None:
+        from kubetui.screens.revealed import RevealedValue
+
+        self.app.push_screen(RevealedValue(title, value))

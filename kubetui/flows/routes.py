@@ -62,6 +62,9 @@ class IntentRoutes(Base):
     def on_open_object(self, intent: kind_intents.OpenObject) -> None:
         self.flows.kinds.yaml(intent.kind, intent.ns, intent.name)
 
+    def on_reveal_secret(self, intent: kind_intents.RevealSecret) -> None:
+        self.flows.kinds.reveal(intent.kind, intent.ns, intent.name, intent.keys)
+
     def on_show_text(self, intent: ShowText) -> None:
         from kubetui.screens.text_view import TextView
 

@@ -34,3 +34,13 @@ class OpenObject(Message):
     kind: Kind
     ns: str
     name: str
+
+
+@dataclass
+class RevealSecret(Message):
+    """Show one key's value of a Secret, once, after a confirm (``v`` on a Secret)."""
+
+    kind: Kind
+    ns: str
+    name: str
+    keys: tuple[str, ...]

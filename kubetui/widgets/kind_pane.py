@@ -14,10 +14,12 @@ from typing import Any
 
 from textual.binding import Binding
 
+from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
-from kubetui.intents.kinds import OpenObject, OpenOwned
+from kubetui.intents.kinds import OpenObject, OpenOwned, RevealSecret
 from kubetui.k8s.core.pods import parse_time
 from kubetui.k8s.kinds.catalog import Kind
+from kubetui.k8s.kinds.config import KEYS, secret_keys
 from kubetui.k8s.kinds.table import NAME_AND_AGE, ColumnDef, TableRow, cell_text, columns_of
 from kubetui.k8s.kinds.workloads import REV
 from kubetui.k8s.transport.errors import ErrorKind
@@ -64,13 +66,14 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
     return columns
 
 
-class KindPane(LivePane):
+class KindPane(AccessAware, LivePane):
     """One kind in one scope; ``only`` narrows it to an owner's objects (enter on a
     Deployment shows its ReplicaSets here)."""
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="kind.open"),
         Binding("y", "yaml", "YAML", id="kind.yaml"),
+        Binding("v", "reveal", "Reveal", id="kind.reveal"),
     ]
 
     def __init__(self, kind: Kind, all_namespaces: bool, clock: Callable[[], float], *,
@@ -219,6 +222,25 @@ class KindPane(LivePane):
         row = self.table.cursor_row
         if row is not None:
             self.post_message(OpenOwned(self.kind, row, self.defs))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "reveal" and (self.kind.group, self.kind.kind) != ("", "Secret"):
+            return False  # only a Secret has values to reveal
+        return super().check_action(action, parameters)
+
+    def access_namespace(self) -> str:
+        row = self.table.cursor_row
+        return row.namespace if row is not None and row.namespace else \
+            super().access_namespace()
+
+    def action_reveal(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            return
+        keys = next((secret_keys(cell_text(c)) for c, d in zip(row.cells, self.defs,
+                                                                  strict=False)
+                     if d is KEYS), [])
+        self.post_message(RevealSecret(self.kind, row.namespace, row.name, tuple(keys)))
 
     def action_yaml(self) -> None:
         row = self.table.cursor_row

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.kind_view import KindScreen
 from kubetui.screens.owned_pods import OwnedPodsScreen
+from kubetui.screens.revealed import RevealedValue
 from kubetui.screens.text_view import TextView
 from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app, until
@@ -248,6 +250,24 @@ async def test_a_secrets_values_never_reach_the_screen_or_the_log(
         seen.append(app.export_screenshot())
         assert f"password: <{len(value)} bytes>" in body
         assert "last-applied-configuration" in body and "hidden" in body
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is view, what="back to the secrets")
+        assert cell(view.pane, view.pane.table.cursor_row, "KEYS") == \
+            f"password ({len(value)} B)"  # the key and its size, from the list itself
+        seen.append(app.export_screenshot())
+        # v reveals one key on purpose: a confirm first, then the value once, no copy key
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm")
+        confirm = str(app.screen.query_one("#confirm-kubectl", Static).render())
+        assert "jsonpath='{.data.password}' | base64 -d" in confirm
+        seen.append(app.export_screenshot())
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, RevealedValue), what="the value")
+        assert str(app.screen.query_one("#revealed-value", Static).render()) == value
+        assert not any(b.key == "y" for b in app.screen.BINDINGS)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is view, what="the value closed")
+        seen.append(app.export_screenshot())
     await app.cluster.close()
     log = Path(os.environ["XDG_STATE_HOME"]) / "kubetui" / "kubetui.log"
     if log.exists():

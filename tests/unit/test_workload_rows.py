@@ -140,3 +140,24 @@ def test_the_endpoint_api_is_chosen_by_discovery():
         "discovery.k8s.io/v1beta1"
     scope, transform = endpoint_scope(discovery(), None)
     assert scope.path == "/api/v1/endpoints" and transform is endpoints_set
+
+
+def test_config_keys_and_sizes_and_a_secret_read_without_its_values():
+    from kubetui.k8s.kinds.config import revealed_value, secret_keys
+
+    secret = rich_for("", "Secret")
+    item = {"cells": ["db", "Opaque", 2, "1m"], "object": {
+        "metadata": {"uid": "u", "name": "db"}, "type": "Opaque",
+        "data": {"password": "aHVudGVyMg==", "blob": "AAECAwQ="}}}
+    whole = secret.transform(item)
+    decoded = ItemDecoder(secret.transform).items(json.dumps([item]))[0]
+    assert not isinstance(decoded["object"]["data"]["password"], str)  # raw, never a str
+    assert secret.transform(decoded) == whole
+    assert whole.cells[-1] == "blob (5 B), password (7 B)"
+    assert secret_keys(whole.cells[-1]) == ["blob", "password"]
+    config = rich_for("", "ConfigMap").transform({"cells": ["c", 2, "1m"], "object": {
+        "metadata": {"uid": "c"}, "data": {"app.yaml": "é" * 600}, "binaryData": {"b": "AAEC"}}})
+    assert config.cells[-1] == "app.yaml (1.2 KiB), b (3 B)"
+    assert revealed_value({"data": {"k": "aHVudGVyMg=="}}, "k") == "hunter2"
+    assert "binary" in revealed_value({"data": {"k": "//79"}}, "k")
+    assert "no key" in revealed_value({"data": {}}, "k")

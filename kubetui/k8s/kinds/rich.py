@@ -40,7 +40,7 @@ RICH: dict[tuple[str, str], Rich] = {}
 
 
 def rich_for(group: str, kind: str) -> Rich | None:
-    from kubetui.k8s.kinds import workloads  # noqa: F401  (the kinds register on import)
+    from kubetui.k8s.kinds import config, workloads  # noqa: F401  (they register on import)
 
     return RICH.get((group, kind))
 
