@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from kubetui.flows.base import Flow
 from kubetui.k8s.kinds.catalog import Catalog, Kind
-from kubetui.k8s.kinds.owners import children_of
+from kubetui.k8s.kinds.owners import Link, children_of, owner_chain
 from kubetui.k8s.kinds.table import ColumnDef, TableRow
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.palette import palette_label
@@ -129,6 +129,36 @@ class KindsFlow(Flow):
             self.app.push_screen(KindScreen(view, self.host.info))
 
         self.with_catalog(step)
+
+    def open_named(self, group: str, kind_name: str, namespace: str, name: str) -> None:
+        """One object's row, selected, in its kind's view (stacked: esc comes back)."""
+        def step(catalog: Catalog) -> None:
+            from kubetui.screens.kind_view import KindScreen, KindView
+
+            kind = catalog.of_kind(group, kind_name)
+            if kind is None or not kind.listable:
+                self.notify(f"{kind_name} is not a kind this server lists", title="Kinds",
+                            severity="warning")
+                return
+            view = KindView(kind, namespace if kind.namespaced else None, select=name,
+                            follows_scope=False)
+            self.app.push_screen(KindScreen(view, self.host.info))
+
+        self.with_catalog(step)
+
+    def chain(self, namespace: str, meta: dict,
+              reply: Callable[[tuple[Link, ...], str], None]) -> None:
+        """The controllers above an object (``kinds/owners.py``), handed to ``reply``."""
+        def step(catalog: Catalog) -> None:
+            self.run(self._chain(catalog, namespace, meta, reply), group="owner-chain",
+                     name="read the owner chain")
+
+        self.with_catalog(step)
+
+    async def _chain(self, catalog: Catalog, namespace: str, meta: dict,
+                     reply: Callable[[tuple[Link, ...], str], None]) -> None:
+        links, stopped = await owner_chain(self.host.cluster, catalog, namespace, meta)
+        self.then(reply, links, stopped)
 
     def yaml(self, kind: Kind, namespace: str, name: str) -> None:
         self.run(self._yaml(kind, namespace, name), group="kind-yaml", name=f"get {name}")

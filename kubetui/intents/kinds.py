@@ -44,3 +44,13 @@ class RevealSecret(Message):
     ns: str
     name: str
     keys: tuple[str, ...]
+
+
+@dataclass
+class OpenController(Message):
+    """A controller's row in its kind's view (``O`` in a pod's detail: the top controller)."""
+
+    group: str
+    kind: str  # "Deployment"
+    ns: str
+    name: str

@@ -45,6 +45,7 @@ class KindView:
     title: str = ""
     follows_scope: bool = True  # False: an owner's objects stay in the owner's namespace
     sort: str = ""  # a column to sort by at first, descending ("Rev": the current set first)
+    select: str = ""  # the row to put the cursor on when it arrives (a pod's top controller)
 
     @property
     def rich(self) -> Rich | None:
@@ -89,7 +90,7 @@ class KindScreen(QuietBehind, Guarded, Screen):
         rich = view.rich
         self.pane = KindPane(view.kind, view.namespace is None, host(self.app).clock,
                              only=view.only(), extra=rich.columns if rich else (),
-                             join=view.join, sort=view.sort)
+                             join=view.join, sort=view.sort, select=view.select)
         self._held: Held | None = None
 
     def compose(self) -> ComposeResult:

@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Log, Static, TabbedContent, TabPane
 
@@ -23,6 +22,7 @@ from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
 from kubetui.guard import Guarded
 from kubetui.host import host
+from kubetui.intents.kinds import OpenController
 from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, StreamKind
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pod_detail import (
@@ -36,42 +36,20 @@ from kubetui.k8s.core.pod_detail import (
     stream_logs,
 )
 from kubetui.k8s.debug.follow import EphemeralRow
+from kubetui.k8s.kinds.owners import chain_text
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.exec import ExecRequest
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
 from kubetui.live.queries import events_about_pod
 from kubetui.safe_text import plain, plain_lines, visible, visible_lines
+from kubetui.screens.pod_messages import LogEnded, LogLines, PodLoaded, PodLoadFailed
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.live_pane import StoreUpdated
 
 #: Seconds between repaints of the describe when only its relative times moved.
 AGE_REPAINT = 5.0
-
-
-class PodLoaded(Message):
-    def __init__(self, detail: PodDetail) -> None:
-        super().__init__()
-        self.detail = detail
-
-
-class PodLoadFailed(Message):
-    def __init__(self, error: KubeError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class LogLines(Message):
-    def __init__(self, generation: int, lines: list[str]) -> None:
-        super().__init__()
-        self.generation, self.lines = generation, lines
-
-
-class LogEnded(Message):
-    def __init__(self, generation: int, error: KubeError | None) -> None:
-        super().__init__()
-        self.generation, self.error = generation, error
 
 
 class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
@@ -88,6 +66,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         Binding("D", "debug", "Debug", id="detail.debug"),
         Binding("P", "probes", "Probes", id="detail.probes"),
         Binding("Y", "copy", "Copy", id="detail.copy", show=False),
+        Binding("O", "owner", "Owner", id="detail.owner"),
     ]
 
     def __init__(self, namespace: str, name: str, container: str | None = None,
@@ -105,6 +84,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self._shown_at = 0.0  # the clock when they were
         # This pod whole, from its own watch, and its namespace's events (shared with the panes).
         self._held: Held | None = None
+        self._chain, self._top = "", None  # its controllers (read once), and the top one
 
     def compose(self) -> ComposeResult:
         yield Static(plain(f"pod {self.pod_namespace}/{self.pod_name}"), id="detail-title")
@@ -175,6 +155,9 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     def on_pod_loaded(self, message: PodLoaded) -> None:
         first = self.detail is None
         self._show(message.detail)
+        if first and self._pod is not None:
+            host(self.app).flows.kinds.chain(self.pod_namespace, self._pod.get("metadata") or {},
+                                             self._chain_read)
         if first:
             if self.container is None and message.detail.containers:
                 self.container = message.detail.containers[0]
@@ -192,6 +175,17 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self._shown = (detail.describe, detail.yaml)
         self._shown_at = host(self.app).clock()
 
+    def _chain_read(self, links, stopped: str) -> None:
+        self._chain, self._top = chain_text(links, stopped), (links[-1] if links else None)
+        self._render_pod(pod_changed=False)
+
+    def action_owner(self) -> None:
+        top = self._top
+        if top is not None:
+            self.post_message(OpenController(top.group, top.kind, self.pod_namespace, top.name))
+        else:
+            self.notify("this pod has no controller" if self._chain else "reading its owners…")
+
     def _render_pod(self, pod_changed: bool = True) -> None:
         """Describe (and, when the pod changed, YAML) from the latest pod, with its events and
         the current time."""
@@ -203,14 +197,14 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
             if store is not None and uid else None
         now = host(self.app).clock()
         if self.detail is None:
-            self.post_message(PodLoaded(pod_detail(self._pod, now, events)))
+            self.post_message(PodLoaded(pod_detail(self._pod, now, events, self._chain)))
             return
         if pod_changed:
-            self._show(pod_detail(self._pod, now, events))
+            self._show(pod_detail(self._pod, now, events, self._chain))
             return
-        detail = redescribe(self.detail, self._pod, now, events)
+        detail = redescribe(self.detail, self._pod, now, events, self._chain)
         if detail.describe != self._shown[0] and now - self._shown_at < AGE_REPAINT and \
-                redescribe(self.detail, self._pod, self._shown_at, events).describe \
+                redescribe(self.detail, self._pod, self._shown_at, events, self._chain).describe \
                 == self._shown[0]:
             return  # only ages moved, and they were painted moments ago
         self._show(detail)

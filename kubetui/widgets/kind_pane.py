@@ -79,7 +79,7 @@ class KindPane(AccessAware, LivePane):
     def __init__(self, kind: Kind, all_namespaces: bool, clock: Callable[[], float], *,
                  only: Callable[[TableRow], bool] | None = None,
                  extra: tuple[ColumnDef, ...] = (), join: KindJoin | None = None,
-                 sort: str = "") -> None:
+                 sort: str = "", select: str = "") -> None:
         """``extra``: the columns kubetui adds to the server's (``rich.py``); ``join``: columns
         from another kind's store (``bind_join``); ``sort``: the column to sort by at first
         (descending, but AGE: newest first)."""
@@ -89,6 +89,7 @@ class KindPane(AccessAware, LivePane):
         self.join_stores: dict[str, LiveStore] = {}
         self._join_from = 0  # the index of the first join column in ``defs``
         self.first_sort = sort
+        self.select = select  # a row's name: the cursor goes to it once it is listed
         self.noun = kind.plural
         self.all_namespaces = all_namespaces and kind.namespaced
         self.only = only
@@ -116,6 +117,10 @@ class KindPane(AccessAware, LivePane):
             self.defs = own + (self.join.columns if self.join is not None else ())
             self._new_columns(list(delta.upserts.values()))
         super().apply(delta)
+        if self.select:
+            row = next((r for r in delta.upserts.values() if r.name == self.select), None)
+            if row is not None and self.table.select_key(row.key):
+                self.select = ""
 
     def _joined_key(self, i: int) -> Callable[[TableRow], Any]:
         j = i - self._join_from

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.kind_view import KindScreen
 from kubetui.screens.owned_pods import OwnedPodsScreen
+from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.revealed import RevealedValue
 from kubetui.screens.text_view import TextView
 from tests.conftest import LocalCluster
@@ -141,6 +142,24 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert all(p.owner_uid == rs.uid and p.name.startswith(rs.name)
                    for p in pods.pane.table.rows.values())
         assert {b.id for b in pods.pane.BINDINGS} >= {"pods.shell", "pods.debug", "pods.logs"}
+        # a pod's describe names its owner chain; O opens the top controller, selected
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="describe")
+        detail = app.screen
+        await until(pilot, lambda: "Deployment/web" in str(
+            detail.query_one("#describe-body", Static).render()), what="the owner chain")
+        describe = str(detail.query_one("#describe-body", Static).render())
+        assert f"Controlled By:        ReplicaSet/{rs.name}" in describe
+        assert f"ReplicaSet/{rs.name} ← Deployment/web" in describe
+        await pilot.press("O")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                    and app.screen.pane.table.cursor_row is not None
+                    and app.screen.pane.table.cursor_row.name == "web",
+                    what="the Deployment web, selected")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is detail, what="back to the describe")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is pods, what="back to the pods")
         # back up the chain: each view's watch is given back
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is sets, what="back to the sets")

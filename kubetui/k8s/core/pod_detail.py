@@ -77,22 +77,24 @@ def _undescribable(pod: dict, error: Exception) -> PodDetail:
 
 
 @tolerant(_undescribable)
-def pod_detail(pod: dict, now: float, events: Sequence[EventRow] | None = None) -> PodDetail:
+def pod_detail(pod: dict, now: float, events: Sequence[EventRow] | None = None,
+               chain: str = "") -> PodDetail:
     """``events``: the pod's events (any order), listed at the end as kubectl's describe does;
-    None when they are not known (the section is left out rather than shown empty)."""
+    None when they are not known (the section is left out rather than shown empty).
+    ``chain``: its controllers up to the top one, once read (``kinds/owners.py``)."""
     meta, spec = pod.get("metadata") or {}, pod.get("spec") or {}
     return PodDetail(meta.get("namespace", ""), meta.get("name", ""),
                      tuple(c.get("name", "") for c in spec.get("initContainers") or ()),
                      tuple(c.get("name", "") for c in spec.get("containers") or ()),
-                     describe_pod(pod, now, events), to_yaml(pod))
+                     describe_pod(pod, now, events, chain), to_yaml(pod))
 
 
 def redescribe(detail: PodDetail, pod: dict, now: float,
-               events: Sequence[EventRow] | None) -> PodDetail:
+               events: Sequence[EventRow] | None, chain: str = "") -> PodDetail:
     """``detail`` with only its describe rebuilt, for the clock or new events: the YAML does
     not change with them, and dumping it every second would be work for nothing."""
     try:
-        return replace(detail, describe=describe_pod(pod, now, events))
+        return replace(detail, describe=describe_pod(pod, now, events, chain))
     except SHAPE_ERRORS:  # an undescribable pod stays as pod_detail explained it
         return detail
 
@@ -180,7 +182,8 @@ def _state_lines(label: str, state: dict, now: float) -> list[str]:
     return lines
 
 
-def describe_pod(pod: dict, now: float, events: Sequence[EventRow] | None = None) -> str:
+def describe_pod(pod: dict, now: float, events: Sequence[EventRow] | None = None,
+                 chain: str = "") -> str:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
     text, ready, total, restarts, _ = pod_status(pod)
     lines = [
@@ -204,6 +207,12 @@ def describe_pod(pod: dict, now: float, events: Sequence[EventRow] | None = None
     if annotations:
         lines.append("Annotations:")
         lines += [f"  {k}:\t{v}" for k, v in sorted(annotations.items())]
+    controller = next((r for r in meta.get("ownerReferences") or ()
+                       if isinstance(r, dict) and r.get("controller") is True), None)
+    if controller is not None:
+        lines.append(f"Controlled By:\t{controller.get('kind')}/{controller.get('name')}")
+    if chain:
+        lines.append(f"Owner Chain:\t{chain}  (O opens the top one)")
     if spec.get("serviceAccountName"):
         lines.append(f"Service Account:\t{spec['serviceAccountName']}")
     if spec.get("runtimeClassName"):

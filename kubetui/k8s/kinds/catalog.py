@@ -186,3 +186,7 @@ class Catalog:
 
     def find(self, group: str, plural: str) -> Kind | None:
         return next((k for k in self.kinds if k.group == group and k.plural == plural), None)
+
+    def of_kind(self, group: str, kind: str) -> Kind | None:
+        """The resource of a ``kind`` in ``group`` (an owner reference names the kind)."""
+        return next((k for k in self.kinds if k.group == group and k.kind == kind), None)

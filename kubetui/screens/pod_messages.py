@@ -1,0 +1,33 @@
+"""What the pod detail's workers tell it: the pod read (or why not), log lines as they come,
+the end of a log stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from kubetui.k8s.core.pod_detail import PodDetail
+from kubetui.k8s.transport.errors import KubeError
+
+
+@dataclass
+class PodLoaded(Message):
+    detail: PodDetail
+
+
+@dataclass
+class PodLoadFailed(Message):
+    error: KubeError
+
+
+@dataclass
+class LogLines(Message):
+    generation: int
+    lines: list[str]
+
+
+@dataclass
+class LogEnded(Message):
+    generation: int
+    error: KubeError | None
