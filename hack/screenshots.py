@@ -55,6 +55,16 @@ SHOTS = [
     ("probes-120x40.svg", (120, 40),
      ["slash", *"http-probes", "enter", "P", "WAIT", "down", "r", "WAIT", "w", "WAIT",
       "WAIT", "WAIT", "WAIT", "WAIT", "WAIT"], "kubetui-demo", False),
+    # :deploy, then enter on the stuck checkout rollout: its ReplicaSets, the current first.
+    ("deployments-120x40.svg", (120, 40), ["colon", *"deploy", "enter", "WAIT"],
+     "kubetui-demo", False),
+    ("replicasets-120x40.svg", (120, 40), ["colon", *"deploy", "enter", "WAIT", "enter", "WAIT"],
+     "kubetui-demo", False),
+    # :svc: checkout with one endpoint not ready, payments selecting no pod.
+    ("services-120x40.svg", (120, 40), ["colon", *"svc", "enter", "WAIT", "WAIT"],
+     "kubetui-demo", False),
+    ("backups-crd-120x40.svg", (120, 40), ["colon", *"bk", "enter", "WAIT"], "kubetui-demo",
+     False),
     ("debug-session-120x40.svg", (120, 40),
      ["slash", *"distroless", "enter", "D", "WAIT", "ctrl+s", "WAIT", "y", "WAIT", "WAIT",
       "enter", *"ps", "enter", "WAIT"], "kubetui-demo", False),

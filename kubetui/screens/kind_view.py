@@ -126,11 +126,14 @@ class KindScreen(QuietBehind, Guarded, Screen):
         """The app's namespace changed: a plain view follows it."""
         self._info = info
         self.query_one(ClusterBar).info = info
-        if not self.view.follows_scope:
-            return
+        other_cluster = self._held is not None and self._held.registry is not \
+            host(self.app).stores
         namespace = None if info.all_namespaces else info.namespace
-        if namespace == self.view.namespace:
+        if not other_cluster and (not self.view.follows_scope or
+                                  namespace == self.view.namespace):
             return
+        if not self.view.follows_scope:
+            namespace = self.view.namespace  # another cluster: the same objects, if there
         self.view = replace(self.view, namespace=namespace)
         self.query_one("#kind-title", Static).update(plain(self.view.heading()))
         self.pane.all_namespaces = namespace is None and self.view.kind.namespaced

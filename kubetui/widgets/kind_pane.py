@@ -43,7 +43,7 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
     for everything before them (kubectl's ``-o wide`` at 160 columns, say)."""
     columns: list[Column] = []
     if all_namespaces:
-        columns.append(Column("ns", "NAMESPACE", 16, min_terminal=100))
+        columns.append(Column("ns", "NAMESPACE", 16))
     needed = NAME_MIN + (17 if all_namespaces else 0)
     # the always-shown columns first, AGE last among them; then the wide ones
     ordered = sorted(range(len(defs)), key=lambda i: (defs[i].priority > 0, defs[i].is_age, i))

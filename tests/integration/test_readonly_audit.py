@@ -39,6 +39,8 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     # A kind's view (:sa): enter on an object that owns nothing opens its YAML, y too; esc back.
     ("kinds", ("colon", "s", "a", "enter", "WAIT", "enter", "WAIT", "escape", "y", "WAIT",
                "escape", "o", "O", "slash", "escape", "escape")),
+    # :secret: v asks which key to reveal (the token's three), esc drops it; esc back.
+    ("secrets", ("colon", *"secret", "enter", "WAIT", "v", "WAIT", "escape", "escape")),
     # The probe runner: tcpSocket (port-forward), httpGet (pod proxy), exec (read-write only),
     # watch on and off, the edit form, a run's output, undo, copy, next container, back.
     ("probes", ("P", "WAIT", "r", "WAIT", "down", "r", "WAIT", "down", "r", "WAIT", "w", "WAIT",

@@ -234,6 +234,16 @@ async def test_a_crd_shows_its_printer_columns_live(local_cluster: LocalCluster,
         await until(pilot, lambda: "green" in lines(view)[1], what="alpha turned green")
         c.kubectl("-n", namespace, "delete", "widget", "beta")
         await until(pilot, lambda: len(view.pane.table.rows) == 1, what="beta gone")
+        # the view follows the app's scope: every namespace, with a NAMESPACE column
+        app.set_scope(None)
+        await until(pilot, lambda: view.view.namespace is None and view.pane.synced
+                    and lines(view)[0].startswith("NAMESPACE"), what="every namespace")
+        assert any(r.namespace == namespace and r.name == "alpha"
+                   for r in view.pane.table.rows.values())
+        assert "all namespaces" in str(view.query_one("#kind-title", Static).render())
+        app.set_scope(namespace)
+        await until(pilot, lambda: view.view.namespace == namespace and view.pane.synced
+                    and len(view.pane.table.rows) == 1, what="back to the namespace")
         # the same kind by its qualified name
         await jump(pilot, "widgets.kt.example.com")
         await until(pilot, lambda: isinstance(app.screen, KindScreen) and app.screen is not view,

@@ -55,9 +55,10 @@ async def test_number_keys_and_jump_switch_panes(local_cluster: LocalCluster):
         await pilot.pause()
         assert tabs.active == "events"
         await pilot.press("colon", *"nodesx", "enter")
-        await pilot.pause()
-        assert tabs.active == "events"
-        assert any("unknown view" in n.message for n in app._notifications)
+        await until(pilot, lambda: any("no resource type 'nodesx' (did you mean nodes"
+                                       in n.message for n in app._notifications),
+                    what="the unknown kind named, with the near one")
+        assert tabs.active == "events" and app.screen is tabs.screen
     await app.cluster.close()
 
 
