@@ -21,7 +21,7 @@ from kubetui.k8s.core.pods import parse_time
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.config import KEYS, secret_keys
 from kubetui.k8s.kinds.table import NAME_AND_AGE, ColumnDef, TableRow, cell_text, columns_of
-from kubetui.k8s.kinds.workloads import REV
+from kubetui.k8s.kinds.workloads import SET_REV
 from kubetui.k8s.transport.errors import ErrorKind
 from kubetui.k8s.watch.reflector import Delta
 from kubetui.live.kind_joins import KindJoin
@@ -62,7 +62,8 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
         needed += width + 1
         columns.append(Column(f"c{i}", title, width,
                               align="right" if d.type in NUMERIC or d.is_age else "left",
-                              min_terminal=needed if d.priority > 0 else 0))
+                              min_terminal=needed if d.priority > 0 else 0,
+                              keep=width if d.width else 0))
     return columns
 
 
@@ -182,7 +183,7 @@ class KindPane(AccessAware, LivePane):
             if d.is_age:
                 when = row.created if d.name.lower() == "age" else _when(value)
                 out[f"c{i}"] = human_duration(now - when) if when else cell_text(value)
-            elif d is REV and row.revision and self._current(row):
+            elif d is SET_REV and row.revision and self._current(row):
                 out[f"c{i}"] = f"{row.revision} current"
             else:
                 out[f"c{i}"] = cell_text(value)

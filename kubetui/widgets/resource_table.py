@@ -37,6 +37,7 @@ class Column:
     min_width: int = 8  # for flexible columns
     align: str = "left"
     min_terminal: int = 0  # hide the column when the table is narrower than this
+    keep: int = 0  # a fixed column never narrowed below this when the table is too narrow
 
 
 @dataclass(frozen=True)
@@ -314,13 +315,18 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
         # with the most room above their title's width, one cell at a time; a flexible column
         # (NAME, MESSAGE) keeps its min_width: it is what the row is read for.
         overflow = sum(widths) + len(cols) - 1 - self.line_width
-        floors = [max(len(c.title) + 1, 6, 0 if c.width else c.min_width) for c in cols]
-        while overflow > 0:
-            i = max(range(len(cols)), key=lambda j: widths[j] - floors[j])
-            if widths[i] <= floors[i]:
-                break
-            widths[i] -= 1
-            overflow -= 1
+        floors = [max(len(c.title) + 1, 6, 0 if c.width else c.min_width, c.keep) for c in cols]
+        # Still too narrow: NAME gives up to a third of its minimum rather than a column
+        # (AGE, the last) falling off the right edge.
+        last_resort = [f if c.width else max(len(c.title) + 1, c.min_width * 2 // 3)
+                       for c, f in zip(cols, floors, strict=True)]
+        for limits in (floors, last_resort):
+            while overflow > 0:
+                i = max(range(len(cols)), key=lambda j: widths[j] - limits[j])
+                if widths[i] <= limits[i]:
+                    break
+                widths[i] -= 1
+                overflow -= 1
         self._widths = widths
         return self._widths
 

@@ -116,7 +116,7 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
                                         "REV", "AGE"]
         assert [line.split()[0] for line in shown[1:]] == ["other", "web"]
         rows = {r.name: r for r in deploys.pane.table.rows.values()}
-        assert cell(deploys.pane, rows["web"], "ROLLOUT").startswith("rolling out: 1 of 2")
+        assert cell(deploys.pane, rows["web"], "ROLLOUT") == "rolling: 1/2 updated"
         assert cell(deploys.pane, rows["web"], "REV") == "2"
         assert rows["web"].revision == 2 and deploys.pane.style_of(rows["web"]) == "pod-pending"
         assert table_scopes(app) == sorted([*base, ("deployments", namespace)])
@@ -176,12 +176,12 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert services is not deploys and deploys not in app.screen_stack
         await until(pilot, lambda: len(services.pane.table.rows) == 2, what="two services")
         names = [services.pane.table.rows[k].name for k in services.pane.table.order]
-        # ENDPOINTS: none for either (web's pods are never scheduled: no address), and why
+        # ENDPOINTS: none for either (web's pods are never scheduled: no IP), and why
         by_name = {r.name: r for r in services.pane.table.rows.values()}
         assert "ENDPOINTS" in lines(services)[0].split()
         await until(pilot, lambda: cell(services.pane, by_name["nothing"], "ENDPOINTS")
                     == "none: selects no pod", what="nothing selects no pod")
-        assert cell(services.pane, by_name["web"], "ENDPOINTS") == "none: 3 pods, no address"
+        assert cell(services.pane, by_name["web"], "ENDPOINTS") == "none (3 pods, no IP)"
         assert services.pane.style_of(by_name["nothing"]) == "pod-failed"
         await pilot.press(*["down"] * names.index("web"), "enter")
         await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="web's pods")

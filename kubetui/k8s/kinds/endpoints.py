@@ -134,7 +134,7 @@ def endpoints_text(found: Readiness, has_selector: bool, external_name: bool,
     if matching == 0:
         return "none: selects no pod", "failed"
     if matching:
-        return f"none: {matching} pods, no address", "failed"
+        return f"none ({matching} pods, no IP)", "failed"
     return "none", "failed"
 
 

@@ -15,9 +15,14 @@ from kubetui.k8s.kinds.table import ColumnDef
 from kubetui.k8s.transport.shapes import mapping, text
 
 RUNNING, PENDING, FAILED, SUCCEEDED = "running", "pending", "failed", "succeeded"
-ROLLOUT = ColumnDef("Rollout", description="the rollout, as kubectl rollout status says it")
-REV = ColumnDef("Rev", type="integer", width=len("10 current"),
+WAITING = "waiting for the controller"
+ROLLOUT = ColumnDef("Rollout", width=len("rolling: 10/10 updated"),
+                    description="the rollout, as kubectl rollout status says it")
+REV = ColumnDef("Rev", type="integer",
                 description="deployment.kubernetes.io/revision: the rollout's revision")
+# A ReplicaSet's: "3 current" on the newest of its Deployment's sets (``kind_pane.py``).
+SET_REV = ColumnDef("Rev", type="integer", width=len("10 current"),
+                    description="its revision; current: the newest of its Deployment's sets")
 
 
 class _Spec(TypedDict, total=False):
@@ -68,24 +73,24 @@ def deployment_facts(obj: dict) -> Facts:
     available = count(status.get("availableReplicas"))
     progressing = condition(status, "Progressing")
     if spec.get("paused") is True:
-        words, health = f"paused ({updated} of {desired} updated)", PENDING
+        words, health = f"paused: {updated}/{desired} updated", PENDING
     elif _unobserved(meta, status):
-        words, health = "waiting for the controller to see the change", PENDING
+        words, health = WAITING, PENDING
     elif progressing.get("reason") == "ProgressDeadlineExceeded":
-        words, health = (f"stalled: ProgressDeadlineExceeded ({updated} of {desired} updated, "
-                         f"{available} available)"), FAILED
+        words, health = (f"stalled: {updated}/{desired} updated, {available} available "
+                         "(ProgressDeadlineExceeded)"), FAILED
     elif updated < desired:
-        words, health = f"rolling out: {updated} of {desired} updated", PENDING
+        words, health = f"rolling: {updated}/{desired} updated", PENDING
     elif total > updated:
-        words, health = f"rolling out: {total - updated} old pending termination", PENDING
+        words, health = f"rolling: {total - updated} old terminating", PENDING
     elif available < updated:
-        words, health = f"rolling out: {available} of {updated} available", PENDING
+        words, health = f"rolling: {available}/{updated} available", PENDING
     else:
         words, health = "complete", RUNNING
     return Facts((words, str(revision or "")), health, revision)
 
 
-@rich("apps", "ReplicaSet", (REV,), WorkloadFields)
+@rich("apps", "ReplicaSet", (SET_REV,), WorkloadFields)
 def replica_set_facts(obj: dict) -> Facts:
     meta, spec, status = _parts(obj)
     revision = revision_of(meta)
@@ -103,16 +108,15 @@ def stateful_set_facts(obj: dict) -> Facts:
     strategy = text(mapping(spec.get("updateStrategy")).get("type")) or "RollingUpdate"
     current, update = status.get("currentRevision"), status.get("updateRevision")
     if _unobserved(meta, status):
-        words, health = "waiting for the controller to see the change", PENDING
+        words, health = WAITING, PENDING
     elif updated < desired and strategy == "OnDelete":
-        words, health = f"OnDelete: {updated} of {desired} updated (delete pods to go on)", \
-            PENDING
+        words, health = f"OnDelete: {updated}/{desired} updated (delete pods to go on)", PENDING
     elif updated < desired:
-        words, health = f"rolling out: {updated} of {desired} updated", PENDING
+        words, health = f"rolling: {updated}/{desired} updated", PENDING
     elif ready < desired:
-        words, health = f"{ready} of {desired} ready", PENDING
+        words, health = f"{ready}/{desired} ready", PENDING
     elif current and update and current != update:
-        words, health = "rolling out: finishing", PENDING
+        words, health = "rolling: finishing", PENDING
     else:
         words, health = "complete", RUNNING
     return Facts((f"{updated}/{desired}", words), health)
@@ -127,11 +131,11 @@ def daemon_set_facts(obj: dict) -> Facts:
     available = count(status.get("numberAvailable"))
     misscheduled = count(status.get("numberMisscheduled"))
     if _unobserved(meta, status):
-        words, health = "waiting for the controller to see the change", PENDING
+        words, health = WAITING, PENDING
     elif updated < desired:
-        words, health = f"rolling out: {updated} of {desired} updated", PENDING
+        words, health = f"rolling: {updated}/{desired} updated", PENDING
     elif available < desired:
-        words, health = f"{available} of {desired} available", PENDING
+        words, health = f"{available}/{desired} available", PENDING
     elif misscheduled:
         words, health = f"{misscheduled} on nodes it should not run on", FAILED
     else:
@@ -140,7 +144,7 @@ def daemon_set_facts(obj: dict) -> Facts:
 
 
 @rich("batch", "Job", (ColumnDef("Active", type="integer"), ColumnDef("Failed", type="integer"),
-                       ColumnDef("Condition")), WorkloadFields)
+                       ColumnDef("Condition", width=20)), WorkloadFields)
 def job_facts(obj: dict) -> Facts:
     _meta, spec, status = _parts(obj)
     active, failed = count(status.get("active")), count(status.get("failed"))
