@@ -34,6 +34,7 @@ from kubetui.rights import Rights
 from kubetui.safe_text import visible, visible_lines
 from kubetui.screens.main import MainScreen
 from kubetui.screens.quiet import opaque
+from kubetui.shown_views import ShownViews
 from kubetui.themes import THEME_VARIABLE_DEFAULTS, automatic_theme, load_all_themes
 
 ERROR_TITLES = {
@@ -61,7 +62,7 @@ def _is_terminal(widget) -> bool:
     return module is not None and isinstance(widget, module.TerminalView)
 
 
-class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
+class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, App[int]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
@@ -289,31 +290,6 @@ class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
         else:
             self.notify(jump.value or "?", title="Jump", severity="warning")
 
-    def _main(self) -> MainScreen:
-        assert self.main is not None  # pushed in on_mount, before any command can run
-        return self.main
-
-    def show_main_pane(self, pane: str) -> None:
-        """``:pods`` and the like: the kind views opened on top are closed first."""
-        self._close_views()
-        self._main().action_show_pane(pane)
-
-    def replace_views(self, screen: Screen) -> None:
-        """A kind's view in place of the kind views open now (``:`` replaces, enter stacks)."""
-        self._close_views()
-        self.push_screen(screen)
-
-    def _close_views(self) -> None:
-        while getattr(self.screen, "stacked_view", False):
-            self.pop_screen()
-
-    def show_pane(self, pane: str, *, select=None, only=None, label: str = "") -> None:
-        """A flow's result shown in the main screen's panes (the snapshot just taken)."""
-        self._main().show_pane(pane, select=select, only=only, label=label)
-
-    def pane_note(self, pane: str, text: str) -> None:
-        self._main().pane_note(pane, text)
-
     # -- scope: namespace ----------------------------------------------------------------
     def action_switch_namespace(self) -> None:
         if self._still_connecting():
@@ -349,13 +325,6 @@ class KubetuiApp(IntentRoutes, Rights, ClipboardActions, Guarded, App[int]):
                             all_namespaces=message.all_namespaces)
         self._show_info()
         self.request_access(self.info.namespace)
-
-    def _show_info(self) -> None:
-        """The main screen and every kind view on the stack show the new scope."""
-        self._main().show_info(self.info)
-        for screen in self.screen_stack:
-            if getattr(screen, "stacked_view", False) and hasattr(screen, "show_info"):
-                screen.show_info(self.info)
 
     # -- scope: context ------------------------------------------------------------------
     def action_switch_context(self) -> None:

@@ -59,6 +59,11 @@ class IntentRoutes(Base):
     def on_open_owned(self, intent: kind_intents.OpenOwned) -> None:
         self.flows.kinds.owned(intent.kind, intent.row, intent.columns)
 
+    def on_describe_object(self, intent: kind_intents.DescribeObject) -> None:
+        from kubetui.screens.object_describe import ObjectDescribeScreen
+
+        self.push_screen(ObjectDescribeScreen(intent.kind, intent.ns, intent.name))
+
     def on_open_object(self, intent: kind_intents.OpenObject) -> None:
         self.flows.kinds.yaml(intent.kind, intent.ns, intent.name)
 

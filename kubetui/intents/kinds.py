@@ -37,6 +37,15 @@ class OpenObject(Message):
 
 
 @dataclass
+class DescribeObject(Message):
+    """The object described, with its events (``d``)."""
+
+    kind: Kind
+    ns: str
+    name: str
+
+
+@dataclass
 class RevealSecret(Message):
     """Show one key's value of a Secret, once, after a confirm (``v`` on a Secret)."""
 
@@ -54,3 +63,20 @@ class OpenController(Message):
     kind: str  # "Deployment"
     ns: str
     name: str
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """An object as events name it (``involvedObject``)."""
+
+    kind: str  # "Deployment"
+    uid: str
+    name: str
+    ns: str
+
+
+@dataclass
+class ObjectSelected(Message):
+    """The cursor of a kind's view moved to an object: the events pane follows it (``f``)."""
+
+    ref: ObjectRef

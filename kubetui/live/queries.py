@@ -1,6 +1,6 @@
 """What views ask the stores, answered from indexes: one rule for each question.
 
-``events_about_pod`` is the one event-matching rule of the whole UI (the events pane's follow
+``events_about`` is the one event-matching rule of the whole UI (the events pane's follow
 mode, the pod detail's Events section, the terminal session's header and the probe runner all
 use it): an event that carries a uid is about the object with that uid; one written without a
 uid (by a script, ``kubectl create``) is about the object it names. So an event about an earlier
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any
 
-from kubetui.k8s.core.events import EventRow, about_pod
+from kubetui.k8s.core.events import EventRow, about_object
 from kubetui.k8s.core.pods import PodRow
 from kubetui.live.store import LiveStore
 
@@ -72,16 +72,21 @@ def pods_with_runtime_class(pods: LiveStore | None, runtime_class: str) -> list[
                   if p.runtime_class == runtime_class)
 
 
-def events_about_pod(events: LiveStore | None, uid: str, name: str,
-                     namespace: str) -> list[EventRow]:
-    """The pod's events, newest first (see the module's docstring for the rule)."""
+def events_about(events: LiveStore | None, kind: str, uid: str, name: str,
+                 namespace: str) -> list[EventRow]:
+    """An object's events, newest first (see the module's docstring for the rule)."""
     if events is None:
         return []
     found = events.lookup("object", by_involved_object, ("uid", uid)) if uid else []
-    found += events.lookup("object", by_involved_object, ("name", "Pod", namespace, name))
-    found = [e for e in found if about_pod(e, uid, name, namespace)]
+    found += events.lookup("object", by_involved_object, ("name", kind, namespace, name))
+    found = [e for e in found if about_object(e, kind, uid, name, namespace)]
     found.sort(key=lambda e: e.last_seen or 0, reverse=True)
     return found
+
+
+def events_about_pod(events: LiveStore | None, uid: str, name: str,
+                     namespace: str) -> list[EventRow]:
+    return events_about(events, "Pod", uid, name, namespace)
 
 
 def pod_context(pods: LiveStore | None, events: LiveStore | None, namespace: str,

@@ -1,6 +1,7 @@
 """The events pane: LAST SEEN, TYPE, REASON, OBJECT, COUNT, MESSAGE; warnings stand out.
 
-``f`` follows the pod selected in the pods pane (matching involvedObject by uid); otherwise every
+``f`` follows the object selected last: the pod in the pods pane, or any object in a kind's
+view (a Deployment, a Service...), by the one event rule (``about_object``); otherwise every
 event in the scope is shown, newest first.
 """
 
@@ -11,9 +12,9 @@ from collections.abc import Callable
 from textual.binding import Binding
 
 from kubetui.formatting import human_duration
+from kubetui.intents.kinds import ObjectRef
 from kubetui.intents.text import ShowText
-from kubetui.k8s.core.events import EventRow, about_pod, event_text
-from kubetui.k8s.core.pods import PodRow
+from kubetui.k8s.core.events import EventRow, about_object, event_text
 from kubetui.widgets.live_pane import LivePane, text_matcher
 from kubetui.widgets.resource_table import Column, SortSpec
 
@@ -48,7 +49,7 @@ EVENT_SORT_KEYS = {
 
 
 class EventsPane(LivePane):
-    BINDINGS = [Binding("f", "toggle_follow", "Follow pod", id="events.follow"),
+    BINDINGS = [Binding("f", "toggle_follow", "Follow", id="events.follow"),
                 Binding("enter", "show_event", "Whole event", id="events.show")]
     noun = "events"
     sortable = ("last_seen", "type", "reason", "object", "count")
@@ -59,15 +60,17 @@ class EventsPane(LivePane):
                          style_of=lambda r: "event-warning" if r.is_warning else None,
                          clock=clock, id="events-pane", timestamps=lambda r: (r.last_seen,))
         self.follow = False
-        self.selected_pod: PodRow | None = None
+        self.selected: ObjectRef | None = None
 
     def show_namespace(self, all_namespaces: bool) -> None:
         self.set_columns(event_columns(all_namespaces))
 
-    def select_pod(self, pod: PodRow | None) -> None:
-        changed = (pod.uid if pod else None) != (self.selected_pod.uid if self.selected_pod
-                                                 else None)
-        self.selected_pod = pod
+    def select_pod(self, pod) -> None:
+        self.select(ObjectRef("Pod", pod.uid, pod.name, pod.namespace) if pod else None)
+
+    def select(self, ref: ObjectRef | None) -> None:
+        changed = ref != self.selected
+        self.selected = ref
         if self.follow and changed:
             self.apply_filter(self.filter_text)
             self.refresh_status()
@@ -79,17 +82,17 @@ class EventsPane(LivePane):
 
     def apply_filter(self, text: str) -> None:
         match = text_matcher(text) if text else None
-        pod = self.selected_pod if self.follow else None
-        if match is None and pod is None:
+        ref = self.selected if self.follow else None
+        if match is None and ref is None:
             self.table.set_filter(None)
             return
 
         followed = None
-        if pod is not None:
-            uid, name, namespace = pod.uid, pod.name, pod.namespace
+        if ref is not None:
+            kind, uid, name, namespace = ref.kind, ref.uid, ref.name, ref.ns
 
             def followed(row: EventRow) -> bool:
-                return about_pod(row, uid, name, namespace)
+                return about_object(row, kind, uid, name, namespace)
 
         self.table.set_filter(followed, text=match, search_text=self.search_text)
 
@@ -113,6 +116,7 @@ class EventsPane(LivePane):
     def status_text(self) -> tuple[str, bool]:
         text, problem = super().status_text()
         if self.follow:
-            who = f"pod/{self.selected_pod.name}" if self.selected_pod else "no pod selected"
+            who = (f"{self.selected.kind.lower()}/{self.selected.name}" if self.selected
+                   else "nothing selected")
             text = f"following {who} · {text}"
         return text, problem

@@ -16,7 +16,14 @@ from textual.binding import Binding
 
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
-from kubetui.intents.kinds import OpenObject, OpenOwned, RevealSecret
+from kubetui.intents.kinds import (
+    DescribeObject,
+    ObjectRef,
+    ObjectSelected,
+    OpenObject,
+    OpenOwned,
+    RevealSecret,
+)
 from kubetui.k8s.core.pods import parse_time
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.config import KEYS, secret_keys
@@ -27,7 +34,7 @@ from kubetui.k8s.watch.reflector import Delta
 from kubetui.live.kind_joins import KindJoin
 from kubetui.live.store import LiveStore
 from kubetui.widgets.live_pane import LivePane, StoreUpdated
-from kubetui.widgets.resource_table import Column, SortSpec
+from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
 
 NAME_MIN = 16
 WIDEST_CELL = 40  # a cell wider than this is cut (a long selector, a list of images)
@@ -73,6 +80,7 @@ class KindPane(AccessAware, LivePane):
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="kind.open"),
+        Binding("d", "describe", "Describe", id="kind.describe"),
         Binding("y", "yaml", "YAML", id="kind.yaml"),
         Binding("v", "reveal", "Reveal", id="kind.reveal"),
     ]
@@ -239,6 +247,13 @@ class KindPane(AccessAware, LivePane):
         return row.namespace if row is not None and row.namespace else \
             super().access_namespace()
 
+    def on_resource_table_cursor_moved(self, event: ResourceTable.CursorMoved) -> None:
+        """The events pane follows the object under the cursor (``f``)."""
+        row = event.row
+        if row is not None and row.uid:
+            self.post_message(ObjectSelected(ObjectRef(self.kind.kind, row.uid, row.name,
+                                                       row.namespace)))
+
     def action_reveal(self) -> None:
         row = self.table.cursor_row
         if row is None:
@@ -247,6 +262,11 @@ class KindPane(AccessAware, LivePane):
                                                                   strict=False)
                      if d is KEYS), [])
         self.post_message(RevealSecret(self.kind, row.namespace, row.name, tuple(keys)))
+
+    def action_describe(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(DescribeObject(self.kind, row.namespace, row.name))
 
     def action_yaml(self) -> None:
         row = self.table.cursor_row

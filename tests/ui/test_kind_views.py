@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.kind_view import KindScreen
+from kubetui.screens.object_describe import ObjectDescribeScreen
 from kubetui.screens.owned_pods import OwnedPodsScreen
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.revealed import RevealedValue
@@ -120,8 +121,18 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert cell(deploys.pane, rows["web"], "REV") == "2"
         assert rows["web"].revision == 2 and deploys.pane.style_of(rows["web"]) == "pod-pending"
         assert table_scopes(app) == sorted([*base, ("deployments", namespace)])
+        # d on web: described as kubectl lays it out, its events (the two scale-ups) last
+        await pilot.press("down", "d")
+        await until(pilot, lambda: isinstance(app.screen, ObjectDescribeScreen), what="describe")
+        described = app.screen
+        await until(pilot, lambda: "ScalingReplicaSet" in described.text, what="its events")
+        assert "Name:\tweb" in described.text and "desired |" in described.text
+        assert described.text.count("Scaled up replica set web-") == 2
+        assert "other" not in described.text  # the other Deployment's events are not its own
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is deploys, what="back to the deployments")
         # enter on web: its two ReplicaSets, not other's
-        await pilot.press("down", "enter")
+        await pilot.press("enter")
         await until(pilot, lambda: app.screen is not deploys, what="the replicasets")
         sets = app.screen
         assert isinstance(sets, KindScreen) and "replicasets of deployment web" in str(
@@ -168,6 +179,20 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         await until(pilot, lambda: table_scopes(app) == sorted([*base, ("deployments",
                                                                           namespace)]),
                     what="the replicasets' watch released")
+        # the events pane follows the object selected last (f): the Deployment web
+        assert deploys.pane.table.cursor_row.name == "web"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main, what="the main screen")
+        await pilot.press("2", "f")
+        events = app.main.events
+        await until(pilot, lambda: events.synced and len(events.table.order) == 2,
+                    what="web's two events")
+        assert "following deployment/web" in events.status_text()[0]
+        assert all(events.table.rows[k].object_name == "web" for k in events.table.order)
+        await pilot.press("f", "1")
+        await jump(pilot, "deploy")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the deployments")
+        deploys = app.screen
         # :svc replaces the deployments view; enter on web: the pods its selector matches
         await jump(pilot, "svc")
         await until(pilot, lambda: isinstance(app.screen, KindScreen)
@@ -357,4 +382,47 @@ async def test_the_demo_services_endpoints_ready_and_not(seeded: LocalCluster):
                     == ["not ready", "ready", "ready"], what="each pod's endpoint")
         stuck = next(p for p in pods.table.rows.values() if pods.endpoint_of(p) == "not ready")
         assert stuck.status in ("ErrImagePull", "ImagePullBackOff")
+    await app.cluster.close()
+
+
+async def test_a_cronjob_to_its_jobs_to_their_pods(local_cluster: LocalCluster, namespace: str):
+    """A CronJob's Jobs are the ones it controls (as its controller makes them); a Job's pods
+    the ones the Job controller made for it."""
+    c = local_cluster
+    version = "batch/v1" if '"cronjobs"' in c.kubectl("get", "--raw", "/apis/batch/v1").stdout \
+        else "batch/v1beta1"  # v1beta1 on the local 1.20
+    template = {"spec": {"template": {"spec": {
+        "restartPolicy": "Never", "schedulerName": "kubetui-none",
+        "containers": [{"name": "c", "image": "busybox:1.35"}]}}}}
+    cron = json.loads(c.kubectl("-n", namespace, "create", "-o", "json", "-f", "-",
+                                input=json.dumps({
+                                    "apiVersion": version, "kind": "CronJob",
+                                    "metadata": {"name": "nightly"},
+                                    "spec": {"schedule": "0 3 * * *", "suspend": True,
+                                             "jobTemplate": template}})).stdout)
+    for name, owned in (("nightly-1", True), ("adhoc", False)):
+        job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+               **template}
+        if owned:
+            job["metadata"]["ownerReferences"] = [{
+                "apiVersion": version, "kind": "CronJob", "name": "nightly",
+                "uid": cron["metadata"]["uid"], "controller": True}]
+        c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps(job))
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        await jump(pilot, "cj")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                    and len(app.screen.pane.table.rows) == 1, what="the cronjob")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                    and app.screen.view.kind.plural == "jobs"
+                    and len(app.screen.pane.table.rows) == 1, what="its one job")
+        jobs = app.screen
+        assert jobs.pane.table.cursor_row.name == "nightly-1"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen)
+                    and len(app.screen.pane.table.rows) == 1, timeout=60,
+                    what="the job's pod")
+        assert next(iter(app.screen.pane.table.rows.values())).name.startswith("nightly-1-")
     await app.cluster.close()

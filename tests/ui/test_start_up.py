@@ -125,5 +125,5 @@ async def test_the_footer_is_redrawn_only_when_its_keys_change(local_cluster: Lo
         await pilot.press("2")  # another pane: other keys
         await until(pilot, lambda: redraws != [], what="a redraw for the new keys")
         await pilot.pause(0.05)
-        assert "Follow pod" in footer.render_line(0).text
+        assert "Follow" in footer.render_line(0).text
     await app.cluster.close()

@@ -50,15 +50,19 @@ class EventRow:
         return self.type == "Warning"
 
 
-def about_pod(event: EventRow, uid: str, name: str, namespace: str) -> bool:
-    """Whether ``event`` is about that pod: it carries the pod's uid, or, written without one
-    (by a script, ``kubectl create``), it names the pod. An event that carries another uid is
-    about an earlier pod of the same name, not this one. The events pane's follow mode and the
-    pod detail's Events section both ask this."""
+def about_object(event: EventRow, kind: str, uid: str, name: str, namespace: str) -> bool:
+    """Whether ``event`` is about that object: it carries the object's uid, or, written
+    without one (by a script, ``kubectl create``), it names the object. An event that carries
+    another uid is about an earlier object of the same name, not this one. The events pane's
+    follow mode and every describe's Events section ask this."""
     if event.object_uid:
         return event.object_uid == uid
-    return event.object_kind == "Pod" and event.object_name == name and \
+    return event.object_kind == kind and event.object_name == name and \
         event.namespace == namespace
+
+
+def about_pod(event: EventRow, uid: str, name: str, namespace: str) -> bool:
+    return about_object(event, "Pod", uid, name, namespace)
 
 
 def _map(value: object) -> dict:
