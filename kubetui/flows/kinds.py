@@ -190,7 +190,7 @@ class KindsFlow(Flow):
               None) for key in keys], placeholder=visible(f"Reveal which key of {name}?"))
 
     def _confirm_reveal(self, kind: Kind, namespace: str, name: str, key: str) -> None:
-        from kubetui.k8s.kinds.config import reveal_path
+        from kubetui.k8s.kinds.objects import object_path
         from kubetui.screens.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
@@ -203,7 +203,7 @@ class KindsFlow(Flow):
             f"Reveal key {key} of secret {namespace}/{name}?",
             "The value is shown once, in a dialog with no copy key. kubetui does not log it, "
             "keep it, or write it anywhere; closing the dialog forgets it.",
-            request=f"GET {reveal_path(kind, namespace, name)}",
+            request=f"GET {object_path(kind, namespace, name)}",
             kubectl=f"kubectl get secret -n {namespace} {name} -o jsonpath='{jsonpath}' "
                     "| base64 -d"), answered)
 

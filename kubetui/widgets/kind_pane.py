@@ -171,7 +171,6 @@ class KindPane(AccessAware, LivePane):
 
     def bind_join(self, stores: dict[str, LiveStore]) -> None:
         self.join_stores = stores
-        self.table.version += 1  # joined cells changed: the filter's texts too
         self.table.refresh()
 
     def joined(self, row: TableRow) -> tuple[tuple[str, ...], str]:

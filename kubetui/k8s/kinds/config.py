@@ -13,8 +13,7 @@ from typing import Any, TypedDict
 
 import msgspec
 
-from kubetui.k8s.kinds.catalog import Kind
-from kubetui.k8s.kinds.objects import object_path, value_size
+from kubetui.k8s.kinds.objects import value_size
 from kubetui.k8s.kinds.rich import Facts, rich
 from kubetui.k8s.kinds.table import ColumnDef
 from kubetui.k8s.transport.shapes import mapping
@@ -79,10 +78,6 @@ def secret_keys(cell: str) -> list[str]:
     if cell in ("", "(no keys)", "?"):
         return []
     return [part.rsplit(" (", 1)[0] for part in cell.split(", ")]
-
-
-def reveal_path(kind: Kind, namespace: str, name: str) -> str:
-    return object_path(kind, namespace, name)
 
 
 def revealed_value(secret: dict, key: str) -> str:
