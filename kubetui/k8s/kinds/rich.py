@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from kubetui.k8s.kinds.table import ColumnDef, RichMeta, TableRow, table_row
+from kubetui.k8s.kinds.table import ColumnDef, RichMeta, TableRow, row_with
 from kubetui.k8s.transport.shapes import SHAPE_ERRORS, mapping
 from kubetui.k8s.watch.pruned import reads
 
@@ -58,13 +58,11 @@ def rich(group: str, kind: str, columns: tuple[ColumnDef, ...],
 
         @reads(row_fields)
         def transform(item: dict) -> TableRow:
-            row = table_row(item)
             try:
                 found = facts(mapping(item.get("object")))
             except SHAPE_ERRORS:
                 found = blank  # a field of another shape: the server's cells still show
-            return replace(row, cells=row.cells + found.cells, health=found.health,
-                           revision=found.revision)
+            return row_with(item, found.cells, found.health, found.revision)
 
         functools.update_wrapper(transform, facts, assigned=("__name__", "__doc__"))
         RICH[(group, kind)] = Rich(group, kind, columns, facts, transform)

@@ -116,6 +116,13 @@ class _RowFields(TypedDict, total=False):
 @reads(_RowFields)
 def table_row(item: dict) -> TableRow:
     """A Table row (``{"cells", "object"}``), or a plain object when the server sent a list."""
+    return row_with(item)
+
+
+def row_with(item: dict, more: tuple[str, ...] = (), health: str = "",
+             revision: int = 0) -> TableRow:
+    """``table_row`` with the cells, health and revision a kind kubetui reads more of adds
+    (``rich.py``): the row is built once."""
     if "cells" in item:
         cells = item.get("cells")
         meta = mapping(mapping(item.get("object")).get("metadata"))
@@ -123,21 +130,22 @@ def table_row(item: dict) -> TableRow:
     else:
         meta = mapping(item.get("metadata"))
         values = (text(meta.get("name")), text(meta.get("creationTimestamp")))
-    labels = mapping(meta.get("labels"))
-    owners = []
-    for ref in meta.get("ownerReferences") or ():
-        ref = mapping(ref)
-        owners.append(OwnerRef(text(ref.get("kind")), text(ref.get("name")),
-                               text(ref.get("uid")), ref.get("controller") is True))
+    labels = meta.get("labels")
+    refs = meta.get("ownerReferences")
+    owners = ()
+    if refs:
+        owners = tuple(OwnerRef(text(ref.get("kind")), text(ref.get("name")),
+                                text(ref.get("uid")), ref.get("controller") is True)
+                       for ref in map(mapping, refs if isinstance(refs, list) else ()))
+    stamp = meta.get("creationTimestamp")
     return TableRow(uid=text(meta.get("uid")), name=text(meta.get("name")),
-                    namespace=text(meta.get("namespace")), cells=values,
-                    created=_epoch(text(meta.get("creationTimestamp"))),
-                    labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
-                    owners=tuple(owners), deleting=bool(meta.get("deletionTimestamp")))
-
-
-def _epoch(stamp: str) -> float | None:
-    return parse_time(stamp) if stamp else None
+                    namespace=text(meta.get("namespace")),
+                    cells=values + more if more else values,
+                    created=parse_time(stamp) if stamp and isinstance(stamp, str) else None,
+                    labels=tuple(sorted((str(k), str(v)) for k, v in labels.items()))
+                    if labels and isinstance(labels, dict) else (),
+                    owners=owners, deleting=bool(meta.get("deletionTimestamp")),
+                    health=health, revision=revision)
 
 
 def cell_text(value: Any) -> str:
