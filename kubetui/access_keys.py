@@ -2,8 +2,10 @@
 
 A screen or widget mixes in ``AccessAware`` (before ``Guarded``) and says which namespace its
 actions act in (``access_namespace``). The rights come from the app's per-namespace
-SelfSubjectRulesReview cache (``KubetuiApp.denied``); which rights a key needs is
-``bindings.NEEDS``; keys in ``bindings.MUTATING`` are not bound at all in ``--readonly``.
+SelfSubjectRulesReview cache (``KubetuiApp.missing_rights``); which rights a key needs is
+``bindings.NEEDS``, or the widget's own ``needs`` where they depend on what it shows (a kind
+view's keys need rights on its kind); keys in ``bindings.MUTATING`` are not bound at all in
+``--readonly``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.binding import Binding
 
 from kubetui.bindings import MUTATING, NEEDS
 from kubetui.host import host
+from kubetui.k8s.rbac.access import Need
 
 if TYPE_CHECKING:
     from textual.widget import Widget as _Base
@@ -26,6 +29,13 @@ else:
 class AccessAware(_Base):
     def access_namespace(self) -> str:
         return host(self.app).info.namespace
+
+    def needs(self, binding_id: str) -> tuple[Need, ...]:
+        """The rules the key ``binding_id`` needs here."""
+        return NEEDS.get(binding_id, ())
+
+    def _missing(self, binding_id: str, namespace: str) -> tuple[Need, ...]:
+        return host(self.app).missing_rights(self.needs(binding_id), namespace)
 
     def _binding_for(self, action: str, parameters: tuple) -> Binding | None:
         for bindings in self._bindings.key_to_bindings.values():
@@ -41,8 +51,7 @@ class AccessAware(_Base):
             return True
         if binding.id in MUTATING and host(self.app).readonly:
             return False  # not bound, not shown
-        if binding.id in NEEDS and host(self.app).denied(
-                binding.id, self.access_namespace()):
+        if self._missing(binding.id, self.access_namespace()):
             return None  # shown dimmed
         return True
 
@@ -50,7 +59,7 @@ class AccessAware(_Base):
         """A dimmed key says why instead of doing nothing."""
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
             namespace = self.access_namespace()
-            missing = host(self.app).denied(binding.id or "", namespace)
+            missing = self._missing(binding.id or "", namespace)
             if missing:
                 event.stop()
                 event.prevent_default()

@@ -27,8 +27,10 @@ from kubetui.intents.kinds import (
 from kubetui.k8s.core.pods import parse_time
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.config import KEYS, secret_keys
+from kubetui.k8s.kinds.owners import lists_on_enter
 from kubetui.k8s.kinds.table import NAME_AND_AGE, ColumnDef, TableRow, cell_text, columns_of
 from kubetui.k8s.kinds.workloads import SET_REV
+from kubetui.k8s.rbac.access import Need
 from kubetui.k8s.transport.errors import ErrorKind
 from kubetui.k8s.watch.reflector import Delta
 from kubetui.live.kind_joins import KindJoin
@@ -240,6 +242,17 @@ class KindPane(AccessAware, LivePane):
         if action == "reveal" and (self.kind.group, self.kind.kind) != ("", "Secret"):
             return False  # only a Secret has values to reveal
         return super().check_action(action, parameters)
+
+    def needs(self, binding_id: str) -> tuple[Need, ...]:
+        """Describe and YAML read the object; enter lists what it owns (or reads its YAML)."""
+        kind = self.kind
+        read = (Need("get", kind.plural, kind.group, cluster_scoped=not kind.namespaced),)
+        if binding_id in ("kind.describe", "kind.yaml"):
+            return read
+        if binding_id == "kind.open":
+            listed = lists_on_enter(kind.group, kind.kind)
+            return (Need("list", listed[1], listed[0]),) if listed is not None else read
+        return super().needs(binding_id)
 
     def access_namespace(self) -> str:
         row = self.table.cursor_row

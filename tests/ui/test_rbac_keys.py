@@ -31,6 +31,14 @@ def pods_only_user(c: LocalCluster, ns: str, tmp_path: Path) -> Path:
     return c.user_kubeconfig(tmp_path / "kubeconfig", "reader", {"token": token}, ns)
 
 
+async def explained(pilot, app, key: str):
+    """Press a dimmed key: its explanation, as notified."""
+    await pilot.press(key)
+    await until(pilot, lambda: any(n.title == "Not allowed (RBAC)"
+                                   for n in app._notifications), what="the explanation")
+    return next(n for n in app._notifications if n.title == "Not allowed (RBAC)")
+
+
 async def test_a_key_without_the_right_is_dimmed_and_explained(local_cluster: LocalCluster,
                                                                namespace: str, tmp_path: Path):
     c = local_cluster
@@ -44,10 +52,7 @@ async def test_a_key_without_the_right_is_dimmed_and_explained(local_cluster: Lo
         active = {b.binding.id: b.enabled for b in app.screen.active_bindings.values()}
         assert active["pods.logs"] is False  # shown, dimmed
         assert active["pods.describe"] is True
-        await pilot.press("l")
-        await until(pilot, lambda: any(n.title == "Not allowed (RBAC)"
-                                       for n in app._notifications), what="the explanation")
-        note = next(n for n in app._notifications if n.title == "Not allowed (RBAC)")
+        note = await explained(pilot, app, "l")
         assert "get pods/log" in note.message and namespace in note.message
         assert len(app.screen_stack) == 2  # nothing opened
         await pilot.press("question_mark")
@@ -85,3 +90,57 @@ async def test_forbidden_all_namespaces_list_is_explained_whole(local_cluster: L
         assert status.size.height > 1  # wrapped, not cut at 80 columns
         assert json.dumps(text)  # plain data
     await app.cluster.close()
+
+
+async def test_a_kind_views_keys_follow_the_rights_on_that_kind(
+        local_cluster: LocalCluster, namespace: str, tmp_path: Path):
+    """May list Deployments but not read one, nor list their ReplicaSets: d, y and enter are
+    dimmed and say which rule on which kind is missing; ConfigMaps, readable, keep them."""
+    c = local_cluster
+    c.kubectl("-n", namespace, "create", "serviceaccount", "lister")
+    c.kubectl("-n", namespace, "create", "role", "lister", "--verb=list,watch",
+              "--resource=deployments.apps,pods,events")
+    c.kubectl("-n", namespace, "create", "role", "config-reader", "--verb=get,list,watch",
+              "--resource=configmaps")
+    for role in ("lister", "config-reader"):
+        c.kubectl("-n", namespace, "create", "rolebinding", f"lister-{role}", f"--role={role}",
+                  f"--serviceaccount={namespace}:lister")
+    secret = c.wait_for(lambda: (c.get_json("-n", namespace, "sa", "lister").get("secrets") or
+                                 [{}])[0].get("name"), timeout=30, what="the token secret")
+    token = base64.b64decode(c.get_json("-n", namespace, "secret", secret)["data"]["token"])
+    kubeconfig = c.user_kubeconfig(tmp_path / "kubeconfig", "lister",
+                                   {"token": token.decode()}, namespace)
+    c.kubectl("-n", namespace, "create", "deployment", "web", "--image=busybox:1.35")
+    c.kubectl("-n", namespace, "create", "configmap", "settings", "--from-literal=a=1")
+    app = await make_app(kubeconfig)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        await until(pilot, lambda: namespace in app.access, what="the rights review")
+        await pilot.press("colon", *"deploy", "enter")
+        await until(pilot, lambda: getattr(app.screen, "pane", None) is not None
+                    and len(app.screen.pane.table.rows) == 1, what="the deployment")
+        await pilot.pause(0.2)
+        active = {b.binding.id: b.enabled for b in app.screen.active_bindings.values()}
+        assert active["kind.describe"] is False and active["kind.yaml"] is False
+        assert active["kind.open"] is False
+        note = await explained(pilot, app, "d")
+        assert "get deployments.apps" in note.message and namespace in note.message
+        app.clear_notifications()
+        await pilot.press("enter")
+        await until(pilot, lambda: any("list replicasets.apps" in n.message
+                                       for n in app._notifications), what="enter explained")
+        assert getattr(app.screen, "view", None) is not None
+        assert app.screen.view.kind.plural == "deployments"  # nothing opened
+        await pilot.press("colon", *"cm", "enter")
+        await until(pilot, lambda: getattr(app.screen, "view", None) is not None
+                    and app.screen.view.kind.plural == "configmaps"
+                    and "settings" in {r.name for r in app.screen.pane.table.rows.values()},
+                    what="the configmap")
+        await pilot.pause(0.2)
+        active = {b.binding.id: b.enabled for b in app.screen.active_bindings.values()}
+        assert active["kind.describe"] is True and active["kind.yaml"] is True
+    await app.cluster.close()
+    reads = [e for e in audit_events(c, namespace=namespace)
+             if e.get("verb") == "get" and (e.get("objectRef") or {}).get("resource") in (
+                 "deployments", "replicasets")]
+    assert reads == []  # the dimmed keys sent nothing

@@ -13,6 +13,8 @@ from kubetui.formatting import human_duration
 from kubetui.k8s.core.events import EventRow
 from kubetui.k8s.core.pod_detail import events_section
 from kubetui.k8s.core.pods import parse_time
+from kubetui.k8s.kinds.autoscaling import hpa_section, pdb_section
+from kubetui.k8s.kinds.network import ingress_section
 from kubetui.k8s.kinds.objects import LAST_APPLIED, value_size
 from kubetui.k8s.transport.shapes import mapping, text
 
@@ -90,6 +92,10 @@ def _cron_job(_meta: dict, spec: dict, status: dict) -> list[str]:
             f"Concurrency Policy:\t{text(spec.get('concurrencyPolicy')) or 'Allow'}",
             f"Suspend:\t{'True' if spec.get('suspend') is True else 'False'}",
             f"Last Schedule Time:\t{text(status.get('lastScheduleTime')) or '<unset>'}",
+            # batch/v1 (1.21+): the last Job that succeeded
+            *([f"Last Successful Time:\t{text(status.get('lastSuccessfulTime'))}"]
+              if status.get("lastSuccessfulTime") else []),
+            *([f"Time Zone:\t{text(spec.get('timeZone'))}"] if spec.get("timeZone") else []),
             f"Active Jobs:\t{', '.join(text(mapping(j).get('name')) for j in status.get('active') or ()) or '<none>'}"]  # noqa: E501
 
 
@@ -121,6 +127,9 @@ SECTIONS: dict[tuple[str, str], Section] = {
     ("apps", "Deployment"): _deployment, ("apps", "ReplicaSet"): _replicated,
     ("apps", "StatefulSet"): _replicated, ("apps", "DaemonSet"): _daemon_set,
     ("batch", "Job"): _job, ("batch", "CronJob"): _cron_job, ("", "Service"): _service,
+    ("networking.k8s.io", "Ingress"): ingress_section, ("extensions", "Ingress"): ingress_section,
+    ("autoscaling", "HorizontalPodAutoscaler"): hpa_section,
+    ("policy", "PodDisruptionBudget"): pdb_section,
 }
 
 

@@ -48,6 +48,16 @@ class Children:
         return self.group == "" and self.plural == "pods"
 
 
+def lists_on_enter(group: str, kind: str) -> tuple[str, str] | None:
+    """The (group, plural) enter lists for an object of this kind; None: its YAML instead (what
+    the key needs, for ``AccessAware``)."""
+    if (group, kind) in OWNS:
+        return OWNS[(group, kind)]
+    if (group, kind) in OWNS_PODS or (group, kind) == ("", "Service"):
+        return ("", "pods")
+    return None
+
+
 def children_of(group: str, kind: str, row: TableRow,
                 columns: tuple[ColumnDef, ...] = ()) -> Children | None:
     """None: the kind owns nothing kubetui follows (enter shows its YAML instead)."""

@@ -40,7 +40,8 @@ RICH: dict[tuple[str, str], Rich] = {}
 
 
 def rich_for(group: str, kind: str) -> Rich | None:
-    from kubetui.k8s.kinds import config, workloads  # noqa: F401  (they register on import)
+    # They register on import.
+    from kubetui.k8s.kinds import config, network, workloads  # noqa: F401
 
     return RICH.get((group, kind))
 
