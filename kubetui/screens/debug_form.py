@@ -65,8 +65,8 @@ class DebugForm(PlanForm):
         yield row("Image", Input(self._image, id="image", compact=True))
         yield row("Profile", Select([(p, p) for p in PROFILES], value="general",
                                     allow_blank=False, id="profile", compact=True))
-        yield row("Target", Select(containers, value=t.containers[0] if containers
-                                   else Select.NULL, prompt="(no process sharing)",
+        yield row("Target", Select(containers, value=t.first_running or Select.NULL,
+                                   prompt="(no process sharing)",
                                    id="target", compact=True), "ephemeral-only")
         yield row("Command", Input(placeholder="the image's entrypoint (e.g. sh)",
                                    id="command", compact=True))
@@ -134,6 +134,14 @@ class DebugForm(PlanForm):
             return []
         out = [NEVER_REMOVED if plan.mode == EPHEMERAL else CREATES_POD.format(pod=plan.pod)]
         out += [f"Not applied: {n}" for n in plan.not_applied]
+        stopped = dict(self.target.stopped)
+        target = self.value("#target") if plan.mode == EPHEMERAL else None
+        if target in stopped:
+            out.append(f"Target {target} is not running ({stopped[target]}): the kubelet "
+                       "cannot start a debugger in its processes; choose (no process sharing).")
+        elif plan.mode == EPHEMERAL and not target and stopped:
+            out.append("No process sharing: " + ", ".join(
+                f"{name} is {state}" for name, state in self.target.stopped) + ".")
         if plan.mode == NODE:
             out.append("The node pod runs with the profile's host access "
                        "(general: / at /host, host PID/network/IPC).")

@@ -60,8 +60,11 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
         d = defs[i]
         title = d.name.upper()
         if d.format == "name" or (i == 0 and d.name.lower() == "name"):
+            # short names give their room to the other columns at 80 wide
+            longest = max((len(r.name) for r in rows[:SAMPLE]), default=NAME_MIN)
             columns.insert(1 if all_namespaces else 0,
-                           Column(f"c{i}", title, 0, min_width=NAME_MIN))
+                           Column(f"c{i}", title, 0,
+                                  min_width=max(len(title) + 2, min(NAME_MIN, longest + 1))))
             continue
         if d.is_age:
             width = max(len(title), 5)
@@ -72,7 +75,7 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
         columns.append(Column(f"c{i}", title, width,
                               align="right" if d.type in NUMERIC or d.is_age else "left",
                               min_terminal=needed if d.priority > 0 else 0,
-                              keep=width if d.width else 0))
+                              keep=d.width))
     return columns
 
 
@@ -306,5 +309,13 @@ def _sort_key(i: int, d: ColumnDef) -> Callable[[TableRow], Any]:
 
 
 def _number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
-        else float("-inf")
+    """A numeric cell's value: the server's numbers, and the ones kubetui writes as text (a
+    revision); anything else sorts first."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    return float("-inf")

@@ -252,3 +252,37 @@ async def test_jump_quit_asks_about_debug_pods_too(local_cluster: LocalCluster, 
         await pilot.press("n")  # quit and keep them: nothing is deleted
         await until(pilot, lambda: not app.is_running, what="the app to quit")
     await app.cluster.close()
+
+
+async def test_a_container_that_never_started_is_not_offered_as_the_target(
+        local_cluster: LocalCluster, namespace: str):
+    """The stuck rollout's pod: its only container waits on an image that does not exist. The
+    kubelet cannot start a debugger in the processes of a container that has none, so the form
+    targets nothing by default, says why, and warns if the user picks it anyway."""
+    c = local_cluster
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "never-pulled"},
+           "spec": {"terminationGracePeriodSeconds": 0, "containers": [{
+               "name": "app", "image": "kubetui.local/no-such-image:2.0"}]}}
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps(pod))
+    c.wait_for(lambda: "Err" in c.kubectl("-n", namespace, "get", "pod", "never-pulled", "-o",
+                                          "jsonpath={.status.containerStatuses[0].state."
+                                          "waiting.reason}").stdout
+               or "BackOff" in c.kubectl("-n", namespace, "get", "pod", "never-pulled", "-o",
+                                         "jsonpath={.status.containerStatuses[0].state."
+                                         "waiting.reason}").stdout,
+               timeout=60, what="the pull failure")
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await until(pilot, lambda: app.screen.pods.table.cursor_row is not None and
+                    app.screen.pods.table.cursor_row.status in ("ErrImagePull",
+                                                                "ImagePullBackOff"),
+                    what="the pod, waiting")
+        form = await open_form(pilot)
+        assert form.query_one("#target", Select).value is Select.NULL
+        await until(pilot, lambda: "No process sharing: app is waiting: " in form_text(form),
+                    what="the reason")
+        assert "targetContainerName" not in form_text(form)
+        form.query_one("#target", Select).value = "app"
+        await until(pilot, lambda: "Target app is not running (waiting: " in form_text(form),
+                    what="the warning")
+    await app.cluster.close()

@@ -14,6 +14,7 @@ from kubetui.k8s.debug.plans import DebugPlan, DebugSpec, plan
 from kubetui.k8s.debug.profiles import COPY, EPHEMERAL, NODE
 from kubetui.k8s.rbac.access import Need
 from kubetui.k8s.transport.discovery import ServerVersion
+from kubetui.k8s.transport.exec import container_state
 from kubetui.k8s.transport.shapes import mapping, text
 
 MODE_LABELS = {EPHEMERAL: "ephemeral container in this pod",
@@ -30,6 +31,14 @@ class DebugTarget:
     ephemeral: tuple[str, ...]  # names already used by ephemeral containers
     version: ServerVersion
     pod_json: str  # the pod as read, for the copy builder (a frozen snapshot)
+    # containers not running when the pod was read, with their state ("waiting: ErrImagePull"):
+    # no process namespace to share, the kubelet refuses them as a target
+    stopped: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def first_running(self) -> str:
+        stopped = dict(self.stopped)
+        return next((c for c in self.containers if c not in stopped), "")
 
     def plan(self, spec: DebugSpec, token=None) -> DebugPlan:
         pod = json.loads(self.pod_json)
@@ -41,8 +50,15 @@ def debug_target(pod: dict, version: ServerVersion) -> DebugTarget:
     meta, spec = mapping(pod.get("metadata")), mapping(pod.get("spec"))
     names = tuple(text(mapping(c).get("name")) for c in spec.get("containers") or ())
     ephemeral = tuple(text(mapping(c).get("name")) for c in spec.get("ephemeralContainers") or ())
+    status = mapping(pod.get("status"))
+    stopped = []
+    for name in names:
+        state = container_state(status, name)  # None: not known (not scheduled yet)
+        if state is not None and state[0] != "running":
+            stopped.append((name, f"{state[0]}: {state[1]}" if state[1] else state[0]))
     return DebugTarget(text(meta.get("namespace")), text(meta.get("name")),
-                       text(spec.get("nodeName")), names, ephemeral, version, json.dumps(pod))
+                       text(spec.get("nodeName")), names, ephemeral, version, json.dumps(pod),
+                       tuple(stopped))
 
 
 def needs(mode: str, version: ServerVersion) -> tuple[Need, ...]:

@@ -196,7 +196,8 @@ def explain(error: KubeError, request: ExecRequest, pod: dict | None = None) -> 
         state = container_state(status, request.container)
         if state and state[0] != "running":
             return KubeError(ErrorKind.INVALID, f"{request.what}: the container is not running",
-                             f"it is {state[0]}" + (f" ({state[1]})" if state[1] else ""),
+                             f"it is {state[0]}" + (f" ({state[1]})" if state[1] else "") +
+                             "; an ephemeral debug container can run beside it",
                              error.status)
     if "container not found" in text or "is not valid for pod" in text:
         return KubeError(ErrorKind.INVALID, f"{request.what}: no container "
