@@ -40,6 +40,9 @@ from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
 
 NAME_MIN = 16
 WIDEST_CELL = 40  # a cell wider than this is cut (a long selector, a list of images)
+# ... but kubetui's own words (a stalled rollout and its reason) whole where there is room:
+# they give way to their ``ColumnDef.width`` on a narrow terminal
+WIDEST_OWN_CELL = 64
 SAMPLE = 300  # rows measured for the column widths
 NUMERIC = ("integer", "number")
 _UNSET = object()
@@ -70,7 +73,8 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
             width = max(len(title), 5)
         else:
             sampled = (len(cell_text(r.cells[i])) for r in rows[:SAMPLE] if i < len(r.cells))
-            width = min(WIDEST_CELL, max(len(title), d.width, *sampled, 3))
+            widest = WIDEST_OWN_CELL if d.width else WIDEST_CELL
+            width = min(widest, max(len(title), d.width, *sampled, 3))
         needed += width + 1
         columns.append(Column(f"c{i}", title, width,
                               align="right" if d.type in NUMERIC or d.is_age else "left",
