@@ -34,6 +34,16 @@ MODAL_BINDINGS: list[Binding] = [
 ]
 
 
+TRIAGE_BINDINGS: list[Binding] = [
+    Binding("l", "logs", "Logs", id="triage.logs"),
+    Binding("P", "probes", "Probes", id="triage.probes"),
+    Binding("D", "debug", "Debug", id="triage.debug"),
+    Binding("O", "owner", "Owner", id="triage.owner"),
+    Binding("p", "pods", "Pods", id="triage.pods"),
+    Binding("d", "describe", "Describe", id="triage.describe"),
+]
+
+
 #: The RBAC rules each binding needs (by id). A key whose rule the user lacks in the namespace at
 #: hand is shown dimmed, says what is missing when pressed, and lists it on ``?``.
 NEEDS: dict[str, tuple[Need, ...]] = {
@@ -62,6 +72,9 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "pvc.inspect": (Need("create", "pods"), Need("delete", "pods"), Need("get", "pods/attach")),
     "detail.probes": (Need("get", "pods"),),
     "kind.reveal": (Need("get", "secrets"),),
+    "triage.logs": (Need("get", "pods/log"),),
+    "triage.debug": (Need("get", "pods"),),
+    "triage.probes": (Need("get", "pods"),),
 }
 
 #: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path
@@ -70,4 +83,4 @@ NEEDS: dict[str, tuple[Need, ...]] = {
 MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec", "pods.debug",
                                       "detail.shell", "detail.attach", "detail.debug",
                                       "pvc.snapshot", "pvc.inspect", "snapshots.restore",
-                                      "snapshots.delete"})
+                                      "snapshots.delete", "triage.debug"})

@@ -130,6 +130,21 @@ class KindsFlow(Flow):
 
         self.with_catalog(step)
 
+    def triage(self, group: str, kind_name: str, namespace: str, name: str) -> None:
+        """``!``: the object's triage, live."""
+        def step(catalog: Catalog) -> None:
+            from kubetui.screens.triage import TriageScreen
+
+            kind = catalog.of_kind(group, kind_name)
+            if kind is None:
+                self.notify(f"{kind_name} is not a kind this server serves", title="Triage",
+                            severity="warning")
+                return
+            self.app.push_screen(TriageScreen(kind, namespace if kind.namespaced else "",
+                                              name))
+
+        self.with_catalog(step)
+
     def open_named(self, group: str, kind_name: str, namespace: str, name: str) -> None:
         """One object's row, selected, in its kind's view (stacked: esc comes back)."""
         def step(catalog: Catalog) -> None:

@@ -70,6 +70,9 @@ class IntentRoutes(Base):
     def on_open_controller(self, intent: kind_intents.OpenController) -> None:
         self.flows.kinds.open_named(intent.group, intent.kind, intent.ns, intent.name)
 
+    def on_triage_object(self, intent: kind_intents.TriageObject) -> None:
+        self.flows.kinds.triage(intent.group, intent.kind, intent.ns, intent.name)
+
     def on_reveal_secret(self, intent: kind_intents.RevealSecret) -> None:
         self.flows.kinds.reveal(intent.kind, intent.ns, intent.name, intent.keys)
 

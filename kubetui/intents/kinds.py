@@ -65,6 +65,16 @@ class OpenController(Message):
     name: str
 
 
+@dataclass
+class TriageObject(Message):
+    """``!``: why this object is broken, or why it is fine."""
+
+    group: str
+    kind: str  # "Pod", "Deployment"
+    ns: str
+    name: str
+
+
 @dataclass(frozen=True)
 class ObjectRef:
     """An object as events name it (``involvedObject``)."""

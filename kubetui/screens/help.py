@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS, NEEDS
+from kubetui.bindings import APP_BINDINGS, MAIN_BINDINGS, MODAL_BINDINGS, NEEDS, TRIAGE_BINDINGS
 from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.jump import PANES
@@ -25,6 +25,7 @@ from kubetui.screens.terminal_session import TerminalSession
 from kubetui.screens.text_view import TextView
 from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
+from kubetui.widgets.kind_pane import KindPane
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.nodes_pane import NodesPane
 from kubetui.widgets.pods_pane import PodsPane
@@ -38,7 +39,8 @@ GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
           ("Priority levels", LevelsPane.BINDINGS), ("Flow schemas", SchemasPane.BINDINGS),
           ("Nodes", NodesPane.BINDINGS), ("Claims (PVCs)", PvcPane.BINDINGS),
           ("Volume snapshots", SnapshotsPane.BINDINGS),
-          ("Pod detail", PodDetailScreen.BINDINGS), ("Node audit", NodeAuditScreen.BINDINGS),
+          ("Pod detail", PodDetailScreen.BINDINGS), ("Kind views", KindPane.BINDINGS),
+          ("Triage (!)", TRIAGE_BINDINGS), ("Node audit", NodeAuditScreen.BINDINGS),
           ("Debug form", DebugForm.BINDINGS),
           ("Snapshot and restore forms", PlanForm.BINDINGS),
           ("Probe runner", ProbeRunnerScreen.BINDINGS), ("Probe edit", ProbeForm.BINDINGS),

@@ -22,7 +22,7 @@ from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
 from kubetui.guard import Guarded
 from kubetui.host import host
-from kubetui.intents.kinds import OpenController
+from kubetui.intents.kinds import OpenController, TriageObject
 from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, StreamKind
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pod_detail import (
@@ -67,6 +67,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         Binding("P", "probes", "Probes", id="detail.probes"),
         Binding("Y", "copy", "Copy", id="detail.copy", show=False),
         Binding("O", "owner", "Owner", id="detail.owner"),
+        Binding("exclamation_mark", "triage", "Why", id="detail.triage", key_display="!"),
     ]
 
     def __init__(self, namespace: str, name: str, container: str | None = None,
@@ -178,6 +179,9 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     def _chain_read(self, links, stopped: str) -> None:
         self._chain, self._top = chain_text(links, stopped), (links[-1] if links else None)
         self._render_pod(pod_changed=False)
+
+    def action_triage(self) -> None:
+        self.post_message(TriageObject("", "Pod", self.pod_namespace, self.pod_name))
 
     def action_owner(self) -> None:
         top = self._top

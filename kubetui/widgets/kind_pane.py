@@ -23,6 +23,7 @@ from kubetui.intents.kinds import (
     OpenObject,
     OpenOwned,
     RevealSecret,
+    TriageObject,
 )
 from kubetui.k8s.core.pods import parse_time
 from kubetui.k8s.kinds.catalog import Kind
@@ -92,6 +93,7 @@ class KindPane(AccessAware, LivePane):
         Binding("d", "describe", "Describe", id="kind.describe"),
         Binding("y", "yaml", "YAML", id="kind.yaml"),
         Binding("v", "reveal", "Reveal", id="kind.reveal"),
+        Binding("exclamation_mark", "triage", "Why", id="kind.triage", key_display="!"),
     ]
 
     def __init__(self, kind: Kind, all_namespaces: bool, clock: Callable[[], float], *,
@@ -281,6 +283,12 @@ class KindPane(AccessAware, LivePane):
                                                                   strict=False)
                      if d is KEYS), [])
         self.post_message(RevealSecret(self.kind, row.namespace, row.name, tuple(keys)))
+
+    def action_triage(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(TriageObject(self.kind.group, self.kind.kind, row.namespace,
+                                           row.name))
 
     def action_describe(self) -> None:
         row = self.table.cursor_row

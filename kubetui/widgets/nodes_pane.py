@@ -7,6 +7,7 @@ from collections.abc import Callable
 from textual.binding import Binding
 
 from kubetui.formatting import human_duration
+from kubetui.intents.kinds import TriageObject
 from kubetui.intents.nodes import OpenNode
 from kubetui.k8s.nodes.audit import version_skew
 from kubetui.k8s.nodes.rows import NodeRow
@@ -36,8 +37,15 @@ NODE_SORT_KEYS = {
 
 
 class NodesPane(LivePane):
-    BINDINGS = [Binding("enter", "open", "Audit", id="nodes.audit")]
+    BINDINGS = [Binding("enter", "open", "Audit", id="nodes.audit"),
+                Binding("exclamation_mark", "triage", "Why", id="nodes.triage",
+                        key_display="!")]
     noun = "nodes"
+
+    def action_triage(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(TriageObject("", "Node", "", row.name))
 
     def action_open(self) -> None:
         row = self.table.cursor_row

@@ -8,6 +8,7 @@ from textual.binding import Binding
 
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration, restarts_text
+from kubetui.intents.kinds import TriageObject
 from kubetui.intents.pods import DebugPod, OpenPod, OpenProbes, OpenStream, StreamKind
 from kubetui.k8s.core.pods import PodRow
 from kubetui.widgets.live_pane import LivePane
@@ -56,6 +57,7 @@ class PodsPane(AccessAware, LivePane):
         Binding("e", "stream('command')", "Exec", id="pods.exec", show=False),
         Binding("D", "debug", "Debug", id="pods.debug"),
         Binding("P", "probes", "Probes", id="pods.probes"),
+        Binding("exclamation_mark", "triage", "Why", id="pods.triage", key_display="!"),
     ]
     noun = "pods"
 
@@ -68,6 +70,11 @@ class PodsPane(AccessAware, LivePane):
         row = self.table.cursor_row
         if row is not None:
             self.post_message(DebugPod(row.namespace, row.name))
+
+    def action_triage(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(TriageObject("", "Pod", row.namespace, row.name))
 
     def action_probes(self) -> None:
         row = self.table.cursor_row

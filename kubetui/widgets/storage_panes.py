@@ -15,6 +15,7 @@ from textual.binding import Binding
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
 from kubetui.intents import storage as intents
+from kubetui.intents.kinds import TriageObject
 from kubetui.k8s.storage.claims import PvcRow
 from kubetui.k8s.storage.snapshots import SnapshotRow
 from kubetui.live.joins import StorageJoins
@@ -52,6 +53,7 @@ class PvcPane(AccessAware, LivePane):
         Binding("t", "snapshot", "Snapshot", id="pvc.snapshot"),
         Binding("enter", "snapshots", "Snapshots", id="pvc.snapshots"),
         Binding("i", "inspect", "Inspect", id="pvc.inspect"),
+        Binding("exclamation_mark", "triage", "Why", id="pvc.triage", key_display="!"),
     ]
     noun = "claims"
     sortable = ("name", "status", "age")
@@ -83,6 +85,11 @@ class PvcPane(AccessAware, LivePane):
         row = self.table.cursor_row
         if row is not None:
             self.post_message(intents.SnapshotClaim(row, self.joins))
+
+    def action_triage(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(TriageObject("", "PersistentVolumeClaim", row.namespace, row.name))
 
     def action_snapshots(self) -> None:
         row = self.table.cursor_row

@@ -48,6 +48,9 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     # Storage: t opens the snapshot form (esc), i the inspection pod's confirm (n); the
     # snapshots pane; read-only: none of t, i, r, d is bound.
     ("storage", ("4", "t", "WAIT", "escape", "i", "WAIT", "n", "6", "r", "d", "1")),
+    # ! on the pod: its triage (healthy: l, P, D, O and p offer nothing), d its describe.
+    ("triage", ("exclamation_mark", "WAIT", "l", "P", "D", "O", "p", "d", "WAIT", "escape",
+                "escape")),
     # Read-write: D opens the debug form, ctrl+s its confirm, y adds an ephemeral container and
     # attaches; read-only: D is not bound (and y opens the YAML tab, which esc leaves).
     ("debug", ("D", "WAIT", "ctrl+s", "WAIT", "y", "WAIT", "ctrl+right_square_bracket",

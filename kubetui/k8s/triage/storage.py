@@ -1,0 +1,81 @@
+"""A PersistentVolumeClaim's and a node's triage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kubetui.k8s.core.events import EventRow
+from kubetui.k8s.transport.shapes import mapping, text
+from kubetui.k8s.triage.evidence import event_evidence, first_line, latest
+from kubetui.k8s.triage.findings import CRITICAL, INFO, WARNING, Evidence, Finding, Report
+from kubetui.k8s.triage.workloads import events_of
+
+DEFAULT_CLASS = ("storageclass.kubernetes.io/is-default-class",
+                 "storageclass.beta.kubernetes.io/is-default-class")
+
+
+def triage_claim(pvc: dict, classes: Sequence[dict] | None, events: Sequence[EventRow],
+                 now: float) -> Report:
+    meta, spec, status = (mapping(pvc.get(k)) for k in ("metadata", "spec", "status"))
+    subject = f"persistentvolumeclaim {text(meta.get('namespace'))}/{text(meta.get('name'))}"
+    phase = text(status.get("phase"))
+    own = events_of(events, {**pvc, "kind": "PersistentVolumeClaim"})
+    if phase == "Bound":
+        return Report(subject, healthy=f"bound to {text(spec.get('volumeName'))}")
+    if phase == "Lost":
+        return Report(subject, (Finding(CRITICAL, "storage", f"its volume "
+                                        f"{text(spec.get('volumeName'))} is gone (Lost)"),))
+    named = spec.get("storageClassName")
+    names = {text(mapping(c.get("metadata")).get("name")): c for c in classes or ()}
+    failed = latest(own, "ProvisioningFailed")
+    if classes is not None and isinstance(named, str) and named and named not in names:
+        return Report(subject, (Finding(CRITICAL, "storage", f"it asks for the StorageClass "
+                                        f"`{named}`, which does not exist (there are: "
+                                        f"{', '.join(sorted(names)) or 'none'})",
+                                        (Evidence("spec.storageClassName", named),)),))
+    if failed is not None:
+        return Report(subject, (Finding(CRITICAL, "storage", "its volume cannot be made: "
+                                        f"{first_line(failed.message)}",
+                                        (event_evidence(failed, now),)),))
+    if named is None and classes is not None and not any(
+            mapping(mapping(c.get("metadata")).get("annotations")).get(a) == "true"
+            for c in classes for a in DEFAULT_CLASS) and not spec.get("volumeName"):
+        return Report(subject, (Finding(CRITICAL, "storage", "it names no StorageClass and the "
+                                        "cluster has no default one: nothing will provision it"),))
+    waiting = latest(own, "WaitForFirstConsumer")
+    if waiting is not None:
+        return Report(subject, (Finding(INFO, "storage", "it waits for a pod that uses it to be "
+                                        "scheduled (WaitForFirstConsumer)",
+                                        (event_evidence(waiting, now),)),))
+    external = latest(own, "ExternalProvisioning")
+    if external is not None:
+        return Report(subject, (Finding(WARNING, "storage", "no provisioner has made its volume "
+                                        f"yet: {first_line(external.message)}",
+                                        (event_evidence(external, now),)),))
+    return Report(subject, (Finding(WARNING, "storage", f"it is {phase or 'Pending'}"),))
+
+
+def triage_node(node: dict, now: float) -> Report:
+    meta, spec, status = (mapping(node.get(k)) for k in ("metadata", "spec", "status"))
+    subject = f"node {text(meta.get('name'))}"
+    findings = []
+    for c in status.get("conditions") or ():
+        c = mapping(c)
+        kind, value = text(c.get("type")), text(c.get("status"))
+        if kind == "Ready" and value != "True":
+            findings.append(Finding(CRITICAL, "nodes", f"it is not Ready "
+                                    f"({text(c.get('reason')) or value}): "
+                                    f"{text(c.get('message'))}",
+                                    (Evidence("condition Ready", value),)))
+        elif kind.endswith("Pressure") and value == "True":
+            findings.append(Finding(CRITICAL, "nodes", f"it is under {kind[:-8].lower()} "
+                                    f"pressure: {text(c.get('message'))}"))
+        elif kind == "NetworkUnavailable" and value == "True":
+            findings.append(Finding(CRITICAL, "nodes", "its network is not set up: "
+                                    f"{text(c.get('message'))}"))
+    if spec.get("unschedulable") is True:
+        findings.append(Finding(WARNING, "nodes", "it is cordoned: no new pods are scheduled "
+                                "on it"))
+    if findings:
+        return Report(subject, tuple(findings))
+    return Report(subject, healthy="Ready, no pressure, schedulable")

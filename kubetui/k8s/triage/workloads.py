@@ -1,0 +1,234 @@
+"""A workload's triage: its own conditions first (a stalled rollout, a ReplicaSet that cannot
+create pods, a Job past its backoff limit), then what its pods say, grouped by cause: "2 of 2
+new pods: the image `shop:2.0` does not exist in the registry docker.io".
+
+The pods are the workload's own (by controller uid, a Deployment's through its ReplicaSets),
+each triaged as ``pods.triage_pod`` does; the events are the namespace's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from kubetui.k8s.core.events import EventRow
+from kubetui.k8s.kinds.rich import condition, count, revision_of
+from kubetui.k8s.transport.shapes import mapping, text
+from kubetui.k8s.triage.evidence import event_evidence, latest
+from kubetui.k8s.triage.findings import (
+    CRITICAL,
+    INFO,
+    OWNER,
+    PODS,
+    WARNING,
+    Evidence,
+    Finding,
+    Report,
+    Step,
+    ordered,
+)
+from kubetui.k8s.triage.messages import exit_meaning
+from kubetui.k8s.triage.pods import triage_pod
+
+
+def owned_by(objects: Sequence[dict], uid: str) -> list[dict]:
+    return [o for o in objects if any(
+        mapping(r).get("uid") == uid and mapping(r).get("controller") is True
+        for r in mapping(o.get("metadata")).get("ownerReferences") or ())]
+
+
+def events_of(events: Sequence[EventRow], obj: dict) -> list[EventRow]:
+    meta = mapping(obj.get("metadata"))
+    uid, name = text(meta.get("uid")), text(meta.get("name"))
+    kind = text(obj.get("kind"))
+    return [e for e in events if e.object_uid == uid or (
+        not e.object_uid and e.object_name == name and (not kind or e.object_kind == kind))]
+
+
+def pods_cause(pods: Sequence[dict], events: Sequence[EventRow], now: float,
+               nodes: Sequence[dict] | None, which: str = "pods",
+               counted: bool = True) -> Finding | None:
+    """The worst cause among ``pods``, with how many of them share it (``counted``)."""
+    causes: list[Finding] = []
+    for pod in pods:
+        report = triage_pod(pod, [e for e in events_of(events, {**pod, "kind": "Pod"})], now,
+                            nodes)
+        if report.findings:
+            first = report.findings[0]
+            causes.append(Finding(first.severity, first.check, first.cause, first.evidence,
+                                  first.steps, about=report.subject))
+    if not causes:
+        return None
+    worst = ordered(causes)[0]
+    same = Counter(f.cause for f in causes)[worst.cause]
+    steps = tuple(s for s in worst.steps if s.action != OWNER)  # the owner is the subject
+    said = f"{same} of {len(pods)} {which}: {worst.cause}" if counted else worst.cause
+    return Finding(worst.severity, worst.check, said, worst.evidence,
+                   (*steps, Step(PODS, f"the {which}")), about=worst.about)
+
+
+def _failed_create(obj: dict, events: Sequence[EventRow], now: float) -> Finding | None:
+    status = mapping(obj.get("status"))
+    failure = condition(status, "ReplicaFailure")
+    event = latest(events_of(events, obj), "FailedCreate")
+    if text(failure.get("status")) != "True" and event is None:
+        return None
+    message = text(failure.get("message")) or (event.message if event else "")
+    what = "quota" if "exceeded quota" in message else "admission" if (
+        "admission webhook" in message or "denied the request" in message) else ""
+    cause = f"it cannot create pods ({what}): {message}" if what else \
+        f"it cannot create pods: {message}"
+    return Finding(CRITICAL, "workloads", cause,
+                   (event_evidence(event, now),) if event else
+                   (Evidence("condition ReplicaFailure", message),))
+
+
+def triage_deployment(dep: dict, sets: Sequence[dict], pods: Sequence[dict],
+                      events: Sequence[EventRow], now: float,
+                      nodes: Sequence[dict] | None = None) -> Report:
+    meta, spec, status = (mapping(dep.get(k)) for k in ("metadata", "spec", "status"))
+    subject = f"deployment {text(meta.get('namespace'))}/{text(meta.get('name'))}"
+    own = owned_by(sets, text(meta.get("uid")))
+    newest = max(own, key=lambda rs: revision_of(mapping(rs.get("metadata"))), default=None)
+    new_pods = owned_by(pods, text(mapping(newest.get("metadata")).get("uid"))) if newest else []
+    all_pods = [p for rs in own for p in owned_by(pods, text(mapping(rs.get("metadata"))
+                                                             .get("uid")))]
+    desired = count(spec.get("replicas")) if "replicas" in spec else 1
+    available = count(status.get("availableReplicas"))
+    revision = revision_of(meta)
+    findings: list[Finding] = []
+    for rs in [newest] if newest else []:
+        failed = _failed_create(rs, events, now)
+        if failed is not None:
+            findings.append(failed)
+    progressing = condition(status, "Progressing")
+    new_cause = pods_cause(new_pods, events, now, nodes, "new pods")
+    if progressing.get("reason") == "ProgressDeadlineExceeded":
+        why = f": {new_cause.cause}" if new_cause else ""
+        findings.append(Finding(
+            CRITICAL, "workloads", f"the rollout to revision {revision} is stalled "
+            f"(ProgressDeadlineExceeded){why}",
+            (Evidence("condition Progressing", text(progressing.get("message"))),
+             *(new_cause.evidence if new_cause else ())),
+            (*(new_cause.steps if new_cause else ()),), about=new_cause.about if new_cause
+            else ""))
+    elif new_cause is not None:
+        findings.append(new_cause)
+    if spec.get("paused") is True:
+        findings.append(Finding(INFO, "workloads", "its rollout is paused (kubectl rollout "
+                                "resume goes on)"))
+    if available < desired and not findings:
+        cause = pods_cause(all_pods, events, now, nodes)
+        findings.append(cause or Finding(WARNING, "workloads",
+                                         f"{desired - available} of {desired} replicas are "
+                                         "unavailable"))
+    if findings:
+        return Report(subject, ordered(findings), checked=("rollout", "replicasets", "pods"))
+    return Report(subject, healthy=f"complete: {available}/{desired} available at revision "
+                  f"{revision}", checked=("rollout", "replicasets", "pods"))
+
+
+def triage_pod_owner(obj: dict, pods: Sequence[dict], events: Sequence[EventRow], now: float,
+                     nodes: Sequence[dict] | None = None) -> Report:
+    """A ReplicaSet, StatefulSet or DaemonSet: its own failures, then its pods'."""
+    meta, spec, status = (mapping(obj.get(k)) for k in ("metadata", "spec", "status"))
+    kind = text(obj.get("kind")) or "object"
+    subject = f"{kind.lower()} {text(meta.get('namespace'))}/{text(meta.get('name'))}"
+    own = owned_by(pods, text(meta.get("uid")))
+    findings: list[Finding] = []
+    failed = _failed_create(obj, events, now)
+    if failed is not None:
+        findings.append(failed)
+    misscheduled = count(status.get("numberMisscheduled"))
+    if misscheduled:
+        findings.append(Finding(WARNING, "workloads", f"{misscheduled} of its pods run on nodes "
+                                "its selector or tolerations no longer allow"))
+    if kind == "StatefulSet":
+        stuck = sorted(own, key=lambda p: text(mapping(p.get("metadata")).get("name")))
+        cause = pods_cause([p for p in stuck if not is_ready(p)][:1], events, now, nodes,
+                           "replicas stuck (the lowest first: the next waits on it)")
+    else:
+        cause = pods_cause(own, events, now, nodes)
+    if cause is not None:
+        findings.append(cause)
+    if findings:
+        return Report(subject, ordered(findings), checked=("controller", "pods"))
+    ready = count(status.get("readyReplicas")) or count(status.get("numberReady"))
+    wanted = count(spec.get("replicas")) if "replicas" in spec else \
+        count(status.get("desiredNumberScheduled"))
+    if ready < wanted:
+        return Report(subject, (Finding(WARNING, "workloads", f"{ready}/{wanted} ready, and its "
+                                        "pods name no cause yet"),))
+    return Report(subject, healthy=f"{ready}/{wanted} ready", checked=("controller", "pods"))
+
+
+def is_ready(pod: dict) -> bool:
+    return any(mapping(c).get("type") == "Ready" and mapping(c).get("status") == "True"
+               for c in mapping(pod.get("status")).get("conditions") or ())
+
+
+def triage_job(job: dict, pods: Sequence[dict], events: Sequence[EventRow], now: float,
+               nodes: Sequence[dict] | None = None) -> Report:
+    meta, spec, status = (mapping(job.get(k)) for k in ("metadata", "spec", "status"))
+    subject = f"job {text(meta.get('namespace'))}/{text(meta.get('name'))}"
+    own = owned_by(pods, text(meta.get("uid")))
+    failed = condition(status, "Failed")
+    if text(failed.get("status")) == "True":
+        reason = text(failed.get("reason"))
+        codes = Counter(_exit_code(p) for p in own if _exit_code(p) is not None)
+        said = ""
+        if codes:
+            code, n = codes.most_common(1)[0]
+            said = f"; {n} of its pods: {exit_meaning(code)}"
+        if reason == "DeadlineExceeded":
+            cause = (f"it ran past its activeDeadlineSeconds "
+                     f"({text(spec.get('activeDeadlineSeconds'))}s) and was stopped{said}")
+        else:
+            cause = (f"it failed ({reason or 'Failed'}): {count(status.get('failed'))} pods "
+                     f"failed, its backoffLimit is {count(spec.get('backoffLimit'))}{said}")
+        steps = ()
+        worst = next((p for p in own if _exit_code(p) not in (None, 0)), None)
+        if worst is not None:
+            name = text(mapping(worst.get("metadata")).get("name"))
+            steps = (Step(PODS, f"its pods ({name} failed)"),)
+        return Report(subject, (Finding(CRITICAL, "workloads", cause,
+                                        (Evidence("condition Failed",
+                                                  text(failed.get("message"))),), steps),))
+    if text(condition(status, "Complete").get("status")) == "True":
+        return Report(subject, healthy=f"complete: {count(status.get('succeeded'))} succeeded")
+    if spec.get("suspend") is True:
+        return Report(subject, (Finding(INFO, "workloads", "it is suspended"),))
+    cause = pods_cause(own, events, now, nodes)
+    if cause is not None:
+        return Report(subject, (cause,))
+    return Report(subject, healthy=f"running: {count(status.get('active'))} active")
+
+
+def _exit_code(pod: dict) -> int | None:
+    for cs in mapping(pod.get("status")).get("containerStatuses") or ():
+        term = mapping(mapping(mapping(cs).get("state")).get("terminated"))
+        if isinstance(term.get("exitCode"), int):
+            return term["exitCode"]
+    return None
+
+
+def triage_cronjob(cron: dict, jobs: Sequence[dict], now: float) -> Report:
+    meta, spec, status = (mapping(cron.get(k)) for k in ("metadata", "spec", "status"))
+    subject = f"cronjob {text(meta.get('namespace'))}/{text(meta.get('name'))}"
+    findings = []
+    if spec.get("suspend") is True:
+        findings.append(Finding(WARNING, "workloads", "it is suspended: no new Jobs are made "
+                                f"(schedule {text(spec.get('schedule'))})"))
+    own = owned_by(jobs, text(meta.get("uid")))
+    last = max(own, key=lambda j: text(mapping(j.get("metadata")).get("creationTimestamp")),
+               default=None)
+    if last is not None and text(condition(mapping(last.get("status")), "Failed")
+                                 .get("status")) == "True":
+        name = text(mapping(last.get("metadata")).get("name"))
+        reason = text(condition(mapping(last.get("status")), "Failed").get("reason"))
+        findings.append(Finding(CRITICAL, "workloads", f"its latest Job {name} failed "
+                                f"({reason or 'Failed'})", steps=(Step(PODS, "its Jobs"),)))
+    if findings:
+        return Report(subject, ordered(findings))
+    when = text(status.get("lastScheduleTime")) or "never yet"
+    return Report(subject, healthy=f"schedule {text(spec.get('schedule'))}, last run {when}")

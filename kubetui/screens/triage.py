@@ -1,0 +1,222 @@
+"""``!`` on an object: its cause in one sentence, the evidence, and the keys for the next step;
+or, when nothing is wrong, why it is fine. Live: the view holds the object and what its checks
+read (``k8s/triage/run.inputs_of``) and names the cause again whenever one of them changes.
+
+The object is watched by name (a field selector); its pods, ReplicaSets or Jobs by its label
+selector once it has arrived; the namespace's events through the shared events store; nodes and
+StorageClasses when the user may list them (a 403 leaves them out, the checks say less).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kubetui.access_keys import AccessAware
+from kubetui.bindings import TRIAGE_BINDINGS
+from kubetui.guard import Guarded
+from kubetui.host import host
+from kubetui.intents.kinds import DescribeObject, OpenController, OpenOwned
+from kubetui.intents.pods import DebugPod, OpenPod, OpenProbes
+from kubetui.k8s.core.events import event_row
+from kubetui.k8s.kinds.catalog import Kind
+from kubetui.k8s.kinds.table import ColumnDef, row_with
+from kubetui.k8s.transport.shapes import mapping, text
+from kubetui.k8s.triage import findings as f
+from kubetui.k8s.triage.run import (
+    CLASSES,
+    EVENTS,
+    JOBS,
+    NODES,
+    PODS,
+    REPLICASETS,
+    World,
+    inputs_of,
+    match_labels,
+    triage,
+    whole,
+)
+from kubetui.k8s.watch.reflector import ResourceScope
+from kubetui.live.held import Held
+from kubetui.safe_text import plain, plain_lines
+from kubetui.screens.quiet import QuietBehind
+from kubetui.screens.triage_text import report_text
+from kubetui.widgets.fit_footer import FitFooter
+from kubetui.widgets.live_pane import StoreUpdated
+
+#: the step a key takes, by the action's name in ``TRIAGE_BINDINGS``
+KEYS = {"logs": (f.LOGS, f.PREVIOUS_LOGS), "probes": (f.PROBES,), "debug": (f.DEBUG,),
+        "owner": (f.OWNER,), "pods": (f.PODS,), "describe": (f.DESCRIBE, f.EVENTS)}
+# a row as the owner chain reads it: its name, and a Service's selector as kubectl prints it
+SELECTOR_COLUMNS = (ColumnDef("Name", format="name"), ColumnDef("Selector"))
+SCOPES = {
+    PODS: lambda ns, sel: ResourceScope("v1", "pods", ns, label_selector=sel),
+    REPLICASETS: lambda ns, sel: ResourceScope("apps/v1", "replicasets", ns, label_selector=sel),
+    JOBS: lambda ns, sel: ResourceScope("batch/v1", "jobs", ns),
+    NODES: lambda ns, sel: ResourceScope("v1", "nodes"),
+    CLASSES: lambda ns, sel: ResourceScope("storage.k8s.io/v1", "storageclasses"),
+}
+
+
+class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Back", id="triage.back"),
+                *TRIAGE_BINDINGS]
+    DEFAULT_CSS = """
+    TriageScreen #triage-title { height: 1; text-style: bold; padding: 0 1; }
+    TriageScreen #triage-body { padding: 0 1; }
+    """
+
+    def __init__(self, kind: Kind, namespace: str, name: str) -> None:
+        super().__init__(classes="triage")
+        self.kind, self.namespace, self.object_name = kind, namespace, name
+        self.subject: dict | None = None
+        self.report: f.Report | None = None
+        self._held: Held | None = None
+        self._inputs_held = False
+
+    def compose(self) -> ComposeResult:
+        where = f"{self.namespace}/" if self.namespace else ""
+        yield Static(plain(f"triage · {self.kind.kind.lower()} {where}{self.object_name}"),
+                     id="triage-title")
+        with VerticalScroll():
+            yield Static("reading…", id="triage-body")
+        yield FitFooter()
+
+    def access_namespace(self) -> str:
+        return self.namespace or super().access_namespace()
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+        self._held = Held(host(self.app).stores, lambda c: self.post_message(StoreUpdated(c)))
+        k = self.kind
+        self._held.acquire("subject", ResourceScope(
+            k.group_version, k.plural, self.namespace or None,
+            field_selector=f"metadata.name={self.object_name}"), whole,
+            what=f"watch {k.kind.lower()} {self.object_name}")
+        if EVENTS in (inputs_of(k.group, k.kind) or ()) and self.namespace:
+            self._held.acquire(EVENTS, ResourceScope("v1", "events", self.namespace), event_row,
+                               covering=True)
+
+    def on_unmount(self) -> None:
+        if self._held is not None:
+            self._held.release()
+
+    def _hold_inputs(self, subject: dict) -> None:
+        """The stores the checks read, once the object (and so its selector) is known."""
+        if self._inputs_held or self._held is None:
+            return
+        self._inputs_held = True
+        selector = match_labels(subject)
+        if self.kind.kind == "Service":
+            selector = ""  # the namespace's pods: which labels they have instead
+        for name in inputs_of(self.kind.group, self.kind.kind) or ():
+            if name in SCOPES and not (name == PODS and self.kind.kind == "Pod"):
+                self._held.acquire(name, SCOPES[name](self.namespace or None, selector), whole)
+
+    def on_store_updated(self, message: StoreUpdated) -> None:
+        if message.change.delta is None and message.change.status is None:
+            return
+        self.refresh_report()
+
+    def _rows(self, name: str) -> list[dict] | None:
+        store = self._held.get(name) if self._held is not None else None
+        if store is None or store.status.state == "failed":
+            return None
+        return [row.obj for row in store.rows.values()]
+
+    def refresh_report(self) -> None:
+        subject = next(iter(self._rows("subject") or ()), None)
+        body = self.query_one("#triage-body", Static)
+        store = self._held.get("subject") if self._held is not None else None
+        if subject is None:
+            if store is not None and store.synced:
+                error = store.status.error
+                body.update(plain_lines(f"{self.kind.kind} {self.object_name} is gone"
+                                        if error is None else str(error)))
+            return
+        self.subject = subject
+        self._hold_inputs(subject)
+        events_store = self._held.get(EVENTS) if self._held is not None else None
+        world = World(pods=self._rows(PODS) or (), replicasets=self._rows(REPLICASETS) or (),
+                      jobs=self._rows(JOBS) or (),
+                      events=list(events_store.rows.values()) if events_store else (),
+                      nodes=self._rows(NODES), storageclasses=self._rows(CLASSES))
+        self.report = triage(self.kind.group, self.kind.kind, subject, world,
+                             host(self.app).clock())
+        body.update(report_text(self.report, self._key_of))
+        self.refresh_bindings()
+
+    # -- keys --------------------------------------------------------------------------------
+    def _key_of(self, action: str) -> str:
+        name = next((a for a, steps in KEYS.items() if action in steps), "")
+        binding = next((b for b in TRIAGE_BINDINGS if b.action == name), None)
+        return binding.key if binding is not None else ""
+
+    def _step(self, name: str) -> tuple[f.Finding, f.Step] | None:
+        for finding in self.report.findings if self.report is not None else ():
+            for step in finding.steps:
+                if step.action in KEYS.get(name, ()):
+                    return finding, step
+        return None
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in KEYS and action != "describe" and self._step(action) is None:
+            return False  # no finding offers it
+        return super().check_action(action, parameters)
+
+    def _pod(self, finding: f.Finding) -> tuple[str, str] | None:
+        """The pod a step acts on: the finding's (a Deployment's failing pod) or the subject."""
+        about = finding.about
+        if about.startswith("pod "):
+            ns, _, name = about[4:].partition("/")
+            return ns, name
+        if self.kind.kind == "Pod":
+            return self.namespace, self.object_name
+        return None
+
+    def action_logs(self) -> None:
+        found = self._step("logs")
+        pod = self._pod(found[0]) if found else None
+        if pod is not None:
+            self.post_message(OpenPod(pod[0], pod[1], tab="logs"))
+
+    def action_probes(self) -> None:
+        found = self._step("probes")
+        pod = self._pod(found[0]) if found else None
+        if pod is not None and found is not None:
+            self.post_message(OpenProbes(pod[0], pod[1], found[1].container or None))
+
+    def action_debug(self) -> None:
+        found = self._step("debug")
+        pod = self._pod(found[0]) if found else None
+        if pod is not None:
+            self.post_message(DebugPod(*pod))
+
+    def action_owner(self) -> None:
+        owner = next((mapping(r) for r in mapping(mapping(self.subject).get("metadata"))
+                      .get("ownerReferences") or () if mapping(r).get("controller") is True),
+                     None)
+        if owner is not None:
+            group = text(owner.get("apiVersion")).rpartition("/")[0]
+            self.post_message(OpenController(group, text(owner.get("kind")), self.namespace,
+                                             text(owner.get("name"))))
+
+    def action_pods(self) -> None:
+        """The subject's pods, in the live pods view (a Service's: those it selects)."""
+        if self.subject is None:
+            return
+        meta = mapping(self.subject.get("metadata"))
+        selector = ",".join(f"{k}={v}" for k, v in sorted(
+            mapping(mapping(self.subject.get("spec")).get("selector")).items()))
+        row = row_with({"cells": [text(meta.get("name")), selector or "<none>"],
+                        "object": {"metadata": meta}})
+        self.post_message(OpenOwned(self.kind, row, SELECTOR_COLUMNS))
+
+    def action_describe(self) -> None:
+        if self.kind.kind == "Pod" and not self.kind.group:
+            self.post_message(OpenPod(self.namespace, self.object_name))
+        else:
+            self.post_message(DescribeObject(self.kind, self.namespace, self.object_name))

@@ -1,0 +1,162 @@
+"""``!`` in the app against the real apiserver: a failed pod, a stalled Deployment and a Service
+selecting nothing, each named in one sentence on its triage screen, live, with the keys for the
+next step; and SVG snapshots of the three at 80x24 and 120x40 (and 80x24 in the ANSI theme).
+
+The scenes are chosen to hold still for snapshots: the pod ran once and failed (restartPolicy
+Never: no restart count that moves), the Deployment's pods ask for a scheduler that does not
+exist (no events that count up), and the clock is frozen three hours after the pod ended.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from kubetui.k8s.core.pods import parse_time
+from kubetui.screens.kind_view import KindScreen
+from kubetui.screens.owned_pods import OwnedPodsScreen
+from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.screens.triage import TriageScreen
+from tests.conftest import LocalCluster
+from tests.ui.conftest import assert_theme, frozen_app, make_app, until
+from tests.ui.test_kind_snapshots import SIZES
+
+NS = "kt-snapshot-triage"
+REPORT = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "report",
+                                                          "labels": {"app": "report"}},
+          "spec": {"restartPolicy": "Never", "terminationGracePeriodSeconds": 0,
+                   "containers": [{"name": "app", "image": "busybox:1.35",
+                                   "imagePullPolicy": "IfNotPresent",
+                                   "command": ["sh", "-c", "exit 3"]}]}}
+SHOP = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "shop"},
+        "spec": {"replicas": 1, "progressDeadlineSeconds": 1,
+                 "selector": {"matchLabels": {"app": "shop"}},
+                 "template": {"metadata": {"labels": {"app": "shop"}}, "spec": {
+                     "schedulerName": "kubetui-none", "terminationGracePeriodSeconds": 0,
+                     "containers": [{"name": "app", "image": "busybox:1.35"}]}}}}
+BILLING = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "billing"},
+           "spec": {"selector": {"app": "shop-billing"}, "clusterIP": "10.213.0.211",
+                    "ports": [{"port": 80}]}}
+
+
+@pytest.fixture(scope="module")
+def scene(local_cluster: LocalCluster) -> float:
+    """The three objects, settled; the frozen 'now' three hours after the last of them."""
+    c = local_cluster
+    c.kubectl("delete", "namespace", NS, "--wait=true", "--timeout=90s", check=False)
+    c.kubectl("create", "namespace", NS)
+    c.wait_for(lambda: c.kubectl("-n", NS, "get", "sa", "default", check=False).returncode == 0,
+               timeout=30, what="the namespace")
+    c.kubectl("-n", NS, "create", "-f", "-",
+              input="\n".join(json.dumps(o) for o in (REPORT, SHOP, BILLING)))
+    c.wait_for(lambda: c.kubectl("-n", NS, "get", "pod", "report", "-o", "jsonpath={.status."
+                                 "containerStatuses[0].state.terminated.exitCode}").stdout == "3",
+               timeout=60, what="the pod failed")
+    c.wait_for(lambda: "ProgressDeadlineExceeded" in c.kubectl(
+        "-n", NS, "get", "deployment", "shop", "-o",
+        "jsonpath={.status.conditions[*].reason}").stdout, timeout=60, what="the rollout stalled")
+    pod = c.get_json("-n", NS, "pod/report")
+    ended = pod["status"]["containerStatuses"][0]["state"]["terminated"]["finishedAt"]
+    stamps = [parse_time(ended)] + [parse_time(o["metadata"]["creationTimestamp"]) for kind in
+                                    ("deployments", "services", "pods", "replicasets")
+                                    for o in c.get_json("-n", NS, kind)["items"]]
+    return max(s for s in stamps if s) + 3 * 3600
+
+
+async def open_triage(pilot, kind: str) -> TriageScreen:
+    app = pilot.app
+    await until(pilot, lambda: app.screen.pods.synced and len(app.screen.pods.table.rows) == 2,
+                what="the pods listed")
+    if kind == "pod":
+        pods = app.screen.pods
+        row = next(r for r in pods.table.rows.values() if r.name == "report")
+        pods.table.select_key(row.key)
+        await pilot.press("exclamation_mark")
+    else:
+        await pilot.press("colon", *kind, "enter")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                    and len(app.screen.pane.table.rows) == 1, what=f":{kind}")
+        await pilot.press("exclamation_mark")
+    await until(pilot, lambda: isinstance(app.screen, TriageScreen)
+                and app.screen.report is not None and "checked" in str(
+                    app.screen.query_one("#triage-body").render()), what="the triage")
+    return app.screen
+
+
+CAUSES = {
+    "pod": "container `app` crashes: it exits with code 3",
+    "deploy": "the rollout to revision 1 is stalled (ProgressDeadlineExceeded): 1 of 1 new "
+              "pods: no scheduler has taken it: it asks for the scheduler `kubetui-none`",
+    "svc": "the Service selects `app=shop-billing`; no pod in the namespace has that label "
+           "(1 pod has app=shop; 1 pod has app=report)",
+}
+
+
+async def test_the_cause_and_the_next_keys(scene: float, local_cluster: LocalCluster):
+    app = await make_app(local_cluster.kubeconfig, namespace=NS)
+    app.clock = lambda: scene
+    async with app.run_test(size=(100, 30)) as pilot:
+        triage = await open_triage(pilot, "pod")
+        assert triage.report.cause == CAUSES["pod"]
+        body = str(triage.query_one("#triage-body").render())
+        assert "last termination: Error, exit code 3, 3h ago" in body
+        assert "l  logs of app, previous instance" in body
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the logs")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is triage, what="back")
+        await pilot.press("escape")
+        triage = await open_triage(pilot, "deploy")
+        assert triage.report.cause == CAUSES["deploy"]
+        assert triage.report.findings[0].about.startswith(f"pod {NS}/shop-")
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                    and app.screen.view.kind.plural == "replicasets", what="its sets")
+        await pilot.press("escape", "escape", "escape")
+        triage = await open_triage(pilot, "svc")
+        assert triage.report.cause == CAUSES["svc"]
+        # live: a pod with the label arrives, the cause moves on to it
+        local_cluster.kubectl("-n", NS, "run", "billing-1", "--image=busybox:1.35",
+                              "--labels=app=shop-billing", "--overrides",
+                              '{"spec":{"schedulerName":"kubetui-none"}}')
+        try:
+            await until(pilot, lambda: triage.report.cause.startswith(
+                "none of its 1 pods is ready, it answers nothing"), what="the new cause")
+            await pilot.press("p")
+            await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen)
+                        and len(app.screen.pane.table.rows) == 1, what="the selected pod")
+        finally:
+            local_cluster.kubectl("-n", NS, "delete", "pod", "billing-1")
+    await app.cluster.close()
+
+
+@pytest.fixture
+def fixed_pod_names(monkeypatch):
+    """A Deployment's pod ends in five random characters: masked (same length, so the styles
+    stay where they were) so that the picture holds still from run to run."""
+    from kubetui.screens import triage
+
+    def masked(report, key_of):
+        out = original(report, key_of)
+        out.plain = re.sub(r"(shop-[a-z0-9]+-)[a-z0-9]{5}\b", r"\1xxxxx", out.plain)
+        return out
+
+    original = triage.report_text
+    monkeypatch.setattr(triage, "report_text", masked)
+
+
+@pytest.mark.parametrize("kind", ["pod", "deploy", "svc"])
+@pytest.mark.parametrize(("size", "theme"), SIZES)
+def test_triage_snapshots(snap_compare, scene: float, local_cluster: LocalCluster, kind, size,
+                          theme, fixed_pod_names):
+    app = frozen_app(local_cluster, NS, scene, theme=theme)
+
+    async def run_before(pilot) -> None:
+        triage = await open_triage(pilot, kind)
+        assert triage.report.cause == CAUSES[kind]
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert_theme(app, theme)

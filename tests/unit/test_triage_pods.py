@@ -1,0 +1,172 @@
+"""Pod, workload, Service, claim and node checks on objects shaped as the apiserver writes them
+(1.20 as recorded here; the newer event and condition formats from the kubelet's and the
+controllers' format strings, said where they differ)."""
+
+import json
+from pathlib import Path
+
+from kubetui.k8s.core.events import EventRow
+from kubetui.k8s.triage.findings import CRITICAL, PREVIOUS_LOGS, PROBES, WARNING
+from kubetui.k8s.triage.pods import triage_pod
+from kubetui.k8s.triage.run import World, match_labels, triage
+from kubetui.k8s.triage.services import nearest
+from kubetui.k8s.triage.storage import triage_claim, triage_node
+from kubetui.safe_text import is_safe
+
+OLD = Path(__file__).parent.parent / "fixtures" / "k8s-1.20"
+NOW = 1_765_000_000.0
+
+
+def event(reason: str, message: str, *, kind: str = "Pod", name: str = "p", uid: str = "u1",
+          count: int = 1, container: str = "", type_: str = "Warning") -> EventRow:
+    return EventRow(uid=f"e-{reason}-{count}", namespace="ns", type=type_, reason=reason,
+                    object_kind=kind, object_name=name, object_uid=uid, message=message,
+                    count=count, last_seen=NOW - 60, source="kubelet", container=container)
+
+
+def running_pod(**status_extra) -> dict:
+    return {"kind": "Pod", "metadata": {"name": "p", "namespace": "ns", "uid": "u1"},
+            "spec": {"nodeName": "n1", "containers": [
+                {"name": "app", "image": "shop:1", "resources": {"limits": {"memory": "24Mi"}}}]},
+            "status": {"phase": "Running", "conditions": [
+                {"type": "Ready", "status": "False"}], **status_extra}}
+
+
+def test_oomkilled_names_the_limit_and_offers_the_previous_logs():
+    pod = running_pod(containerStatuses=[{
+        "name": "app", "ready": False, "restartCount": 7,
+        "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+        "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137,
+                                     "finishedAt": "2025-12-06T05:45:00Z"}}}])
+    report = triage_pod(pod, [], NOW)
+    first = report.findings[0]
+    assert first.cause == ("container `app` crashes: it was killed for memory: the container "
+                           "used its 24Mi limit; 7 restarts, in back-off")
+    assert first.steps[0].action == PREVIOUS_LOGS and first.steps[0].container == "app"
+
+
+def test_an_init_container_failing_is_the_cause_before_the_app():
+    pod = running_pod(
+        initContainerStatuses=[{"name": "migrate", "restartCount": 2,
+                                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                                "lastState": {"terminated": {"exitCode": 1,
+                                                             "reason": "Error"}}}],
+        containerStatuses=[{"name": "app", "state": {"waiting": {"reason": "PodInitializing"}}}])
+    pod["spec"]["initContainers"] = [{"name": "migrate", "image": "shop-migrate:1"}]
+    cause = triage_pod(pod, [], NOW).cause
+    assert cause.startswith("init container `migrate` crashes: it exits with code 1")
+
+
+def test_mount_and_sandbox_failures_from_kubelet_events():
+    pod = running_pod(containerStatuses=[{"name": "app", "state": {"waiting": {
+        "reason": "ContainerCreating"}}}])
+    # kubelet 1.20–1.35: "MountVolume.SetUp failed for volume %q : %v"
+    mount = event("FailedMount", 'MountVolume.SetUp failed for volume "cfg" : configmap '
+                  '"absent-cm" not found', count=6)
+    assert triage_pod(pod, [mount], NOW).cause == \
+        "a volume cannot be mounted: ConfigMap `absent-cm` does not exist"
+    attach = event("FailedAttachVolume", 'AttachVolume.Attach failed for volume "pvc-1" : '
+                   "rpc error: code = Internal desc = volume is attached to another node")
+    assert "volume is attached to another node" in triage_pod(pod, [attach], NOW).cause
+    sandbox = event("FailedCreatePodSandBox", "Failed to create pod sandbox: rpc error: code = "
+                    'Unknown desc = failed to setup network for sandbox "abc": plugin '
+                    'type="calico" failed (add): error getting ClusterInformation')
+    cause = triage_pod(pod, [sandbox], NOW).cause
+    assert cause.startswith("the node cannot start the pod's sandbox") and "calico" in cause
+
+
+def test_evicted_and_node_not_ready():
+    pod = running_pod()
+    pod["status"] = {"phase": "Failed", "reason": "Evicted",
+                     "message": "The node was low on resource: memory. Container app was using "
+                                "1Gi, which exceeds its request of 128Mi."}
+    assert triage_pod(pod, [], NOW).cause.startswith("its node evicted it: The node was low on")
+    node = {"metadata": {"name": "n1"}, "spec": {"unschedulable": True}, "status": {
+        "conditions": [{"type": "Ready", "status": "Unknown", "reason": "NodeStatusUnknown",
+                        "message": "Kubelet stopped posting node status."},
+                       {"type": "MemoryPressure", "status": "True",
+                        "message": "kubelet has insufficient memory available"}]}}
+    live = running_pod(containerStatuses=[{"name": "app", "ready": True,
+                                           "state": {"running": {}}}])
+    assert triage_pod(live, [], NOW, [node]).cause == \
+        "its node n1 is not Ready (NodeStatusUnknown)"
+    report = triage_node(node, NOW)
+    assert [f.severity for f in report.findings] == [CRITICAL, CRITICAL, WARNING]
+    assert "cordoned" in report.findings[-1].cause
+
+
+def test_probe_failures_and_the_liveness_kill_is_not_called_a_crash():
+    pod = running_pod(containerStatuses=[{
+        "name": "app", "ready": False, "restartCount": 3,
+        "state": {"running": {}},
+        "lastState": {"terminated": {"reason": "Error", "exitCode": 137}}}])
+    liveness = event("Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 500",
+                     container="app", count=9)
+    report = triage_pod(pod, [liveness], NOW)
+    assert report.cause == ("the liveness probe of `app` fails (HTTP probe failed with "
+                            "statuscode: 500): the kubelet restarts it (3 restarts)")
+    assert report.findings[0].steps[0].action == PROBES
+    assert report.findings[0].steps[0].probe == "liveness"
+    assert not any("SIGKILL" in f.cause for f in report.findings)
+    readiness = event("Unhealthy", 'Readiness probe failed: Get "http://10.0.0.5:8080/ready": '
+                      "dial tcp 10.0.0.5:8080: connect: connection refused", container="app")
+    cause = triage_pod(running_pod(containerStatuses=[{"name": "app", "ready": False,
+                                                       "state": {"running": {}}}]),
+                       [readiness], NOW).cause
+    assert cause.startswith("`app` is not ready: its readiness probe fails (Get")
+
+
+def test_scheduling_with_the_nodes_in_view():
+    pod = {"kind": "Pod", "metadata": {"name": "p", "namespace": "ns", "uid": "u1"},
+           "spec": {"containers": [{"name": "a", "resources": {"requests": {"cpu": "3",
+                                                                            "memory": "1Gi"}}},
+                                   {"name": "b", "resources": {"requests": {"cpu": "500m"}}}],
+                    "nodeSelector": {"disktype": "ssd"}},
+           "status": {"phase": "Pending", "conditions": [
+               {"type": "PodScheduled", "status": "False", "reason": "Unschedulable"}]}}
+    nodes = [{"metadata": {"name": f"n{i}", "labels": {"disktype": "hdd"}},
+              "status": {"allocatable": {"cpu": str(i + 1), "memory": "8Gi"}}} for i in range(2)]
+    failed = event("FailedScheduling", "0/3 nodes are available: 1 node(s) didn't match node "
+                   "selector, 2 Insufficient cpu.", count=12)
+    cause = triage_pod(pod, [failed], NOW, nodes).cause
+    assert cause == ("no node can take it (3 nodes): 2 nodes have too little CPU free for its "
+                     "request of 3.5 CPU (the largest allocates 2 CPU); 1 node does not match its "
+                     "node selector disktype=ssd (nodes have disktype=hdd)")
+    gated = dict(pod, spec={**pod["spec"], "schedulingGates": [{"name": "quota.example/wait"}]},
+                 status={"conditions": [{"type": "PodScheduled", "status": "False",
+                                         "reason": "SchedulingGated"}]})
+    assert "quota.example/wait" in triage_pod(gated, [], NOW).cause
+
+
+def test_workload_and_service_and_claim_dispatch():
+    dep = json.loads((OLD / "deployment-stalled.json").read_text())
+    sets = json.loads((OLD / "replicasets-checkout.json").read_text())["items"]
+    assert match_labels(dep) == "app=checkout"
+    report = triage("apps", "Deployment", dep, World(replicasets=sets), NOW)
+    assert report.cause.startswith("the rollout to revision 2 is stalled "
+                                   "(ProgressDeadlineExceeded)")
+    svc = {"metadata": {"name": "pay", "namespace": "ns"},
+           "spec": {"selector": {"app": "payments"}, "ports": [{"port": 80,
+                                                                "targetPort": "http"}]}}
+    pods = [{"metadata": {"name": f"x{i}", "labels": {"app": app}}, "spec": {}, "status": {}}
+            for i, app in enumerate(["web", "web", "payment"])]
+    assert nearest({"app": "payments"}, pods) == "1 pod has app=payment; 2 pods have app=web"
+    ready = [{"metadata": {"name": "ok", "labels": {"app": "payments"}},
+              "spec": {"containers": [{"name": "c", "ports": [{"containerPort": 8080}]}]},
+              "status": {"conditions": [{"type": "Ready", "status": "True"}]}}]
+    cause = triage("", "Service", svc, World(pods=ready), NOW).cause
+    assert cause == "its port 80 targets the port name `http`, which no selected container " \
+                    "declares"
+    claim = {"metadata": {"name": "data", "namespace": "ns", "uid": "c1"},
+             "spec": {}, "status": {"phase": "Pending"}}
+    assert "no default one" in triage_claim(claim, [], [], NOW).cause
+    assert triage("", "ConfigMap", {"metadata": {"name": "x"}}, World(), NOW).healthy
+
+
+def test_hostile_text_stays_data():
+    pod = running_pod(containerStatuses=[{"name": "app", "state": {"waiting": {
+        "reason": "CreateContainerConfigError",
+        "message": "couldn't find key [bold]x\x1b]52;c;Zm9v\x07 in ConfigMap ns/cfg"}}}])
+    cause = triage_pod(pod, [], NOW).cause
+    from kubetui.safe_text import visible
+    assert is_safe(visible(cause)) and "[bold]" in cause
