@@ -264,6 +264,11 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.settings.keymap))
 
+    def action_health(self) -> None:
+        if self._still_connecting():
+            return
+        self.flows.kinds.health()
+
     def action_jump(self) -> None:
         if self._still_connecting():
             return

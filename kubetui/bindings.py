@@ -14,6 +14,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("q", "quit", "Quit", id="app.quit"),
     Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
     Binding("colon", "jump", "Jump", id="app.jump", key_display=":"),
+    Binding("0", "health", "Health", id="app.health", show=False),
     Binding("ctrl+k", "copy_kubectl", "Copy kubectl", id="app.copy_kubectl", show=False),
 ]
 

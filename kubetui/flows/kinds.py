@@ -74,6 +74,10 @@ class KindsFlow(Flow):
     # -- opening -------------------------------------------------------------------------------
     def jump(self, name: str, all_namespaces: bool = False) -> None:
         """``:name``: resolved against the server's catalog."""
+        if name == "health":
+            self.health()
+            return
+
         def step(catalog: Catalog) -> None:
             found = catalog.resolve(name)
             if found.kind is None:
@@ -127,6 +131,18 @@ class KindsFlow(Flow):
                             title=children.title, follows_scope=False,
                             sort="Rev" if children.plural == "replicasets" else "Age")
             self.app.push_screen(KindScreen(view, self.host.info))
+
+        self.with_catalog(step)
+
+    def health(self) -> None:
+        """``0``: the health overview of the scope, over the kinds this server serves."""
+        def step(catalog: Catalog) -> None:
+            from kubetui.k8s.triage.overview import KINDS
+            from kubetui.screens.health import HealthScreen
+
+            kinds = {(g, k): found for g, k in KINDS
+                     if (found := catalog.of_kind(g, k)) is not None and found.listable}
+            self.host.replace_views(HealthScreen(kinds, self.host.info))
 
         self.with_catalog(step)
 

@@ -51,6 +51,8 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     # ! on the pod: its triage (healthy: l, P, D, O and p offer nothing), d its describe.
     ("triage", ("exclamation_mark", "WAIT", "l", "P", "D", "O", "p", "d", "WAIT", "escape",
                 "escape")),
+    # 0: the health overview (enter on its first entry, if any), esc back.
+    ("health", ("0", "WAIT", "enter", "WAIT", "escape", "escape")),
     # Read-write: D opens the debug form, ctrl+s its confirm, y adds an ephemeral container and
     # attaches; read-only: D is not bound (and y opens the YAML tab, which esc leaves).
     ("debug", ("D", "WAIT", "ctrl+s", "WAIT", "y", "WAIT", "ctrl+right_square_bracket",

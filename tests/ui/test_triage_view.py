@@ -160,3 +160,51 @@ def test_triage_snapshots(snap_compare, scene: float, local_cluster: LocalCluste
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
     assert_theme(app, theme)
+
+
+async def test_the_health_overview(scene: float, local_cluster: LocalCluster):
+    """``0``: the three broken objects, grouped, worst first; the Deployment's pod is named
+    through its Deployment, not listed again; enter opens a triage; it follows the cluster."""
+    from kubetui.screens.health import HealthScreen
+
+    app = await make_app(local_cluster.kubeconfig, namespace=NS)
+    app.clock = lambda: scene
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(app.screen, HealthScreen)
+                    and len(app.screen.entries) == 3, what="the overview")
+        health = app.screen
+        assert {(e.kind, e.name, e.cause) for e in health.entries} == {
+            ("Pod", "report", CAUSES["pod"]), ("Deployment", "shop", CAUSES["deploy"]),
+            ("Service", "billing", CAUSES["svc"])}
+        assert "3 unhealthy" in str(health.query_one("#health-title").render())
+        await pilot.press("enter")  # the first entry
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen)
+                    and app.screen.report is not None, what="its triage")
+        assert app.screen.report.cause == health.entries[0].cause
+        await pilot.press("escape")
+        local_cluster.kubectl("-n", NS, "delete", "service", "billing")
+        try:
+            await until(pilot, lambda: len(health.entries) == 2, what="billing gone")
+        finally:
+            local_cluster.kubectl("-n", NS, "create", "-f", "-", input=json.dumps(BILLING))
+        await until(pilot, lambda: len(health.entries) == 3, what="billing back")
+    await app.cluster.close()
+
+
+@pytest.mark.parametrize(("size", "theme"), SIZES)
+def test_health_snapshots(snap_compare, scene: float, local_cluster: LocalCluster, size, theme):
+    from kubetui.screens.health import HealthScreen
+
+    app = frozen_app(local_cluster, NS, scene, theme=theme)
+
+    async def run_before(pilot) -> None:
+        await until(pilot, lambda: pilot.app.screen.pods.synced, what="the pods listed")
+        await pilot.press("0")
+        await until(pilot, lambda: isinstance(pilot.app.screen, HealthScreen)
+                    and len(pilot.app.screen.entries) == 3, what="the overview")
+        await pilot.pause(0.5)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert_theme(app, theme)

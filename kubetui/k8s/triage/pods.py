@@ -239,7 +239,7 @@ def _probe_findings(status: dict, events: Sequence[EventRow], now: float) -> lis
         name = event.container
         if probe == "Readiness" and name and name not in unready:
             continue  # it failed once, and passes now
-        said = event.message.split("failed:", 1)[-1].strip() or "(no output)"
+        said = event.message.split("failed:", 1)[-1].strip() or "no output"
         if probe == "Liveness":
             cause = (f"the liveness probe of `{name or '?'}` fails ({said}): the kubelet "
                      f"restarts it ({restarted.get(name, 0)} restarts)")

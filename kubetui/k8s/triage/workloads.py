@@ -143,10 +143,14 @@ def triage_pod_owner(obj: dict, pods: Sequence[dict], events: Sequence[EventRow]
     if misscheduled:
         findings.append(Finding(WARNING, "workloads", f"{misscheduled} of its pods run on nodes "
                                 "its selector or tolerations no longer allow"))
-    if kind == "StatefulSet":
-        stuck = sorted(own, key=lambda p: text(mapping(p.get("metadata")).get("name")))
-        cause = pods_cause([p for p in stuck if not is_ready(p)][:1], events, now, nodes,
-                           "replicas stuck (the lowest first: the next waits on it)")
+    if kind == "StatefulSet":  # the lowest unready replica: the next ones wait on it
+        stuck = [p for p in sorted(own, key=lambda p: text(mapping(p.get("metadata"))
+                                                            .get("name"))) if not is_ready(p)]
+        cause = pods_cause(stuck[:1], events, now, nodes, counted=False)
+        if cause is not None:
+            name = text(mapping(stuck[0].get("metadata")).get("name"))
+            cause = Finding(cause.severity, cause.check, f"replica {name} is stuck: "
+                            f"{cause.cause}", cause.evidence, cause.steps, about=cause.about)
     else:
         cause = pods_cause(own, events, now, nodes)
     if cause is not None:

@@ -1,0 +1,71 @@
+"""The health overview: every unhealthy object in scope, across kinds, one line each, grouped
+by what is wrong (the check that found it), worst first.
+
+An object whose controller is itself in the overview is left to it: a Deployment's
+ReplicaSets and their pods are named through the Deployment's own triage, a CronJob's Jobs
+through the CronJob's, a StatefulSet's pods through the StatefulSet's. A pod of its own (no
+controller) is listed for itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from kubetui.k8s.transport.shapes import mapping, text
+from kubetui.k8s.triage.findings import RANK
+from kubetui.k8s.triage.run import World, triage
+
+#: (group, kind) listed in the overview, in the order an expert looks at them
+KINDS = (("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"),
+         ("apps", "ReplicaSet"), ("batch", "CronJob"), ("batch", "Job"), ("", "Service"),
+         ("", "PersistentVolumeClaim"), ("", "Pod"))
+CONTROLLERS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "CronJob", "Job"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    severity: str
+    check: str  # "images", "scheduling", ...: the group it is shown under
+    group: str
+    kind: str
+    namespace: str
+    name: str
+    cause: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}/{self.namespace}/{self.name}"
+
+
+def _controlled(obj: dict) -> bool:
+    return any(mapping(r).get("controller") is True and text(mapping(r).get("kind")) in
+               CONTROLLERS for r in mapping(obj.get("metadata")).get("ownerReferences") or ())
+
+
+def overview(objects: Mapping[tuple[str, str], Sequence[dict]], world: World,
+             now: float) -> list[Entry]:
+    """``objects``: each kind's objects in scope (those of ``KINDS`` the user may list)."""
+    out = []
+    for group, kind in KINDS:
+        for obj in objects.get((group, kind), ()):
+            if _controlled(obj):
+                continue
+            report = triage(group, kind, obj, world, now)
+            if not report.findings:
+                continue
+            first = report.findings[0]
+            meta = mapping(obj.get("metadata"))
+            out.append(Entry(first.severity, first.check, group, kind,
+                             text(meta.get("namespace")), text(meta.get("name")), first.cause))
+    return sorted(out, key=lambda e: (RANK.get(e.severity, 3), e.check, e.namespace,
+                                      e.kind, e.name))
+
+
+def grouped(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
+    """(check, its entries), the group with the worst entry first (then the largest)."""
+    groups: dict[str, list[Entry]] = {}
+    for e in entries:
+        groups.setdefault(e.check, []).append(e)
+    return sorted(groups.items(), key=lambda g: (min(RANK.get(e.severity, 3) for e in g[1]),
+                                                 -len(g[1]), g[0]))
