@@ -20,7 +20,8 @@ import uuid
 import pytest
 
 from kubetui.k8s.core.events import event_row
-from kubetui.k8s.triage.run import World, triage
+from kubetui.k8s.triage.run import triage
+from kubetui.k8s.triage.world import World
 from tests.conftest import LocalCluster
 
 BUSYBOX = {"image": "busybox:1.35", "imagePullPolicy": "IfNotPresent"}

@@ -150,7 +150,8 @@ def test_workload_and_service_and_claim_dispatch():
                                                                 "targetPort": "http"}]}}
     pods = [{"metadata": {"name": f"x{i}", "labels": {"app": app}}, "spec": {}, "status": {}}
             for i, app in enumerate(["web", "web", "payment"])]
-    assert nearest({"app": "payments"}, pods) == "1 pod has app=payment; 2 pods have app=web"
+    assert nearest({"app": "payments"}, World(pods=pods)) == \
+        "1 pod has app=payment; 2 pods have app=web"
     ready = [{"metadata": {"name": "ok", "labels": {"app": "payments"}},
               "spec": {"containers": [{"name": "c", "ports": [{"containerPort": 8080}]}]},
               "status": {"conditions": [{"type": "Ready", "status": "True"}]}}]
@@ -159,7 +160,7 @@ def test_workload_and_service_and_claim_dispatch():
                     "declares"
     claim = {"metadata": {"name": "data", "namespace": "ns", "uid": "c1"},
              "spec": {}, "status": {"phase": "Pending"}}
-    assert "no default one" in triage_claim(claim, [], [], NOW).cause
+    assert "no default one" in triage_claim(claim, World(storageclasses=[]), NOW).cause
     assert triage("", "ConfigMap", {"metadata": {"name": "x"}}, World(), NOW).healthy
 
 

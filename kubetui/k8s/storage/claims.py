@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from kubetui.k8s.core.pods import parse_time
 from kubetui.k8s.transport.shapes import mapping, text
@@ -22,6 +23,18 @@ def quantity(value: object) -> Decimal | None:
     """A Kubernetes quantity as a number of bytes (or units); None when absent or malformed."""
     if value in (None, ""):
         return None
+    if isinstance(value, str):
+        return _quantity_text(value)
+    return _parse(value)
+
+
+@lru_cache(maxsize=4096)
+def _quantity_text(value: str) -> Decimal | None:
+    """Parsed once per distinct text: a namespace's pods repeat a few requests ("100m")."""
+    return _parse(value)
+
+
+def _parse(value: object) -> Decimal | None:
     # Imported here: the kubernetes package costs ~0.13 s to import, paid by the first claim
     # shown rather than by every start-up.
     from kubernetes.utils import parse_quantity

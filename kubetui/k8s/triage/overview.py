@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.k8s.triage.findings import RANK
-from kubetui.k8s.triage.run import World, triage
+from kubetui.k8s.triage.run import triage
+from kubetui.k8s.triage.world import World
 
 #: (group, kind) listed in the overview, in the order an expert looks at them
 KINDS = (("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"),

@@ -8,22 +8,20 @@ again whenever one of them changes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from kubetui.k8s.core.events import EventRow
 from kubetui.k8s.transport.shapes import mapping, text, uid_of
 from kubetui.k8s.triage.findings import Report
 from kubetui.k8s.triage.pods import triage_pod
 from kubetui.k8s.triage.services import triage_service
 from kubetui.k8s.triage.storage import triage_claim, triage_node
 from kubetui.k8s.triage.workloads import (
-    events_of,
     triage_cronjob,
     triage_deployment,
     triage_job,
     triage_pod_owner,
 )
+from kubetui.k8s.triage.world import World
 
 PODS, REPLICASETS, JOBS, EVENTS, NODES, CLASSES = (
     "pods", "replicasets", "jobs", "events", "nodes", "storageclasses")
@@ -74,37 +72,25 @@ def match_labels(obj: dict) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
 
 
-@dataclass(frozen=True)
-class World:
-    """What the stores held for one triage hold now (None: not readable, or not held)."""
-
-    pods: Sequence[dict] = ()
-    replicasets: Sequence[dict] = ()
-    jobs: Sequence[dict] = ()
-    events: Sequence[EventRow] = ()
-    nodes: Sequence[dict] | None = None
-    storageclasses: Sequence[dict] | None = None
-    extra: dict = field(default_factory=dict)
-
-
 def triage(group: str, kind: str, obj: dict, world: World, now: float) -> Report:
     obj = {**obj, "kind": text(obj.get("kind")) or kind}
     if (group, kind) == ("", "Pod"):
-        return triage_pod(obj, events_of(world.events, obj), now, world.nodes)
+        return world.remembered(
+            ("pod", text(mapping(obj.get("metadata")).get("uid")) or id(obj)),
+            lambda: triage_pod(obj, world.events_of(obj), now, world.nodes))
     if (group, kind) == ("apps", "Deployment"):
-        return triage_deployment(obj, world.replicasets, world.pods, world.events, now,
-                                 world.nodes)
+        return triage_deployment(obj, world, now)
     if (group, kind) in (("apps", "ReplicaSet"), ("apps", "StatefulSet"),
                          ("apps", "DaemonSet")):
-        return triage_pod_owner(obj, world.pods, world.events, now, world.nodes)
+        return triage_pod_owner(obj, world, now)
     if (group, kind) == ("batch", "Job"):
-        return triage_job(obj, world.pods, world.events, now, world.nodes)
+        return triage_job(obj, world, now)
     if (group, kind) == ("batch", "CronJob"):
-        return triage_cronjob(obj, world.jobs, now)
+        return triage_cronjob(obj, world, now)
     if (group, kind) == ("", "Service"):
-        return triage_service(obj, world.pods, world.events, now, world.nodes)
+        return triage_service(obj, world, now)
     if (group, kind) == ("", "PersistentVolumeClaim"):
-        return triage_claim(obj, world.storageclasses, world.events, now)
+        return triage_claim(obj, world, now)
     if (group, kind) == ("", "Node"):
         return triage_node(obj, now)
     meta = mapping(obj.get("metadata"))

@@ -3,11 +3,8 @@ selected pods that are not ready (and why), a named targetPort no selected conta
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from kubetui.k8s.core.events import EventRow
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.k8s.triage.findings import (
     CRITICAL,
@@ -20,28 +17,23 @@ from kubetui.k8s.triage.findings import (
     Step,
 )
 from kubetui.k8s.triage.workloads import is_ready, pods_cause
+from kubetui.k8s.triage.world import World
 
 
 def _labels(pod: dict) -> dict:
     return mapping(mapping(pod.get("metadata")).get("labels"))
 
 
-def selected(selector: dict, pods: Sequence[dict]) -> list[dict]:
-    return [p for p in pods if selector and all(_labels(p).get(k) == v
-                                                for k, v in selector.items())]
-
-
-def nearest(selector: dict, pods: Sequence[dict]) -> str:
+def nearest(selector: dict, world: World) -> str:
     """What the namespace's pods have instead, for the selector's keys: "3 pods have
-    app=payments"."""
-    seen: Counter[str] = Counter()
+    app=payments" (from the pods' label index: one comparison per distinct value)."""
+    seen: dict[str, int] = {}
     likeness: dict[str, float] = {}
-    for pod in pods:
-        labels = _labels(pod)
-        for k, v in selector.items():
-            if k in labels and labels[k] != v:
-                seen[f"{k}={labels[k]}"] += 1
-                likeness[f"{k}={labels[k]}"] = SequenceMatcher(None, v, labels[k]).ratio()
+    for (k, v), pods in world.label_values(set(selector)).items():
+        if v != selector[k]:
+            label = f"{k}={v}"
+            seen[label] = len(pods)
+            likeness[label] = SequenceMatcher(None, selector[k], v).ratio()
     if not seen:
         keys = ", ".join(sorted(selector))
         return f"no pod in the namespace has the label {keys}" if len(selector) == 1 else \
@@ -52,8 +44,7 @@ def nearest(selector: dict, pods: Sequence[dict]) -> str:
                      f"{'have' if seen[label] != 1 else 'has'} {label}" for label in best[:3])
 
 
-def triage_service(svc: dict, pods: Sequence[dict], events: Sequence[EventRow], now: float,
-                   nodes: Sequence[dict] | None = None) -> Report:
+def triage_service(svc: dict, world: World, now: float) -> Report:
     meta, spec = mapping(svc.get("metadata")), mapping(svc.get("spec"))
     subject = f"service {text(meta.get('namespace'))}/{text(meta.get('name'))}"
     checked = ("selector", "endpoints", "ports")
@@ -65,16 +56,16 @@ def triage_service(svc: dict, pods: Sequence[dict], events: Sequence[EventRow], 
     if not selector:
         return Report(subject, (Finding(INFO, "services", "it has no selector: its endpoints are "
                                         "managed by hand or by a controller"),), checked=checked)
-    chosen = selected(selector, pods)
+    chosen = world.selected(selector)
     if not chosen:
         return Report(subject, (Finding(
             CRITICAL, "services", f"the Service selects `{wanted}`; no pod in the namespace has "
-            f"that label ({nearest(selector, pods)})",
+            f"that label ({nearest(selector, world)})",
             (Evidence("spec.selector", wanted),)),), checked=checked)
     findings = []
     unready = [p for p in chosen if not is_ready(p)]
     if unready:
-        cause = pods_cause(unready, events, now, nodes, "selected pods", counted=False)
+        cause = pods_cause(unready, world, now, "selected pods", counted=False)
         all_down = len(unready) == len(chosen)
         head = (f"none of its {len(chosen)} pods is ready, it answers nothing" if all_down else
                 f"{len(unready)} of its {len(chosen)} pods "

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from kubetui.k8s.core.events import EventRow
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.k8s.triage.evidence import event_evidence, first_line, latest
 from kubetui.k8s.triage.findings import CRITICAL, INFO, WARNING, Evidence, Finding, Report
-from kubetui.k8s.triage.workloads import events_of
+from kubetui.k8s.triage.world import World
 
 DEFAULT_CLASS = ("storageclass.kubernetes.io/is-default-class",
                  "storageclass.beta.kubernetes.io/is-default-class")
 
 
-def triage_claim(pvc: dict, classes: Sequence[dict] | None, events: Sequence[EventRow],
-                 now: float) -> Report:
+def triage_claim(pvc: dict, world: World, now: float) -> Report:
+    classes = world.storageclasses
     meta, spec, status = (mapping(pvc.get(k)) for k in ("metadata", "spec", "status"))
     subject = f"persistentvolumeclaim {text(meta.get('namespace'))}/{text(meta.get('name'))}"
     phase = text(status.get("phase"))
-    own = events_of(events, {**pvc, "kind": "PersistentVolumeClaim"})
+    own = world.events_of(pvc, "PersistentVolumeClaim")
     if phase == "Bound":
         return Report(subject, healthy=f"bound to {text(spec.get('volumeName'))}")
     if phase == "Lost":

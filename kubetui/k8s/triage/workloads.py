@@ -2,8 +2,8 @@
 create pods, a Job past its backoff limit), then what its pods say, grouped by cause: "2 of 2
 new pods: the image `shop:2.0` does not exist in the registry docker.io".
 
-The pods are the workload's own (by controller uid, a Deployment's through its ReplicaSets),
-each triaged as ``pods.triage_pod`` does; the events are the namespace's.
+The pods are the workload's own (by controller uid, a Deployment's through its ReplicaSets,
+``World.owned``), each triaged as ``pods.triage_pod`` does, with its own events.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from kubetui.k8s.core.events import EventRow
 from kubetui.k8s.kinds.rich import condition, count, revision_of
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.k8s.triage.evidence import event_evidence, latest
@@ -29,30 +28,17 @@ from kubetui.k8s.triage.findings import (
 )
 from kubetui.k8s.triage.messages import exit_meaning
 from kubetui.k8s.triage.pods import triage_pod
+from kubetui.k8s.triage.world import World
 
 
-def owned_by(objects: Sequence[dict], uid: str) -> list[dict]:
-    return [o for o in objects if any(
-        mapping(r).get("uid") == uid and mapping(r).get("controller") is True
-        for r in mapping(o.get("metadata")).get("ownerReferences") or ())]
-
-
-def events_of(events: Sequence[EventRow], obj: dict) -> list[EventRow]:
-    meta = mapping(obj.get("metadata"))
-    uid, name = text(meta.get("uid")), text(meta.get("name"))
-    kind = text(obj.get("kind"))
-    return [e for e in events if e.object_uid == uid or (
-        not e.object_uid and e.object_name == name and (not kind or e.object_kind == kind))]
-
-
-def pods_cause(pods: Sequence[dict], events: Sequence[EventRow], now: float,
-               nodes: Sequence[dict] | None, which: str = "pods",
+def pods_cause(pods: Sequence[dict], world: World, now: float, which: str = "pods",
                counted: bool = True) -> Finding | None:
     """The worst cause among ``pods``, with how many of them share it (``counted``)."""
     causes: list[Finding] = []
     for pod in pods:
-        report = triage_pod(pod, [e for e in events_of(events, {**pod, "kind": "Pod"})], now,
-                            nodes)
+        report = world.remembered(
+            ("pod", text(mapping(pod.get("metadata")).get("uid")) or id(pod)),
+            lambda pod=pod: triage_pod(pod, world.events_of(pod, "Pod"), now, world.nodes))
         if report.findings:
             first = report.findings[0]
             causes.append(Finding(first.severity, first.check, first.cause, first.evidence,
@@ -67,10 +53,10 @@ def pods_cause(pods: Sequence[dict], events: Sequence[EventRow], now: float,
                    (*steps, Step(PODS, f"the {which}")), about=worst.about)
 
 
-def _failed_create(obj: dict, events: Sequence[EventRow], now: float) -> Finding | None:
+def _failed_create(obj: dict, world: World, now: float) -> Finding | None:
     status = mapping(obj.get("status"))
     failure = condition(status, "ReplicaFailure")
-    event = latest(events_of(events, obj), "FailedCreate")
+    event = latest(world.events_of(obj), "FailedCreate")
     if text(failure.get("status")) != "True" and event is None:
         return None
     message = text(failure.get("message")) or (event.message if event else "")
@@ -83,26 +69,24 @@ def _failed_create(obj: dict, events: Sequence[EventRow], now: float) -> Finding
                    (Evidence("condition ReplicaFailure", message),))
 
 
-def triage_deployment(dep: dict, sets: Sequence[dict], pods: Sequence[dict],
-                      events: Sequence[EventRow], now: float,
-                      nodes: Sequence[dict] | None = None) -> Report:
+def triage_deployment(dep: dict, world: World, now: float) -> Report:
     meta, spec, status = (mapping(dep.get(k)) for k in ("metadata", "spec", "status"))
     subject = f"deployment {text(meta.get('namespace'))}/{text(meta.get('name'))}"
-    own = owned_by(sets, text(meta.get("uid")))
+    own = world.owned(text(meta.get("uid")))
     newest = max(own, key=lambda rs: revision_of(mapping(rs.get("metadata"))), default=None)
-    new_pods = owned_by(pods, text(mapping(newest.get("metadata")).get("uid"))) if newest else []
-    all_pods = [p for rs in own for p in owned_by(pods, text(mapping(rs.get("metadata"))
-                                                             .get("uid")))]
+    new_pods = world.owned(text(mapping(newest.get("metadata")).get("uid"))) if newest else []
+    all_pods = [p for rs in own for p in world.owned(text(mapping(rs.get("metadata"))
+                                                          .get("uid")))]
     desired = count(spec.get("replicas")) if "replicas" in spec else 1
     available = count(status.get("availableReplicas"))
     revision = revision_of(meta)
     findings: list[Finding] = []
     for rs in [newest] if newest else []:
-        failed = _failed_create(rs, events, now)
+        failed = _failed_create(rs, world, now)
         if failed is not None:
             findings.append(failed)
     progressing = condition(status, "Progressing")
-    new_cause = pods_cause(new_pods, events, now, nodes, "new pods")
+    new_cause = pods_cause(new_pods, world, now, "new pods")
     if progressing.get("reason") == "ProgressDeadlineExceeded":
         why = f": {new_cause.cause}" if new_cause else ""
         findings.append(Finding(
@@ -118,7 +102,7 @@ def triage_deployment(dep: dict, sets: Sequence[dict], pods: Sequence[dict],
         findings.append(Finding(INFO, "workloads", "its rollout is paused (kubectl rollout "
                                 "resume goes on)"))
     if available < desired and not findings:
-        cause = pods_cause(all_pods, events, now, nodes)
+        cause = pods_cause(all_pods, world, now)
         findings.append(cause or Finding(WARNING, "workloads",
                                          f"{desired - available} of {desired} replicas are "
                                          "unavailable"))
@@ -128,15 +112,14 @@ def triage_deployment(dep: dict, sets: Sequence[dict], pods: Sequence[dict],
                   f"{revision}", checked=("rollout", "replicasets", "pods"))
 
 
-def triage_pod_owner(obj: dict, pods: Sequence[dict], events: Sequence[EventRow], now: float,
-                     nodes: Sequence[dict] | None = None) -> Report:
+def triage_pod_owner(obj: dict, world: World, now: float) -> Report:
     """A ReplicaSet, StatefulSet or DaemonSet: its own failures, then its pods'."""
     meta, spec, status = (mapping(obj.get(k)) for k in ("metadata", "spec", "status"))
     kind = text(obj.get("kind")) or "object"
     subject = f"{kind.lower()} {text(meta.get('namespace'))}/{text(meta.get('name'))}"
-    own = owned_by(pods, text(meta.get("uid")))
+    own = world.owned(text(meta.get("uid")))
     findings: list[Finding] = []
-    failed = _failed_create(obj, events, now)
+    failed = _failed_create(obj, world, now)
     if failed is not None:
         findings.append(failed)
     misscheduled = count(status.get("numberMisscheduled"))
@@ -146,13 +129,13 @@ def triage_pod_owner(obj: dict, pods: Sequence[dict], events: Sequence[EventRow]
     if kind == "StatefulSet":  # the lowest unready replica: the next ones wait on it
         stuck = [p for p in sorted(own, key=lambda p: text(mapping(p.get("metadata"))
                                                             .get("name"))) if not is_ready(p)]
-        cause = pods_cause(stuck[:1], events, now, nodes, counted=False)
+        cause = pods_cause(stuck[:1], world, now, counted=False)
         if cause is not None:
             name = text(mapping(stuck[0].get("metadata")).get("name"))
             cause = Finding(cause.severity, cause.check, f"replica {name} is stuck: "
                             f"{cause.cause}", cause.evidence, cause.steps, about=cause.about)
     else:
-        cause = pods_cause(own, events, now, nodes)
+        cause = pods_cause(own, world, now)
     if cause is not None:
         findings.append(cause)
     if findings:
@@ -171,11 +154,10 @@ def is_ready(pod: dict) -> bool:
                for c in mapping(pod.get("status")).get("conditions") or ())
 
 
-def triage_job(job: dict, pods: Sequence[dict], events: Sequence[EventRow], now: float,
-               nodes: Sequence[dict] | None = None) -> Report:
+def triage_job(job: dict, world: World, now: float) -> Report:
     meta, spec, status = (mapping(job.get(k)) for k in ("metadata", "spec", "status"))
     subject = f"job {text(meta.get('namespace'))}/{text(meta.get('name'))}"
-    own = owned_by(pods, text(meta.get("uid")))
+    own = world.owned(text(meta.get("uid")))
     failed = condition(status, "Failed")
     if text(failed.get("status")) == "True":
         reason = text(failed.get("reason"))
@@ -202,7 +184,7 @@ def triage_job(job: dict, pods: Sequence[dict], events: Sequence[EventRow], now:
         return Report(subject, healthy=f"complete: {count(status.get('succeeded'))} succeeded")
     if spec.get("suspend") is True:
         return Report(subject, (Finding(INFO, "workloads", "it is suspended"),))
-    cause = pods_cause(own, events, now, nodes)
+    cause = pods_cause(own, world, now)
     if cause is not None:
         return Report(subject, (cause,))
     return Report(subject, healthy=f"running: {count(status.get('active'))} active")
@@ -216,14 +198,14 @@ def _exit_code(pod: dict) -> int | None:
     return None
 
 
-def triage_cronjob(cron: dict, jobs: Sequence[dict], now: float) -> Report:
+def triage_cronjob(cron: dict, world: World, now: float) -> Report:
     meta, spec, status = (mapping(cron.get(k)) for k in ("metadata", "spec", "status"))
     subject = f"cronjob {text(meta.get('namespace'))}/{text(meta.get('name'))}"
     findings = []
     if spec.get("suspend") is True:
         findings.append(Finding(WARNING, "workloads", "it is suspended: no new Jobs are made "
                                 f"(schedule {text(spec.get('schedule'))})"))
-    own = owned_by(jobs, text(meta.get("uid")))
+    own = world.owned(text(meta.get("uid")))
     last = max(own, key=lambda j: text(mapping(j.get("metadata")).get("creationTimestamp")),
                default=None)
     if last is not None and text(condition(mapping(last.get("status")), "Failed")
