@@ -63,6 +63,10 @@ SHOTS = [
     # :svc: checkout with one endpoint not ready, payments selecting no pod.
     ("services-120x40.svg", (120, 40), ["colon", *"svc", "enter", "WAIT", "WAIT"],
      "kubetui-demo", False),
+    # 0: the health overview of the demo; ! on the stalled checkout Deployment.
+    ("health-120x40.svg", (120, 40), ["0", "WAIT", "WAIT"], "kubetui-demo", False),
+    ("triage-120x40.svg", (120, 40), ["colon", *"deploy", "enter", "WAIT", "exclamation_mark",
+                                      "WAIT", "WAIT"], "kubetui-demo", False),
     ("backups-crd-120x40.svg", (120, 40), ["colon", *"bk", "enter", "WAIT"], "kubetui-demo",
      False),
     ("debug-session-120x40.svg", (120, 40),

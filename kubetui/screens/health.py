@@ -139,7 +139,8 @@ class HealthScreen(QuietBehind, Guarded, Screen):
                                   disabled=True))
             for e in entries:
                 mark, style = MARK.get(e.severity, ("·", "bold"))
-                line = Text(f" {mark} ", style=style)
+                line = Text()
+                line.append(f" {mark} ", style=style)
                 where = f"{e.namespace}/" if self.namespace is None and e.namespace else ""
                 line.append(visible(f"{e.kind.lower()} {where}{e.name}"), style="bold")
                 line.append("  " + visible(e.cause))

@@ -9,6 +9,8 @@ another (the same flow as ``D`` in the pods pane).
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
@@ -39,6 +41,7 @@ from kubetui.k8s.debug.follow import EphemeralRow
 from kubetui.k8s.kinds.owners import chain_text
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.exec import ExecRequest
+from kubetui.k8s.triage.pods import failing_container
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
 from kubetui.live.queries import events_about_pod
@@ -160,7 +163,11 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
             host(self.app).flows.kinds.chain(self.pod_namespace, self._pod.get("metadata") or {},
                                              self._chain_read)
         if first:
-            if self.container is None and message.detail.containers:
+            failing = failing_container(self._pod) if self._pod is not None else None
+            if self.container is None and failing is not None:
+                # the logs that say why: its previous instance when it is in back-off
+                self.container, self.previous = failing
+            elif self.container is None and message.detail.containers:
                 self.container = message.detail.containers[0]
             self.restart_logs()
 
@@ -327,8 +334,9 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         if message.generation != self._generation:
             return
         log = self.query_one("#logs-body", Log)
-        if message.error is not None:
-            log.write_line(visible(f"── {message.error}"))
+        if message.error is not None:  # wrapped: an error must not run past the pane's edge
+            width = max(20, log.scrollable_content_region.width - 1)
+            log.write_lines(textwrap.wrap(visible(f"── {message.error}"), width) or ["──"])
         else:
             log.write_line("── end of log")
 

@@ -105,6 +105,7 @@ async def test_the_cause_and_the_next_keys(scene: float, local_cluster: LocalClu
         assert "l  logs of app, previous instance" in body
         await pilot.press("l")
         await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the logs")
+        assert (app.screen.container, app.screen.previous) == ("app", False)  # the failed one
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is triage, what="back")
         await pilot.press("escape")

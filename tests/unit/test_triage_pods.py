@@ -171,3 +171,25 @@ def test_hostile_text_stays_data():
     cause = triage_pod(pod, [], NOW).cause
     from kubetui.safe_text import visible
     assert is_safe(visible(cause)) and "[bold]" in cause
+
+
+def test_the_logs_open_on_the_failing_container():
+    from kubetui.k8s.triage.pods import failing_container
+
+    looping = {"status": {
+        "initContainerStatuses": [{"name": "init", "state": {"terminated": {"exitCode": 0}}}],
+        "containerStatuses": [
+            {"name": "sidecar", "ready": True, "state": {"running": {}}},
+            {"name": "app", "ready": False, "restartCount": 4,
+             "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+             "lastState": {"terminated": {"exitCode": 1}}}]}}
+    assert failing_container(looping) == ("app", True)  # the crashed instance has the logs
+    init_fails = {"status": {
+        "initContainerStatuses": [{"name": "migrate", "ready": False,
+                                   "state": {"terminated": {"exitCode": 2}}}],
+        "containerStatuses": [{"name": "app", "ready": False,
+                               "state": {"waiting": {"reason": "PodInitializing"}}}]}}
+    assert failing_container(init_fails) == ("migrate", False)
+    fine = {"status": {"containerStatuses": [{"name": "app", "ready": True,
+                                              "state": {"running": {}}}]}}
+    assert failing_container(fine) is None

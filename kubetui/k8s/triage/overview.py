@@ -64,9 +64,12 @@ def overview(objects: Mapping[tuple[str, str], Sequence[dict]], world: World,
 
 
 def grouped(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
-    """(check, its entries), the group with the worst entry first (then the largest)."""
+    """(check, its entries): the group with the worst entry first, then the one with the
+    most entries that bad, then the largest."""
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         groups.setdefault(e.check, []).append(e)
-    return sorted(groups.items(), key=lambda g: (min(RANK.get(e.severity, 3) for e in g[1]),
-                                                 -len(g[1]), g[0]))
+    def worst(group: tuple[str, list[Entry]]) -> tuple:
+        ranks = [RANK.get(e.severity, 3) for e in group[1]]
+        return (min(ranks), -ranks.count(min(ranks)), -len(group[1]), group[0])
+    return sorted(groups.items(), key=worst)

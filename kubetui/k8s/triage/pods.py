@@ -253,3 +253,28 @@ def _probe_findings(status: dict, events: Sequence[EventRow], now: float) -> lis
                            (Step(PROBES, f"run the {probe.lower()} probe by hand",
                                  container=name, probe=probe.lower()),)))
     return out
+
+
+def failing_container(pod: dict) -> tuple[str, bool] | None:
+    """The container whose logs say why the pod fails, and whether its previous instance
+    holds them: an init container before the app containers; a container in back-off (its
+    current instance has not started: the crashed one has the logs); one that exited with an
+    error; one not ready. None when every container is fine."""
+    status = mapping(pod.get("status"))
+    for key in ("initContainerStatuses", "containerStatuses"):
+        for cs in status.get(key) or ():
+            cs = mapping(cs)
+            state = mapping(cs.get("state"))
+            term = mapping(state.get("terminated"))
+            last = mapping(mapping(cs.get("lastState")).get("terminated"))
+            name = text(cs.get("name"))
+            if key.startswith("init") and term and term.get("exitCode") == 0:
+                continue
+            if "waiting" in state and last:
+                return name, True
+            if term and term.get("exitCode") not in (0, None):
+                return name, False
+            if cs.get("ready") is not True and (key.startswith("init") or
+                                                 cs.get("restartCount") or "running" in state):
+                return name, False
+    return None
