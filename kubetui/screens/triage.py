@@ -9,9 +9,13 @@ StorageClasses when the user may list them (a 403 leaves them out, the checks sa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -22,8 +26,10 @@ from kubetui.host import host
 from kubetui.intents.kinds import DescribeObject, OpenController, OpenOwned
 from kubetui.intents.pods import DebugPod, OpenPod, OpenProbes
 from kubetui.k8s.core.events import event_row
+from kubetui.k8s.core.pod_detail import stream_logs
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.table import ColumnDef, row_with
+from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.k8s.triage import findings as f
 from kubetui.k8s.triage.run import (
@@ -46,6 +52,15 @@ from kubetui.screens.quiet import QuietBehind
 from kubetui.screens.triage_text import report_text
 from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.live_pane import StoreUpdated
+
+TAIL_LINES = 5
+
+
+@dataclass
+class TailRead(Message):
+    key: tuple[str, str, str, bool]
+    lines: list[str]
+
 
 #: the step a key takes, by the action's name in ``TRIAGE_BINDINGS``
 KEYS = {"logs": (f.LOGS, f.PREVIOUS_LOGS), "probes": (f.PROBES,), "debug": (f.DEBUG,),
@@ -76,6 +91,7 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
         self.report: f.Report | None = None
         self._held: Held | None = None
         self._inputs_held = False
+        self._tail: dict[tuple[str, str, str, bool], list[str]] = {}
 
     def compose(self) -> ComposeResult:
         where = f"{self.namespace}/" if self.namespace else ""
@@ -146,8 +162,44 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
                       nodes=self._rows(NODES), storageclasses=self._rows(CLASSES))
         self.report = triage(self.kind.group, self.kind.kind, subject, world,
                              host(self.app).clock())
-        body.update(report_text(self.report, self._key_of))
+        self._read_tail()
+        body.update(report_text(self.report, self._key_of, self._tail.get(self._tail_key())))
         self.refresh_bindings()
+
+    # -- the crashed instance's last lines -------------------------------------------------
+    def _tail_key(self) -> tuple[str, str, str, bool] | None:
+        """(namespace, pod, container, previous instance) whose logs the findings name."""
+        found = self._step("logs")
+        pod = self._pod(found[0]) if found else None
+        if found is None or pod is None or not found[1].container:
+            return None
+        return pod[0], pod[1], found[1].container, found[1].action == f.PREVIOUS_LOGS
+
+    def _read_tail(self) -> None:
+        key = self._tail_key()
+        if key is not None and key not in self._tail:
+            self._tail[key] = []  # asked once per container: the report redraws meanwhile
+            self.read_tail(key)
+
+    @work(group="triage-tail", exit_on_error=False)
+    async def read_tail(self, key: tuple[str, str, str, bool]) -> None:
+        """Its last lines, with one request (``tailLines``, no follow)."""
+        lines: list[str] = []
+        namespace, pod, container, previous = key
+        try:
+            async for line in stream_logs(host(self.app).cluster, namespace, pod, container,
+                                          previous=previous, follow=False,
+                                          tail_lines=TAIL_LINES):
+                lines.append(line)
+        except KubeError as error:
+            lines = [f"(its logs cannot be read: {error.summary})"]
+        self.post_message(TailRead(key, lines or ["(it wrote nothing)"]))
+
+    def on_tail_read(self, message: TailRead) -> None:
+        self._tail[message.key] = message.lines
+        if self.report is not None:
+            self.query_one("#triage-body", Static).update(
+                report_text(self.report, self._key_of, self._tail.get(self._tail_key())))
 
     # -- keys --------------------------------------------------------------------------------
     def _key_of(self, action: str) -> str:

@@ -18,8 +18,10 @@ def _mark(finding: Finding) -> tuple[str, str]:
     return MARK.get(finding.severity, ("· ", "bold"))
 
 
-def report_text(report: Report, key_of: Callable[[str], str]) -> Text:
-    """``key_of(step action)``: the key bound to a step ("" when none is)."""
+def report_text(report: Report, key_of: Callable[[str], str],
+                tail: list[str] | None = None) -> Text:
+    """``key_of(step action)``: the key bound to a step ("" when none is); ``tail``: the last
+    lines of the failing container (its crashed instance), once read."""
     out = Text()
     if not report.findings:
         out.append("✓ ", style="bold green")
@@ -36,6 +38,10 @@ def report_text(report: Report, key_of: Callable[[str], str]) -> Text:
             for e in first.evidence:
                 out.append(f"  {visible(e.label)}: ", style="dim")
                 out.append(visible(e.value) + "\n")
+        if tail:
+            out.append("  its last log lines:\n", style="dim")
+            for line in tail:
+                out.append("    " + visible(line) + "\n")
         if len(report.findings) > 1:
             out.append("\nAlso\n", style="underline")
             for finding in report.findings[1:]:

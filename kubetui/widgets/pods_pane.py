@@ -22,7 +22,7 @@ def pod_columns(all_namespaces: bool) -> list[Column]:
     return cols + [
         Column("name", "NAME", 0, min_width=20),
         Column("ready", "READY", 5, align="right"),
-        Column("status", "STATUS", 17),
+        Column("status", "STATUS", 17, wide=(len("CreateContainerConfigError"), 110)),
         Column("restarts", "RESTARTS", 14, align="right"),
         Column("age", "AGE", 6, align="right"),
         Column("node", "NODE", 12, min_terminal=100),

@@ -38,6 +38,13 @@ class Column:
     align: str = "left"
     min_terminal: int = 0  # hide the column when the table is narrower than this
     keep: int = 0  # a fixed column never narrowed below this when the table is too narrow
+    # (width, from): a fixed column this wide on a table at least ``from`` wide (STATUS shows
+    # "CreateContainerConfigError" whole at 120 columns, and leaves NAME its room at 80)
+    wide: tuple[int, int] = (0, 0)
+
+    def width_at(self, table_width: int) -> int:
+        wide, at = self.wide
+        return wide if wide and table_width >= at else self.width
 
 
 @dataclass(frozen=True)
@@ -306,11 +313,12 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
             return self._widths
         self._widths_for = (self.line_width, len(self.columns))
         cols = self.visible_columns()
-        fixed = sum(c.width for c in cols if c.width) + len(cols)  # one space between
+        sized = [c.width_at(self.size.width) for c in cols]
+        fixed = sum(sized) + len(cols)  # one space between
         flex = [c for c in cols if not c.width]
         spare = max(0, self.line_width - fixed)
         share = spare // len(flex) if flex else 0
-        widths = [c.width or max(c.min_width, share) for c in cols]
+        widths = [w or max(c.min_width, share) for c, w in zip(cols, sized, strict=True)]
         # Too narrow (e.g. 80 columns with NAMESPACE shown): take the overflow from the columns
         # with the most room above their title's width, one cell at a time; a flexible column
         # (NAME, MESSAGE) keeps its min_width: it is what the row is read for.

@@ -182,3 +182,14 @@ def test_healthy_controls_are_not_flagged(scene: Scene):
     svc = scene.c.get_json("-n", scene.ns, "service/healthy")
     report = triage("", "Service", svc, scene.world(), time.time())
     assert not report.findings and report.healthy == "1 ready pods behind `app=healthy`"
+
+
+def test_a_quota_refusing_pods_is_named(local_cluster: LocalCluster, namespace: str):
+    """Its own namespace: a ResourceQuota of zero pods would refuse the others' pods too."""
+    c = local_cluster
+    c.kubectl("-n", namespace, "create", "quota", "no-pods", "--hard=pods=0")
+    c.kubectl("-n", namespace, "create", "deployment", "api", "--image=busybox:1.35")
+    scene = Scene(c, namespace)
+    cause = scene.until("apps", "Deployment", "deployments", "api", "exceeded quota")
+    assert cause.startswith("it cannot create pods (quota): pods \"api-")
+    assert "no-pods" in cause

@@ -19,6 +19,7 @@ from kubetui.k8s.triage.evidence import event_evidence, first_line, latest
 from kubetui.k8s.triage.findings import (
     CRITICAL,
     DEBUG,
+    LOGS,
     OWNER,
     PREVIOUS_LOGS,
     PROBES,
@@ -192,7 +193,8 @@ def _container(name: str, cs: dict, declared: dict, events: Sequence[EventRow], 
     crashing = reason == "CrashLoopBackOff" or (terminated and text(terminated.get("reason"))
                                                != "Completed" and _code(terminated) != 0)
     if crashing and ended:
-        return [_crash(name, what, cs, declared, ended, reason, now)]
+        return [_crash(name, what, cs, declared, ended, reason, now,
+                       previous=ended is last)]
     return []
 
 
@@ -202,7 +204,7 @@ def _code(terminated: dict) -> int:
 
 
 def _crash(name: str, what: str, cs: dict, declared: dict, ended: dict, waiting: str,
-           now: float) -> Finding:
+           now: float, previous: bool) -> Finding:
     code, reason = _code(ended), text(ended.get("reason"))
     restarts = cs.get("restartCount") if isinstance(cs.get("restartCount"), int) else 0
     meaning = exit_meaning(code, reason)
@@ -220,7 +222,8 @@ def _crash(name: str, what: str, cs: dict, declared: dict, ended: dict, waiting:
         evidence.append(Evidence("termination message", first_line(text(ended["message"]),
                                                                      300)))
     return Finding(CRITICAL, "crashes", f"{what} crashes: {meaning}{loop}", tuple(evidence),
-                   (Step(PREVIOUS_LOGS, f"logs of {name}, previous instance", container=name),
+                   (Step(PREVIOUS_LOGS, f"logs of {name}, previous instance", container=name)
+                    if previous else Step(LOGS, f"logs of {name}", container=name),
                     Step(DEBUG, "debug beside it")))
 
 
