@@ -130,8 +130,12 @@ class HealthScreen(QuietBehind, Guarded, Screen):
     def _show(self) -> None:
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted
-        chosen = listing.get_option_at_index(highlighted).id if highlighted is not None and \
-            listing.option_count else None
+        # the user's entry stays under the cursor; until every store has listed, the worst one
+        # (the first to arrive is not the worst: the stores sync in any order)
+        settled = self._held is not None and all(
+            store.synced or store.status.state == "failed" for store in self._held.stores.values())
+        chosen = listing.get_option_at_index(highlighted).id if settled and \
+            highlighted is not None and listing.option_count else None
         listing.clear_options()
         options: list[Option] = []
         for check, entries in grouped(self.entries):
