@@ -37,6 +37,14 @@ class Held:
     def get(self, name: str) -> LiveStore | None:
         return self.stores.get(name)
 
+    def objects(self, name: str) -> list[Any] | None:
+        """The whole objects of a store of ``Whole`` rows (``k8s/triage/run.whole``); None when
+        it is not held or its watch failed (a 403: the checks go without it)."""
+        store = self.stores.get(name)
+        if store is None or store.status.state == "failed":
+            return None
+        return [row.obj for row in store.rows.values()]
+
     def name_of(self, store: LiveStore) -> str | None:
         return next((name for name, held in self.stores.items() if held is store), None)
 

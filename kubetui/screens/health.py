@@ -108,10 +108,7 @@ class HealthScreen(QuietBehind, Guarded, Screen):
             self.set_timer(REFRESH, self.refresh_overview)
 
     def _rows(self, name: str) -> list[dict] | None:
-        store = self._held.get(name) if self._held is not None else None
-        if store is None or store.status.state == "failed":
-            return None
-        return [row.obj for row in store.rows.values()]
+        return self._held.objects(name) if self._held is not None else None
 
     def refresh_overview(self) -> None:
         self._pending = False
@@ -167,3 +164,4 @@ class HealthScreen(QuietBehind, Guarded, Screen):
         if entry is not None:
             self.post_message(TriageObject(entry.group, entry.kind, entry.namespace,
                                            entry.name))
+

@@ -138,10 +138,7 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
         self.refresh_report()
 
     def _rows(self, name: str) -> list[dict] | None:
-        store = self._held.get(name) if self._held is not None else None
-        if store is None or store.status.state == "failed":
-            return None
-        return [row.obj for row in store.rows.values()]
+        return self._held.objects(name) if self._held is not None else None
 
     def refresh_report(self) -> None:
         subject = next(iter(self._rows("subject") or ()), None)
@@ -272,3 +269,4 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
             self.post_message(OpenPod(self.namespace, self.object_name))
         else:
             self.post_message(DescribeObject(self.kind, self.namespace, self.object_name))
+
