@@ -6,9 +6,14 @@ view holds each kind's objects in scope and names the causes again (at most ever
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -30,7 +35,25 @@ from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.live_pane import StoreUpdated
 
 REFRESH = 0.3  # seconds: a burst of changes (a rollout) is named once
+SHOWN_PER_GROUP = 200  # entries listed per cause; the rest counted (10,000 lines help nobody)
 MARK = {CRITICAL: ("✗", "bold red"), WARNING: ("!", "bold yellow")}
+
+
+def _let_the_ui_run() -> None:
+    """Give up the interpreter lock between objects: a key pressed meanwhile is handled now,
+    not at the thread's next forced switch (5 ms, several times per key -> paint)."""
+    time.sleep(0)
+
+
+@dataclass
+class OverviewNamed(Message):
+    """A refresh's result, from its thread (None: it failed with ``error``)."""
+
+    held: Held
+    entries: list[Entry] | None
+    kept: dict
+    took: float  # seconds, in the thread
+    error: Exception | None = None
 
 
 class HealthScreen(QuietBehind, Guarded, Screen):
@@ -50,7 +73,13 @@ class HealthScreen(QuietBehind, Guarded, Screen):
         self.namespace: str | None = None if info.all_namespaces else info.namespace
         self.entries: list[Entry] = []
         self._held: Held | None = None
-        self._pending = False
+        self._pending = False  # a refresh is scheduled
+        self._computing = False  # a refresh runs in its thread
+        self._again = False  # something changed while it ran
+        self._carried: dict = {}  # the last refresh's pod reports (``World.carried``)
+        self._shown_settled = False
+        self._last_error = ""
+        self._took = 0.0  # the last refresh's time in its thread
 
     def compose(self) -> ComposeResult:
         yield ClusterBar(self._info, host(self.app).readonly)
@@ -103,14 +132,20 @@ class HealthScreen(QuietBehind, Guarded, Screen):
         self._schedule()
 
     def _schedule(self) -> None:
-        if not self._pending:
+        if self._computing:
+            self._again = True  # one more pass when the running one ends
+        elif not self._pending:
             self._pending = True
-            self.set_timer(REFRESH, self.refresh_overview)
+            # the thread gets at most a fifth of the time: at 10,000 pods, a second or so
+            # between refreshes; at a few hundred objects, REFRESH
+            self.set_timer(max(REFRESH, 4 * self._took), self.refresh_overview)
 
     def _rows(self, name: str) -> list[dict] | None:
         return self._held.objects(name) if self._held is not None else None
 
     def refresh_overview(self) -> None:
+        """Take what the stores hold now (lists of immutable objects: cheap) and name the
+        causes off the UI loop."""
         self._pending = False
         if self._held is None:
             return
@@ -120,17 +155,57 @@ class HealthScreen(QuietBehind, Guarded, Screen):
                       replicasets=objects.get(("apps", "ReplicaSet"), []),
                       jobs=objects.get(("batch", "Job"), []),
                       events=list(events.rows.values()) if events is not None else [],
-                      nodes=self._rows("nodes"), storageclasses=self._rows("storageclasses"))
-        self.entries = overview(objects, world, host(self.app).clock())
+                      nodes=self._rows("nodes"), storageclasses=self._rows("storageclasses"),
+                      carried=self._carried)
+        self._computing = True
+        self._again = False
+        self._name_causes(objects, world, host(self.app).clock(), self._held)
+
+    @work(thread=True, group="health", exit_on_error=False, description="health: name causes")
+    def _name_causes(self, objects: dict, world: World, now: float, held: Held) -> None:
+        """In a thread: at 10,000 pods the checks take a second of CPU the first time (then
+        only the changed pods are checked again), and the keys must not wait for them. Only
+        one runs at a time (``_computing``); a change meanwhile asks for one more."""
+        started = time.monotonic()
+        try:
+            entries = overview(objects, world, now, breathe=_let_the_ui_run)
+        except Exception as error:  # noqa: BLE001 - reported once by the handler, on the loop
+            self.post_message(OverviewNamed(held, None, {}, time.monotonic() - started, error))
+            return
+        self.post_message(OverviewNamed(held, entries, world.kept, time.monotonic() - started))
+
+    def on_overview_named(self, message: OverviewNamed) -> None:
+        message.stop()
+        self._computing = False
+        self._took = message.took
+        if message.held is not self._held:
+            self._schedule()  # another scope meanwhile: its own pass
+            return
+        if message.entries is not None:
+            self._carried = message.kept
+            self.apply_overview(message.entries)
+        elif repr(message.error) != self._last_error:  # the same failure is told once
+            self._last_error = repr(message.error)
+            host(self.app).report_error(message.error, "the health overview")
+        if self._again:
+            self._schedule()
+
+    def apply_overview(self, entries: list[Entry]) -> None:
+        if entries == self.entries and self._shown_settled == self._settled():
+            return  # a change that changes no cause (a heartbeat, a new resourceVersion)
+        self.entries = entries
         self._show()
+
+    def _settled(self) -> bool:
+        return self._held is not None and all(
+            store.synced or store.status.state == "failed" for store in self._held.stores.values())
 
     def _show(self) -> None:
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted
         # the user's entry stays under the cursor; until every store has listed, the worst one
         # (the first to arrive is not the worst: the stores sync in any order)
-        settled = self._held is not None and all(
-            store.synced or store.status.state == "failed" for store in self._held.stores.values())
+        settled = self._shown_settled = self._settled()
         chosen = listing.get_option_at_index(highlighted).id if settled and \
             highlighted is not None and listing.option_count else None
         listing.clear_options()
@@ -138,7 +213,7 @@ class HealthScreen(QuietBehind, Guarded, Screen):
         for check, entries in grouped(self.entries):
             options.append(Option(Text(f"{check} ({len(entries)})", style="bold underline"),
                                   disabled=True))
-            for e in entries:
+            for e in entries[:SHOWN_PER_GROUP]:
                 mark, style = MARK.get(e.severity, ("·", "bold"))
                 line = Text()
                 line.append(f" {mark} ", style=style)
@@ -146,6 +221,11 @@ class HealthScreen(QuietBehind, Guarded, Screen):
                 line.append(visible(f"{e.kind.lower()} {where}{e.name}"), style="bold")
                 line.append("  " + visible(e.cause))
                 options.append(Option(line, id=e.key))
+            if len(entries) > SHOWN_PER_GROUP:
+                more = len(entries) - SHOWN_PER_GROUP
+                options.append(Option(plain(f"   … and {more:,} more {check} problems (the "
+                                            "pods pane filters them: / then a name)"),
+                                      disabled=True))
         if not options:
             checked = ", ".join(sorted(k.plural for k in self.kinds.values()))
             options.append(Option(plain(f"✓ nothing unhealthy: checked {checked}, with their "

@@ -166,19 +166,26 @@ def test_triage_snapshots(snap_compare, scene: float, local_cluster: LocalCluste
     assert_theme(app, theme)
 
 
+async def open_overview(pilot):
+    """``0`` once the pods listed; the overview once it names the scene's three objects."""
+    from kubetui.screens.health import HealthScreen
+
+    app = pilot.app
+    await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+    await pilot.press("0")
+    await until(pilot, lambda: isinstance(app.screen, HealthScreen)
+                and len(app.screen.entries) == 3, what="the overview")
+    return app.screen
+
+
 async def test_the_health_overview(scene: float, local_cluster: LocalCluster):
     """``0``: the three broken objects, grouped, worst first; the Deployment's pod is named
     through its Deployment, not listed again; enter opens a triage; it follows the cluster."""
-    from kubetui.screens.health import HealthScreen
 
     app = await make_app(local_cluster.kubeconfig, namespace=NS)
     app.clock = lambda: scene
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
-        await pilot.press("0")
-        await until(pilot, lambda: isinstance(app.screen, HealthScreen)
-                    and len(app.screen.entries) == 3, what="the overview")
-        health = app.screen
+        health = await open_overview(pilot)
         assert {(e.kind, e.name, e.cause) for e in health.entries} == {
             ("Pod", "report", CAUSES["pod"]), ("Deployment", "shop", CAUSES["deploy"]),
             ("Service", "billing", CAUSES["svc"])}
@@ -212,3 +219,37 @@ def test_health_snapshots(snap_compare, scene: float, local_cluster: LocalCluste
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
     assert_theme(app, theme)
+
+
+@pytest.mark.injects_errors
+async def test_the_overview_counts_what_it_does_not_list_and_reports_a_failure_once(
+        scene: float, local_cluster: LocalCluster, monkeypatch):
+    """A group longer than ``SHOWN_PER_GROUP`` is cut with a count (10,000 lines help nobody);
+    checks that fail are reported once, however often the overview refreshes, and it keeps
+    running."""
+    from textual.widgets import OptionList
+
+    from kubetui.screens import health as health_module
+
+    app = await make_app(local_cluster.kubeconfig, namespace=NS)
+    app.clock = lambda: scene
+    async with app.run_test(size=(120, 40)) as pilot:
+        health = await open_overview(pilot)
+        monkeypatch.setattr(health_module, "SHOWN_PER_GROUP", 0)
+        health._show()
+        listing = health.query_one(OptionList)
+        lines = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert sum("… and 1 more" in line for line in lines) == 3, lines
+        assert not any("billing" in line for line in lines)
+
+        def failing(*args, **kwargs):
+            raise ValueError("a check failed")
+
+        monkeypatch.setattr(health_module, "overview", failing)
+        for _ in range(3):
+            health.refresh_overview()
+            await until(pilot, lambda: not health._computing, what="the refresh ended")
+        told = [n for n in app._notifications if "a check failed" in n.message]
+        assert len(told) == 1 and "health overview" in told[0].title
+        assert len(health.entries) == 3  # what it showed stays
+    await app.cluster.close()

@@ -9,7 +9,7 @@ controller) is listed for itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kubetui.k8s.transport.shapes import mapping, text
@@ -21,6 +21,7 @@ from kubetui.k8s.triage.world import World
 KINDS = (("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet"),
          ("apps", "ReplicaSet"), ("batch", "CronJob"), ("batch", "Job"), ("", "Service"),
          ("", "PersistentVolumeClaim"), ("", "Pod"))
+BREATHE_EVERY = 50  # objects: well under a millisecond of checks
 CONTROLLERS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "CronJob", "Job"}
 
 
@@ -45,22 +46,31 @@ def _controlled(obj: dict) -> bool:
 
 
 def overview(objects: Mapping[tuple[str, str], Sequence[dict]], world: World,
-             now: float) -> list[Entry]:
-    """``objects``: each kind's objects in scope (those of ``KINDS`` the user may list)."""
+             now: float, breathe: Callable[[], object] | None = None) -> list[Entry]:
+    """``objects``: each kind's objects in scope (those of ``KINDS`` the user may list).
+    ``breathe``: called every ``BREATHE_EVERY`` objects (a thread lets the UI's run then)."""
     out = []
     for group, kind in KINDS:
-        for obj in objects.get((group, kind), ()):
+        for i, obj in enumerate(objects.get((group, kind), ())):
+            if breathe is not None and i % BREATHE_EVERY == BREATHE_EVERY - 1:
+                breathe()
             if _controlled(obj):
                 continue
             report = triage(group, kind, obj, world, now)
             if not report.findings:
                 continue
-            first = report.findings[0]
-            meta = mapping(obj.get("metadata"))
-            out.append(Entry(first.severity, first.check, group, kind,
-                             text(meta.get("namespace")), text(meta.get("name")), first.cause))
+            # the same report as the last refresh's (carried): the same entry, not a new one
+            out.append(world.carry(id(report), report, lambda r=report, g=group, k=kind, o=obj:
+                                   _entry(r, g, k, o)))
     return sorted(out, key=lambda e: (RANK.get(e.severity, 3), e.check, e.namespace,
                                       e.kind, e.name))
+
+
+def _entry(report, group: str, kind: str, obj: dict) -> Entry:
+    first = report.findings[0]
+    meta = mapping(obj.get("metadata"))
+    return Entry(first.severity, first.check, group, kind, text(meta.get("namespace")),
+                 text(meta.get("name")), first.cause)
 
 
 def grouped(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:

@@ -38,9 +38,28 @@ from kubetui.k8s.triage.messages import (
     pull_sentence,
 )
 from kubetui.k8s.triage.scheduling import scheduling_finding
+from kubetui.k8s.triage.world import World
 
 IMAGE_WAITING = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull")
 START_WAITING = ("RunContainerError", "StartError", "ContainerCannotRun")
+
+
+def pod_report(pod: dict, world: World, now: float) -> Report:
+    """A pod's triage within one refresh (once, however many owners and Services name it),
+    carried from the previous refresh while the pod, its events and the nodes are the same.
+    Only the evidence's "ago" would differ: the cause, the severity and the keys do not."""
+    meta = mapping(pod.get("metadata"))
+    uid = text(meta.get("uid"))
+
+    def compute() -> Report:
+        events = world.events_of(pod, "Pod")
+        version = text(meta.get("resourceVersion"))
+        if not version:
+            return triage_pod(pod, events, now, world.nodes)
+        return world.carry(uid, (version, tuple(events), world.nodes_stamp),
+                           lambda: triage_pod(pod, events, now, world.nodes))
+
+    return world.remembered(uid or id(pod), compute)  # a uid alone: no key tuple per pod
 
 
 def triage_pod(pod: dict, events: Sequence[EventRow], now: float,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kubetui.k8s.transport.shapes import mapping, text, uid_of
 from kubetui.k8s.triage.findings import Report
-from kubetui.k8s.triage.pods import triage_pod
+from kubetui.k8s.triage.pods import pod_report
 from kubetui.k8s.triage.services import triage_service
 from kubetui.k8s.triage.storage import triage_claim, triage_node
 from kubetui.k8s.triage.workloads import (
@@ -73,11 +73,9 @@ def match_labels(obj: dict) -> str:
 
 
 def triage(group: str, kind: str, obj: dict, world: World, now: float) -> Report:
-    obj = {**obj, "kind": text(obj.get("kind")) or kind}
     if (group, kind) == ("", "Pod"):
-        return world.remembered(
-            ("pod", text(mapping(obj.get("metadata")).get("uid")) or id(obj)),
-            lambda: triage_pod(obj, world.events_of(obj), now, world.nodes))
+        return pod_report(obj, world, now)  # it names the kind itself; no copy of each pod
+    obj = {**obj, "kind": text(obj.get("kind")) or kind}
     if (group, kind) == ("apps", "Deployment"):
         return triage_deployment(obj, world, now)
     if (group, kind) in (("apps", "ReplicaSet"), ("apps", "StatefulSet"),

@@ -27,7 +27,7 @@ from kubetui.k8s.triage.findings import (
     ordered,
 )
 from kubetui.k8s.triage.messages import exit_meaning
-from kubetui.k8s.triage.pods import triage_pod
+from kubetui.k8s.triage.pods import pod_report
 from kubetui.k8s.triage.world import World
 
 
@@ -36,9 +36,7 @@ def pods_cause(pods: Sequence[dict], world: World, now: float, which: str = "pod
     """The worst cause among ``pods``, with how many of them share it (``counted``)."""
     causes: list[Finding] = []
     for pod in pods:
-        report = world.remembered(
-            ("pod", text(mapping(pod.get("metadata")).get("uid")) or id(pod)),
-            lambda pod=pod: triage_pod(pod, world.events_of(pod, "Pod"), now, world.nodes))
+        report = pod_report(pod, world, now)
         if report.findings:
             first = report.findings[0]
             causes.append(Finding(first.severity, first.check, first.cause, first.evidence,
