@@ -71,6 +71,10 @@ SCENARIOS = [
               "template": {"metadata": {"labels": {"app": "shop"}}, "spec": {
                   "terminationGracePeriodSeconds": 0,
                   "containers": [{"name": "app", "image": "kubetui.local/shop:9.9"}]}}}},
+    {"apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "nightly"},
+     "spec": {"schedule": "0 3 * * *", "suspend": True, "jobTemplate": {"spec": {"template": {
+         "spec": {"restartPolicy": "Never",
+                  "containers": [{"name": "backup", **BUSYBOX, "command": ["true"]}]}}}}}},
 ]
 
 
@@ -170,6 +174,23 @@ def test_service_job_claim_and_stalled_rollout(scene: Scene):
     cause = scene.until("apps", "Deployment", "deployments", "shop",
                         "ProgressDeadlineExceeded", "kubetui.local/shop:9.9", timeout=120)
     assert cause.startswith("the rollout to revision 1 is stalled")
+
+
+def test_a_suspended_cronjob_and_a_cordoned_node(scene: Scene):
+    """The CronJob is batch/v1beta1 here (batch/v1 from 1.21; its triage reads the same
+    fields). The node is the cluster's one node, cordoned for the time of one triage."""
+    cause = scene.cause("batch", "CronJob", "cronjobs", "nightly")
+    assert cause == "it is suspended: no new Jobs are made (schedule 0 3 * * *)"
+    c = scene.c
+    name = c.get_json("nodes")["items"][0]["metadata"]["name"]
+    assert triage("", "Node", c.get_json(f"node/{name}"), World(), time.time()).healthy == \
+        "Ready, no pressure, schedulable"
+    c.kubectl("cordon", name)
+    try:
+        report = triage("", "Node", c.get_json(f"node/{name}"), World(), time.time())
+    finally:
+        c.kubectl("uncordon", name)
+    assert report.cause == "it is cordoned: no new pods are scheduled on it"
 
 
 def test_healthy_controls_are_not_flagged(scene: Scene):
