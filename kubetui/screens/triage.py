@@ -50,6 +50,7 @@ from kubetui.live.held import Held
 from kubetui.safe_text import plain, plain_lines
 from kubetui.screens.quiet import QuietBehind
 from kubetui.screens.triage_text import report_text
+from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.live_pane import StoreUpdated
 
@@ -95,6 +96,7 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     def compose(self) -> ComposeResult:
         where = f"{self.namespace}/" if self.namespace else ""
+        yield ClusterBar(host(self.app).info, host(self.app).readonly)  # which cluster, always
         yield Static(plain(f"triage · {self.kind.kind.lower()} {where}{self.object_name}"),
                      id="triage-title")
         with VerticalScroll():
