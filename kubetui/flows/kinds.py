@@ -12,7 +12,7 @@ from collections.abc import Callable
 from kubetui.flows.base import Flow
 from kubetui.k8s.kinds.catalog import Catalog, Kind
 from kubetui.k8s.kinds.owners import Link, children_of, owner_chain
-from kubetui.k8s.kinds.table import ColumnDef, TableRow
+from kubetui.k8s.kinds.table import ColumnDef, TableRow, row_with
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.palette import palette_label
 from kubetui.recent import remember_kind
@@ -134,6 +134,23 @@ class KindsFlow(Flow):
 
         self.with_catalog(step)
 
+    def owned_by(self, group: str, kind_name: str, namespace: str, name: str, uid: str) -> None:
+        """What one named object owns (its uid from an owner reference)."""
+        def step(catalog: Catalog) -> None:
+            kind = self._served(catalog, group, kind_name, "Kinds")
+            if kind is not None:
+                self.owned(kind, row_with({"cells": [name], "object": {"metadata": {
+                    "name": name, "namespace": namespace, "uid": uid}}}))
+
+        self.with_catalog(step)
+
+    def _served(self, catalog: Catalog, group: str, kind_name: str, title: str) -> Kind | None:
+        kind = catalog.of_kind(group, kind_name)
+        if kind is None:
+            self.notify(f"{kind_name} is not a kind this server serves", title=title,
+                        severity="warning")
+        return kind
+
     def health(self) -> None:
         """``0``: the health overview of the scope, over the kinds this server serves."""
         def step(catalog: Catalog) -> None:
@@ -151,13 +168,10 @@ class KindsFlow(Flow):
         def step(catalog: Catalog) -> None:
             from kubetui.screens.triage import TriageScreen
 
-            kind = catalog.of_kind(group, kind_name)
-            if kind is None:
-                self.notify(f"{kind_name} is not a kind this server serves", title="Triage",
-                            severity="warning")
-                return
-            self.app.push_screen(TriageScreen(kind, namespace if kind.namespaced else "",
-                                              name))
+            kind = self._served(catalog, group, kind_name, "Triage")
+            if kind is not None:
+                self.app.push_screen(TriageScreen(kind, namespace if kind.namespaced else "",
+                                                  name))
 
         self.with_catalog(step)
 

@@ -59,6 +59,9 @@ class IntentRoutes(Base):
     def on_open_owned(self, intent: kind_intents.OpenOwned) -> None:
         self.flows.kinds.owned(intent.kind, intent.row, intent.columns)
 
+    def on_open_owned_by(self, intent: kind_intents.OpenOwnedBy) -> None:
+        self.flows.kinds.owned_by(intent.group, intent.kind, intent.ns, intent.name, intent.uid)
+
     def on_describe_object(self, intent: kind_intents.DescribeObject) -> None:
         from kubetui.screens.object_describe import ObjectDescribeScreen
 

@@ -28,6 +28,18 @@ class OpenOwned(Message):
 
 
 @dataclass
+class OpenOwnedBy(Message):
+    """What a named object owns, when the asker has its owner reference, not its row (the
+    triage of a Deployment: the pods of the ReplicaSet its failing pod belongs to)."""
+
+    group: str
+    kind: str  # "ReplicaSet"
+    ns: str
+    name: str
+    uid: str
+
+
+@dataclass
 class OpenObject(Message):
     """The object's YAML (a Secret's values masked)."""
 

@@ -23,7 +23,7 @@ from kubetui.access_keys import AccessAware
 from kubetui.bindings import TRIAGE_BINDINGS
 from kubetui.guard import Guarded
 from kubetui.host import host
-from kubetui.intents.kinds import DescribeObject, OpenController, OpenOwned
+from kubetui.intents.kinds import DescribeObject, OpenController, OpenOwned, OpenOwnedBy
 from kubetui.intents.pods import DebugPod, OpenPod, OpenProbes
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pod_detail import stream_logs
@@ -256,8 +256,15 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
                                              text(owner.get("name"))))
 
     def action_pods(self) -> None:
-        """The subject's pods, in the live pods view (a Service's: those it selects)."""
+        """The subject's pods, in the live pods view (a Service's: those it selects); for a
+        Deployment whose new pods fail, the pods of the ReplicaSet the failing one belongs to."""
         if self.subject is None:
+            return
+        found = self._step("pods")
+        owner = self._replicaset_of(found[0]) if found else None
+        if owner is not None:
+            self.post_message(OpenOwnedBy("apps", "ReplicaSet", self.namespace,
+                                          text(owner.get("name")), text(owner.get("uid"))))
             return
         meta = mapping(self.subject.get("metadata"))
         selector = ",".join(f"{k}={v}" for k, v in sorted(
@@ -265,6 +272,17 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
         row = row_with({"cells": [text(meta.get("name")), selector or "<none>"],
                         "object": {"metadata": meta}})
         self.post_message(OpenOwned(self.kind, row, SELECTOR_COLUMNS))
+
+    def _replicaset_of(self, finding: f.Finding) -> dict | None:
+        """The controller reference of the pod a Deployment's finding is about."""
+        pod = self._pod(finding) if self.kind.kind == "Deployment" else None
+        for obj in (self._rows(PODS) or ()) if pod is not None else ():
+            meta = mapping(obj.get("metadata"))
+            if pod == (text(meta.get("namespace")), text(meta.get("name"))):
+                return next((mapping(r) for r in meta.get("ownerReferences") or ()
+                             if mapping(r).get("controller") is True
+                             and mapping(r).get("kind") == "ReplicaSet"), None)
+        return None
 
     def action_describe(self) -> None:
         if self.kind.kind == "Pod" and not self.kind.group:

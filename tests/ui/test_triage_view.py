@@ -115,9 +115,12 @@ async def test_the_cause_and_the_next_keys(scene: float, local_cluster: LocalClu
         triage = await open_triage(pilot, "deploy")
         assert triage.report.cause == CAUSES["deploy"]
         assert triage.report.findings[0].about.startswith(f"pod {NS}/shop-")
-        await pilot.press("p")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
-                    and app.screen.view.kind.plural == "replicasets", what="its sets")
+        failing = triage.report.findings[0].about.split("/", 1)[1]
+        await pilot.press("p")  # the new pods: those of the failing pod's ReplicaSet
+        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen)
+                    and len(app.screen.pane.table.rows) >= 1, what="the new pods")
+        title = str(app.screen.query_one("#owned-title").render())
+        assert f"pods of replicaset {failing.rsplit('-', 1)[0]}" in title
         await pilot.press("escape", "escape", "escape")
         triage = await open_triage(pilot, "svc")
         assert triage.report.cause == CAUSES["svc"]
