@@ -193,6 +193,25 @@ def test_a_suspended_cronjob_and_a_cordoned_node(scene: Scene):
     assert report.cause == "it is cordoned: no new pods are scheduled on it"
 
 
+def test_a_cronjob_that_missed_too_many_start_times(scene: Scene):
+    """Its last schedule set a year back through the status subresource: the 1.20 controller
+    gives up (FailedNeedsStart, within its 10 s sync) and the triage says so."""
+    c, ns = scene.c, scene.ns
+    c.kubectl("-n", ns, "create", "-f", "-", input=json.dumps({
+        "apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "every-minute"},
+        "spec": {"schedule": "*/1 * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+            "restartPolicy": "Never",
+            "containers": [{"name": "c", **BUSYBOX, "command": ["true"]}]}}}}}}))
+    cron = c.get_json("-n", ns, "cronjob/every-minute")
+    cron["status"] = {"lastScheduleTime": "2020-01-01T00:00:00Z"}
+    c.kubectl("replace", "--raw", f"/apis/batch/v1beta1/namespaces/{ns}/cronjobs/every-minute/"
+              "status", "-f", "-", input=json.dumps(cron))
+    cause = scene.until("batch", "CronJob", "cronjobs", "every-minute", "misses its schedule",
+                        timeout=60)
+    assert "too many missed start time (> 100)" in cause
+    assert cause.endswith("; it has no startingDeadlineSeconds")
+
+
 def test_healthy_controls_are_not_flagged(scene: Scene):
     scene.c.wait_for(lambda: scene.c.kubectl("-n", scene.ns, "get", "pod", "healthy", "-o",
                                              "jsonpath={.status.containerStatuses[0].ready}")

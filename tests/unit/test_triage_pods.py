@@ -193,3 +193,25 @@ def test_the_logs_open_on_the_failing_container():
     fine = {"status": {"containerStatuses": [{"name": "app", "ready": True,
                                               "state": {"running": {}}}]}}
     assert failing_container(fine) is None
+
+
+def test_a_cronjob_missing_its_schedule_is_named_from_either_controllers_event():
+    """1.20's controller says FailedNeedsStart (its message from cronjob/utils.go), the
+    batch/v1 controller of 1.21+ TooManyMissedTimes (cronjob_controllerv2.go)."""
+    cron = {"kind": "CronJob", "metadata": {"name": "nightly", "namespace": "ns", "uid": "c1"},
+            "spec": {"schedule": "*/1 * * * *"}, "status": {}}
+    for reason, message in (
+            ("FailedNeedsStart", "Cannot determine if job needs to be started: too many missed "
+                                 "start time (> 100). Set or decrease .spec.startingDeadlineSeconds "
+                                 "or check clock skew."),
+            ("TooManyMissedTimes", "too many missed start times: 101. Set or decrease "
+                                   ".spec.startingDeadlineSeconds or check clock skew")):
+        seen = event(reason, message, kind="CronJob", name="nightly", uid="c1")
+        report = triage("batch", "CronJob", cron, World(events=[seen]), NOW)
+        assert report.cause.startswith("it misses its schedule: the controller will not start "
+                                       "Jobs (")
+        assert "too many missed start time" in report.cause
+        assert report.cause.endswith("; it has no startingDeadlineSeconds")
+        assert report.findings[0].severity == CRITICAL
+    healthy = triage("batch", "CronJob", cron, World(), NOW)
+    assert not healthy.findings and healthy.healthy.startswith("schedule */1 * * * *")

@@ -32,7 +32,7 @@ INPUTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("apps", "StatefulSet"): (PODS, EVENTS, NODES),
     ("apps", "DaemonSet"): (PODS, EVENTS, NODES),
     ("batch", "Job"): (PODS, EVENTS, NODES),
-    ("batch", "CronJob"): (JOBS,),
+    ("batch", "CronJob"): (JOBS, EVENTS),
     ("", "Service"): (PODS, EVENTS, NODES),
     ("", "PersistentVolumeClaim"): (CLASSES, EVENTS),
     ("", "Node"): (),

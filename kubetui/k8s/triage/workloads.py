@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from kubetui.k8s.kinds.rich import condition, count, revision_of
 from kubetui.k8s.transport.shapes import mapping, text
-from kubetui.k8s.triage.evidence import event_evidence, latest
+from kubetui.k8s.triage.evidence import event_evidence, first_line, latest
 from kubetui.k8s.triage.findings import (
     CRITICAL,
     INFO,
@@ -196,6 +196,12 @@ def _exit_code(pod: dict) -> int | None:
     return None
 
 
+#: the CronJob controller's events when it gives up on start times: 1.20's (FailedNeedsStart,
+#: "Cannot determine if job needs to be started: too many missed start time (> 100)...") and
+#: the batch/v1 controller's of 1.21+ (TooManyMissedTimes, "too many missed start times: N...")
+MISSED_START = ("FailedNeedsStart", "TooManyMissedTimes")
+
+
 def triage_cronjob(cron: dict, world: World, now: float) -> Report:
     meta, spec, status = (mapping(cron.get(k)) for k in ("metadata", "spec", "status"))
     subject = f"cronjob {text(meta.get('namespace'))}/{text(meta.get('name'))}"
@@ -203,6 +209,14 @@ def triage_cronjob(cron: dict, world: World, now: float) -> Report:
     if spec.get("suspend") is True:
         findings.append(Finding(WARNING, "workloads", "it is suspended: no new Jobs are made "
                                 f"(schedule {text(spec.get('schedule'))})"))
+    missed = latest(world.events_of(cron, "CronJob"), *MISSED_START)
+    if missed is not None:
+        deadline = spec.get("startingDeadlineSeconds")
+        findings.append(Finding(
+            CRITICAL, "workloads", "it misses its schedule: the controller will not start "
+            f"Jobs ({first_line(missed.message)})" + (
+                "" if deadline is not None else "; it has no startingDeadlineSeconds"),
+            (event_evidence(missed, now),)))
     own = world.owned(text(meta.get("uid")))
     last = max(own, key=lambda j: text(mapping(j.get("metadata")).get("creationTimestamp")),
                default=None)
