@@ -201,9 +201,9 @@ def test_a_cronjob_missing_its_schedule_is_named_from_either_controllers_event()
     cron = {"kind": "CronJob", "metadata": {"name": "nightly", "namespace": "ns", "uid": "c1"},
             "spec": {"schedule": "*/1 * * * *"}, "status": {}}
     for reason, message in (
-            ("FailedNeedsStart", "Cannot determine if job needs to be started: too many missed "
-                                 "start time (> 100). Set or decrease .spec.startingDeadlineSeconds "
-                                 "or check clock skew."),
+            ("FailedNeedsStart", "Cannot determine if job needs to be started: too many "
+                                 "missed start time (> 100). Set or decrease "
+                                 ".spec.startingDeadlineSeconds or check clock skew."),
             ("TooManyMissedTimes", "too many missed start times: 101. Set or decrease "
                                    ".spec.startingDeadlineSeconds or check clock skew")):
         seen = event(reason, message, kind="CronJob", name="nightly", uid="c1")
