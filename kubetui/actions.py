@@ -21,7 +21,7 @@ from textual.app import App
 
 from kubetui.host import host
 from kubetui.k8s.transport.errors import KubeError
-from kubetui.k8s.transport.writes import Write, WriteResult, send_write
+from kubetui.k8s.transport.writes import Write, WriteResult, dry_run, send_write
 from kubetui.screens.confirm import ConfirmScreen
 
 
@@ -76,8 +76,9 @@ class ActionPath:
 
     def confirm(self, title: str, body: str, planned: Planned | Sequence[Planned],
                 reply: Reply | None = None, *, on_no: Callable[[], None] | None = None,
-                report_errors: bool = True) -> None:
-        """Ask; on yes send (``send``); on no call ``on_no``."""
+                report_errors: bool = True, dry_run: str = "") -> None:
+        """Ask; on yes send (``send``); on no call ``on_no``. ``dry_run``: the server's answer
+        to the same writes with dryRun=All (``confirm_after_dry_run``), shown with them."""
         writes = (planned,) if isinstance(planned, Planned) else tuple(planned)
 
         def answered(yes: bool | None) -> None:
@@ -88,7 +89,32 @@ class ActionPath:
 
         self.app.push_screen(ConfirmScreen(
             title, body, request="\n\n".join(p.write.describe() for p in writes),
-            kubectl="\n".join(p.kubectl for p in writes)), answered)
+            kubectl="\n".join(p.kubectl for p in writes), dry_run=dry_run), answered)
+
+    def confirm_after_dry_run(self, title: str, body: str, planned: Planned | Sequence[Planned],
+                              reply: Reply | None = None) -> None:
+        """Send the writes with dryRun=All first (validation and admission run, nothing is
+        stored), then ask with the server's answer shown: a webhook or a quota refusing the
+        change is seen before the confirm, not after."""
+        writes = (planned,) if isinstance(planned, Planned) else tuple(planned)
+        self.app.run_worker(self._dry_run_then_confirm(title, body, writes, reply),
+                            name=f"dry run: {writes[0].write.what}" if writes else "dry run",
+                            group="dry-run", exit_on_error=False)
+
+    async def _dry_run_then_confirm(self, title: str, body: str, writes: tuple[Planned, ...],
+                                    reply: Reply | None) -> None:
+        answers, refused = [], 0
+        for planned in writes:
+            try:
+                await send_write(host(self.app).cluster, dry_run(planned.write))
+                answers.append(f"{planned.write.what}: accepted")
+            except KubeError as error:
+                refused += 1
+                hint = f" ({error.hint})" if error.hint else ""
+                answers.append(f"{planned.write.what}: REFUSED: {error.summary}{hint}")
+        if refused:
+            title = f"{title} The server refuses {'it' if len(writes) == 1 else refused}."
+        self.confirm(title, body, writes, reply, dry_run="\n".join(answers))
 
     def send(self, writes: Sequence[Planned], reply: Reply | None = None, *,
              report_errors: bool = True) -> None:

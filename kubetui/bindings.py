@@ -84,4 +84,4 @@ NEEDS: dict[str, tuple[Need, ...]] = {
 MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec", "pods.debug",
                                       "detail.shell", "detail.attach", "detail.debug",
                                       "pvc.snapshot", "pvc.inspect", "snapshots.restore",
-                                      "snapshots.delete", "triage.debug"})
+                                      "snapshots.delete", "triage.debug", "kind.restart"})

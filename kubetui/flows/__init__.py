@@ -17,6 +17,7 @@ from textual.app import App
 
 if TYPE_CHECKING:
     from kubetui.flows.debug import DebugFlow
+    from kubetui.flows.fixes import FixesFlow
     from kubetui.flows.kinds import KindsFlow
     from kubetui.flows.probes import ProbesFlow
     from kubetui.flows.storage import StorageFlow
@@ -50,6 +51,12 @@ class Flows:
         from kubetui.flows.storage import StorageFlow
 
         return StorageFlow(self.app)
+
+    @cached_property
+    def fixes(self) -> FixesFlow:
+        from kubetui.flows.fixes import FixesFlow
+
+        return FixesFlow(self.app)
 
     @cached_property
     def kinds(self) -> KindsFlow:

@@ -59,6 +59,9 @@ class IntentRoutes(Base):
     def on_open_owned(self, intent: kind_intents.OpenOwned) -> None:
         self.flows.kinds.owned(intent.kind, intent.row, intent.columns)
 
+    def on_restart_rollout(self, intent: kind_intents.RestartRollout) -> None:
+        self.flows.fixes.restart(intent.kind, intent.ns, intent.name)
+
     def on_open_owned_by(self, intent: kind_intents.OpenOwnedBy) -> None:
         self.flows.kinds.owned_by(intent.group, intent.kind, intent.ns, intent.name, intent.uid)
 

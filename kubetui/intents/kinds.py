@@ -102,3 +102,12 @@ class ObjectSelected(Message):
     """The cursor of a kind's view moved to an object: the events pane follows it (``f``)."""
 
     ref: ObjectRef
+
+
+@dataclass
+class RestartRollout(Message):
+    """``R`` on a Deployment, StatefulSet or DaemonSet: ``kubectl rollout restart``."""
+
+    kind: Kind
+    ns: str
+    name: str

@@ -27,15 +27,20 @@ class ConfirmScreen(Guarded, ModalScreen[bool]):
     ConfirmScreen #confirm-keys { color: $text-muted; dock: bottom; }
     """
 
-    def __init__(self, title: str, body: str, *, request: str = "", kubectl: str = "") -> None:
+    def __init__(self, title: str, body: str, *, request: str = "", kubectl: str = "",
+                 dry_run: str = "") -> None:
         super().__init__()
         self._title, self._body, self._request, self._kubectl = title, body, request, kubectl
+        self._dry_run = dry_run  # the server's answer to the same request with dryRun=All
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain(self._title), id="confirm-title")
             with VerticalScroll():
                 yield Static(plain_lines(self._body), id="confirm-body")
+                if self._dry_run:
+                    yield Static(plain_lines("\nThe server's dry run:\n" + self._dry_run),
+                                 id="confirm-dry-run")
                 if self._request:
                     yield Static(plain_lines("\nRequest:\n" + self._request), id="confirm-request")
                 if self._kubectl:

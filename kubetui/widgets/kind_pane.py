@@ -22,6 +22,7 @@ from kubetui.intents.kinds import (
     ObjectSelected,
     OpenObject,
     OpenOwned,
+    RestartRollout,
     RevealSecret,
     TriageObject,
 )
@@ -84,6 +85,10 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
     return columns
 
 
+#: what ``R`` restarts (``kubectl rollout restart``'s kinds)
+RESTARTABLE = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")}
+
+
 class KindPane(AccessAware, LivePane):
     """One kind in one scope; ``only`` narrows it to an owner's objects (enter on a
     Deployment shows its ReplicaSets here)."""
@@ -94,6 +99,7 @@ class KindPane(AccessAware, LivePane):
         Binding("y", "yaml", "YAML", id="kind.yaml"),
         Binding("v", "reveal", "Reveal", id="kind.reveal"),
         Binding("exclamation_mark", "triage", "Why", id="kind.triage", key_display="!"),
+        Binding("R", "restart", "Restart", id="kind.restart"),
     ]
 
     def __init__(self, kind: Kind, all_namespaces: bool, clock: Callable[[], float], *,
@@ -250,6 +256,8 @@ class KindPane(AccessAware, LivePane):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "reveal" and (self.kind.group, self.kind.kind) != ("", "Secret"):
             return False  # only a Secret has values to reveal
+        if action == "restart" and (self.kind.group, self.kind.kind) not in RESTARTABLE:
+            return False
         return super().check_action(action, parameters)
 
     def needs(self, binding_id: str) -> tuple[Need, ...]:
@@ -258,6 +266,8 @@ class KindPane(AccessAware, LivePane):
         read = (Need("get", kind.plural, kind.group, cluster_scoped=not kind.namespaced),)
         if binding_id in ("kind.describe", "kind.yaml"):
             return read
+        if binding_id == "kind.restart":
+            return (Need("patch", kind.plural, kind.group),)
         if binding_id == "kind.open":
             listed = lists_on_enter(kind.group, kind.kind)
             return (Need("list", listed[1], listed[0]),) if listed is not None else read
@@ -283,6 +293,11 @@ class KindPane(AccessAware, LivePane):
                                                                   strict=False)
                      if d is KEYS), [])
         self.post_message(RevealSecret(self.kind, row.namespace, row.name, tuple(keys)))
+
+    def action_restart(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(RestartRollout(self.kind, row.namespace, row.name))
 
     def action_triage(self) -> None:
         row = self.table.cursor_row

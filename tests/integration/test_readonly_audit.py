@@ -41,6 +41,9 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
                "escape", "o", "O", "slash", "escape", "escape")),
     # :secret: v asks which key to reveal (the token's three), esc drops it; esc back.
     ("secrets", ("colon", *"secret", "enter", "WAIT", "v", "WAIT", "escape", "escape")),
+    # :deploy: R asks the server for a dry run of the restart, then the confirm (n); read-only:
+    # R is not bound.
+    ("restart", ("colon", *"deploy", "enter", "WAIT", "R", "WAIT", "n", "escape")),
     # The probe runner: tcpSocket (port-forward), httpGet (pod proxy), exec (read-write only),
     # watch on and off, the edit form, a run's output, undo, copy, next container, back.
     ("probes", ("P", "WAIT", "r", "WAIT", "down", "r", "WAIT", "down", "r", "WAIT", "w", "WAIT",
@@ -65,7 +68,8 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
 
 #: Mutating requests each mode must produce (verb, resource[/subresource]), besides reviews.
 EXPECTED_WRITES: dict[bool, set[tuple[str, str]]] = {
-    True: set(), False: {("patch", "pods/ephemeralcontainers")}}
+    True: set(), False: {("patch", "pods/ephemeralcontainers"),
+                         ("patch", "deployments")}}  # the restart's dry run (n: not sent)
 #: Streams into a container (the audit log calls them "get" on pods/exec or pods/attach): they
 #: can change the container, so read-only mode must open none.
 EXPECTED_STREAMS: dict[bool, set[str]] = {True: set(), False: {"exec", "attach"}}
@@ -136,6 +140,11 @@ async def test_session_writes_exactly_what_it_should(local_cluster: LocalCluster
         "apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
         "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "kubetui-local",
                  "resources": {"requests": {"storage": "1Mi"}}}}))
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "idle"},
+        "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "idle"}}, "template": {
+            "metadata": {"labels": {"app": "idle"}},
+            "spec": {"containers": [{"name": "app", "image": "busybox:1.35"}]}}}}))
     since = await run_session(c, namespace, readonly)
     events = audit_events(c, since=since)
     reads = [e for e in events if e["verb"] not in MUTATING_VERBS]

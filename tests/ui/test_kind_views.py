@@ -90,6 +90,15 @@ async def jump(pilot, text: str) -> None:
     await pilot.press("enter")
 
 
+async def open_kind(pilot, text: str, rows: int = 1) -> None:
+    """Once the pods listed: ``:text``, until its view shows ``rows`` rows."""
+    app = pilot.app
+    await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+    await jump(pilot, text)
+    await until(pilot, lambda: isinstance(app.screen, KindScreen)
+                and len(app.screen.pane.table.rows) == rows, what=f":{text}")
+
+
 async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         local_cluster: LocalCluster, namespace: str):
     c = local_cluster
@@ -410,10 +419,7 @@ async def test_a_cronjob_to_its_jobs_to_their_pods(local_cluster: LocalCluster, 
         c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps(job))
     app = await make_app(c.kubeconfig, namespace=namespace)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
-        await jump(pilot, "cj")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
-                    and len(app.screen.pane.table.rows) == 1, what="the cronjob")
+        await open_kind(pilot, "cj")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, KindScreen)
                     and app.screen.view.kind.plural == "jobs"

@@ -7,7 +7,6 @@ import pytest
 
 from kubetui.k8s.fixes.cronjobs import manual_name, plan_delete_job, plan_suspend, plan_trigger
 from kubetui.k8s.fixes.nodes import EVICT, SKIP, plan_cordon, plan_drain, sort_pods
-from kubetui.k8s.fixes.plan import dry_run
 from kubetui.k8s.fixes.pods import FORCE_WARNING, PodRef, plan_delete_pods
 from kubetui.k8s.fixes.rollout import (
     RESTARTED_AT,
@@ -17,7 +16,12 @@ from kubetui.k8s.fixes.rollout import (
     template_diff,
 )
 from kubetui.k8s.fixes.scale import autoscaler_of, plan_scale
-from kubetui.k8s.transport.writes import JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH
+from kubetui.k8s.transport.writes import (
+    JSON_PATCH,
+    MERGE_PATCH,
+    STRATEGIC_MERGE_PATCH,
+    dry_run,
+)
 
 NOW = 1_765_000_000.0  # 2025-12-06T05:46:40Z
 

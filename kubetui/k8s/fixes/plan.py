@@ -1,8 +1,8 @@
-"""What every fix builder returns, and the dry run the confirm screen shows first."""
+"""What every fix builder returns (the dry run shown before the confirm: ``writes.dry_run``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from kubetui.k8s.transport.writes import Write
@@ -16,13 +16,6 @@ class Fix:
     kubectl: str
     summary: str  # one line: what will happen ("delete 3 pods of kubetui-demo, grace 30 s")
     warnings: tuple[str, ...] = ()
-
-
-def dry_run(write: Write) -> Write:
-    """The same request with ``dryRun=All``: the server validates it, runs admission (a webhook
-    refusing the change says so here) and answers with what it would store, storing nothing."""
-    joiner = "&" if "?" in write.path else "?"
-    return replace(write, path=f"{write.path}{joiner}dryRun=All", what=f"{write.what} (dry run)")
 
 
 def namespaced(api: str, namespace: str, plural: str, name: str = "") -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kubetui.k8s.transport.cluster import Cluster
 from kubetui.k8s.transport.errors import ErrorKind, KubeError
@@ -48,6 +48,13 @@ class Write:
         """The exact request, as the confirm screen shows it."""
         body = "" if self.body is None else "\n" + json.dumps(self.body, indent=2)
         return f"{self.method} {self.path}\nContent-Type: {self.content_type}{body}"
+
+
+def dry_run(write: Write) -> Write:
+    """The same request with ``dryRun=All``: the server validates it, runs admission (a webhook
+    refusing the change says so here) and answers with what it would store, storing nothing."""
+    joiner = "&" if "?" in write.path else "?"
+    return replace(write, path=f"{write.path}{joiner}dryRun=All", what=f"{write.what} (dry run)")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,93 @@
+"""Fix actions against the local apiserver: the server's dry run shown before the confirm (an
+admission webhook refusing the change is seen there, and nothing is sent), then the one write
+path. The audit log shows what reached the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from kubetui.screens.confirm import ConfirmScreen
+from kubetui.screens.kind_view import KindScreen
+from tests.conftest import LocalCluster, audit_events
+from tests.ui.conftest import make_app, until
+from tests.ui.test_kind_views import open_kind
+
+RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+
+
+def web(replicas: int = 0) -> str:
+    return json.dumps({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+                     "containers": [{"name": "app", "image": "busybox:1.35"}]}}}})
+
+
+def refusing_webhook(name: str, namespace: str) -> str:
+    """A validating webhook whose service does not exist, failing closed, for deployments of
+    ``namespace`` only: every write there is refused by admission (dry runs too: it declares
+    no side effects)."""
+    return json.dumps({
+        "apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
+        "metadata": {"name": name},
+        "webhooks": [{"name": "deny.kubetui.test", "failurePolicy": "Fail",
+                      "sideEffects": "None", "admissionReviewVersions": ["v1"],
+                      "clientConfig": {"service": {"name": "nobody", "namespace": namespace}},
+                      "namespaceSelector": {"matchLabels": {"kubetui-test": namespace}},
+                      "rules": [{"apiGroups": ["apps"], "apiVersions": ["v1"],
+                                 "operations": ["UPDATE"], "resources": ["deployments"]}]}]})
+
+
+def restarted_at(c: LocalCluster, namespace: str) -> str:
+    obj = c.get_json("-n", namespace, "deployment/web")
+    return ((obj["spec"]["template"].get("metadata") or {}).get("annotations") or {}).get(
+        RESTARTED_AT, "")
+
+
+async def test_rollout_restart_dry_run_confirm_and_a_webhook_refusing_it(
+        local_cluster: LocalCluster, namespace: str):
+    c = local_cluster
+    c.kubectl("-n", namespace, "create", "-f", "-", input=web())
+    since = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_kind(pilot, "deploy")
+        await pilot.press("R")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm")
+        confirm = app.screen
+        text = {w.id: str(w.render()) for w in confirm.query("Static")}
+        assert text["confirm-title"] == "Restart deployment web?"
+        assert f"PATCH /apis/apps/v1/namespaces/{namespace}/deployments/web\n" \
+               "Content-Type: application/strategic-merge-patch+json" in text["confirm-request"]
+        assert f"kubectl rollout restart deployment/web -n {namespace}" in text["confirm-kubectl"]
+        assert f"restart deployment {namespace}/web: accepted" in \
+            text["confirm-dry-run"]
+        assert restarted_at(c, namespace) == ""  # the dry run stored nothing
+        await pilot.press("y")
+        c.wait_for(lambda: restarted_at(c, namespace), timeout=20, what="the restart")
+        first = restarted_at(c, namespace)
+
+        # An admission webhook refusing every change of the namespace's Deployments.
+        c.kubectl("label", "namespace", namespace, f"kubetui-test={namespace}")
+        hook = f"kubetui-deny-{namespace}"
+        c.kubectl("create", "-f", "-", input=refusing_webhook(hook, namespace))
+        try:
+            await pilot.pause(1.1)  # a restart stamp of another second
+            await pilot.press("R")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen),
+                        what="the second confirm")
+            text = {w.id: str(w.render()) for w in app.screen.query("Static")}
+            assert text["confirm-title"] == ("Restart deployment web? The server refuses it.")
+            assert "REFUSED" in text["confirm-dry-run"]
+            assert "deny.kubetui.test" in text["confirm-dry-run"]
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, KindScreen), what="back")
+        finally:
+            c.kubectl("delete", "validatingwebhookconfiguration", hook, check=False)
+        assert restarted_at(c, namespace) == first
+        assert not app.unexpected_errors
+    await app.cluster.close()
+    patches = [e["requestURI"] for e in audit_events(c, since=since, namespace=namespace)
+               if e["verb"] == "patch" and e["objectRef"].get("resource") == "deployments"]
+    assert [("dryRun=All" in uri) for uri in patches] == [True, False, True], patches
