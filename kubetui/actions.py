@@ -14,15 +14,19 @@ See ``kubetui/ACTIONS.md`` for how a new action is added (one builder, one form)
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from textual.app import App
 
 from kubetui.host import host
+from kubetui.k8s.fixes.plan import dry_run_answer
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.writes import Write, WriteResult, dry_run, send_write
 from kubetui.screens.confirm import ConfirmScreen
+
+DRY_RUNS_AT_ONCE = 8
 
 
 @dataclass(frozen=True)
@@ -76,51 +80,64 @@ class ActionPath:
 
     def confirm(self, title: str, body: str, planned: Planned | Sequence[Planned],
                 reply: Reply | None = None, *, on_no: Callable[[], None] | None = None,
-                report_errors: bool = True, dry_run: str = "") -> None:
-        """Ask; on yes send (``send``); on no call ``on_no``. ``dry_run``: the server's answer
-        to the same writes with dryRun=All (``confirm_after_dry_run``), shown with them."""
+                report_errors: bool = True, dry_run: str = "",
+                on_yes: Callable[[], None] | None = None) -> None:
+        """Ask; on yes send (``send``), or hand over to ``on_yes`` (a drain sends its writes
+        from its own screen, through ``send_write`` too); on no call ``on_no``. ``dry_run``: the
+        server's answer to the same writes with dryRun=All (``confirm_after_dry_run``)."""
         writes = (planned,) if isinstance(planned, Planned) else tuple(planned)
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if yes and on_yes is not None:
+                self.last_kubectl = "\n".join(p.kubectl for p in writes if p.kubectl)
+                on_yes()
+            elif yes:
                 self.send(writes, reply, report_errors=report_errors)
             elif on_no is not None:
                 on_no()
 
         self.app.push_screen(ConfirmScreen(
             title, body, request="\n\n".join(p.write.describe() for p in writes),
-            kubectl="\n".join(p.kubectl for p in writes), dry_run=dry_run), answered)
+            kubectl="\n".join(p.kubectl for p in writes if p.kubectl), dry_run=dry_run), answered)
 
     def confirm_after_dry_run(self, title: str, body: str, planned: Planned | Sequence[Planned],
-                              reply: Reply | None = None) -> None:
+                              reply: Reply | None = None, *,
+                              on_yes: Callable[[], None] | None = None) -> None:
         """Send the writes with dryRun=All first (validation and admission run, nothing is
         stored), then ask with the server's answer shown: a webhook or a quota refusing the
         change is seen before the confirm, not after."""
         writes = (planned,) if isinstance(planned, Planned) else tuple(planned)
-        self.app.run_worker(self._dry_run_then_confirm(title, body, writes, reply),
+        self.app.run_worker(self._dry_run_then_confirm(title, body, writes, reply, on_yes),
                             name=f"dry run: {writes[0].write.what}" if writes else "dry run",
                             group="dry-run", exit_on_error=False)
 
     async def _dry_run_then_confirm(self, title: str, body: str, writes: tuple[Planned, ...],
-                                    reply: Reply | None) -> None:
-        answers, refused = [], 0
-        for planned in writes:
-            try:
-                await send_write(host(self.app).cluster, dry_run(planned.write))
-                answers.append(f"{planned.write.what}: accepted")
-            except KubeError as error:
-                refused += 1
-                hint = f" ({error.hint})" if error.hint else ""
-                answers.append(f"{planned.write.what}: REFUSED: {error.summary}{hint}")
+                                    reply: Reply | None,
+                                    on_yes: Callable[[], None] | None = None) -> None:
+        # several at once (a drain's evictions), never more than DRY_RUNS_AT_ONCE in flight
+        limit = asyncio.Semaphore(DRY_RUNS_AT_ONCE)
+
+        async def ask(planned: Planned) -> tuple[str, bool]:
+            async with limit:
+                try:
+                    result = await send_write(host(self.app).cluster, dry_run(planned.write))
+                except KubeError as error:
+                    hint = f" ({error.hint})" if error.hint else ""
+                    return f"{planned.write.what}: REFUSED: {error.summary}{hint}", True
+            answer = dry_run_answer(planned.write.method, result.response)
+            return f"{planned.write.what}: {answer}", False
+        asked = await asyncio.gather(*(ask(p) for p in writes))
+        answers = [answer for answer, _ in asked]
+        refused = sum(1 for _, no in asked if no)
         if refused:
             title = f"{title} The server refuses {'it' if len(writes) == 1 else refused}."
-        self.confirm(title, body, writes, reply, dry_run="\n".join(answers))
+        self.confirm(title, body, writes, reply, dry_run="\n".join(answers), on_yes=on_yes)
 
     def send(self, writes: Sequence[Planned], reply: Reply | None = None, *,
              report_errors: bool = True) -> None:
         """One worker sends ``writes`` in order (an earlier refusal does not stop the rest:
         each is a separate object), then replies once."""
-        self.last_kubectl = "\n".join(p.kubectl for p in writes)
+        self.last_kubectl = "\n".join(p.kubectl for p in writes if p.kubectl)
         self.app.run_worker(self._send(tuple(writes), reply, report_errors),
                             name=writes[0].write.what if writes else "writes",
                             group="writes", exit_on_error=False)

@@ -76,6 +76,12 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "triage.logs": (Need("get", "pods/log"),),
     "triage.debug": (Need("get", "pods"),),
     "triage.probes": (Need("get", "pods"),),
+    "pods.delete": (Need("delete", "pods"),),
+    "nodes.cordon": (Need("patch", "nodes", cluster_scoped=True),),
+    # a drain lists the node's pods in every namespace and evicts them there
+    "nodes.drain": (Need("patch", "nodes", cluster_scoped=True),
+                    Need("list", "pods", cluster_scoped=True),
+                    Need("create", "pods/eviction", cluster_scoped=True)),
 }
 
 #: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path
@@ -84,4 +90,7 @@ NEEDS: dict[str, tuple[Need, ...]] = {
 MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec", "pods.debug",
                                       "detail.shell", "detail.attach", "detail.debug",
                                       "pvc.snapshot", "pvc.inspect", "snapshots.restore",
-                                      "snapshots.delete", "triage.debug", "kind.restart"})
+                                      "snapshots.delete", "triage.debug", "kind.restart",
+                                      "kind.undo", "kind.scale", "kind.trigger", "kind.suspend",
+                                      "kind.delete", "pods.delete", "nodes.cordon",
+                                      "nodes.drain"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kubetui.intents import kinds as kind_intents
+from kubetui.intents import nodes as node_intents
 from kubetui.intents import pods as pod_intents
 from kubetui.intents import storage as storage_intents
 from kubetui.intents.text import ShowText
@@ -59,8 +60,17 @@ class IntentRoutes(Base):
     def on_open_owned(self, intent: kind_intents.OpenOwned) -> None:
         self.flows.kinds.owned(intent.kind, intent.row, intent.columns)
 
-    def on_restart_rollout(self, intent: kind_intents.RestartRollout) -> None:
-        self.flows.fixes.restart(intent.kind, intent.ns, intent.name)
+    def on_fix_object(self, intent: kind_intents.FixObject) -> None:
+        self.flows.fixes.fix(intent.action, intent.kind, intent.ns, intent.name)
+
+    def on_delete_pods(self, intent: pod_intents.DeletePods) -> None:
+        self.flows.fixes.delete_pods(intent.pods)
+
+    def on_cordon_node(self, intent: node_intents.CordonNode) -> None:
+        self.flows.fixes.cordon(intent.name, not intent.cordoned)
+
+    def on_drain_node(self, intent: node_intents.DrainNode) -> None:
+        self.flows.fixes.drain(intent.name)
 
     def on_open_owned_by(self, intent: kind_intents.OpenOwnedBy) -> None:
         self.flows.kinds.owned_by(intent.group, intent.kind, intent.ns, intent.name, intent.uid)

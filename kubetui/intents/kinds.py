@@ -105,9 +105,13 @@ class ObjectSelected(Message):
 
 
 @dataclass
-class RestartRollout(Message):
-    """``R`` on a Deployment, StatefulSet or DaemonSet: ``kubectl rollout restart``."""
+class FixObject(Message):
+    """A fix on an object of a kind's view (``flows/fixes.py``): ``restart`` (``R``: kubectl
+    rollout restart), ``scale`` (``S``), ``undo`` (``U``: rollout undo), ``trigger`` (``t``: a
+    CronJob's Job now), ``suspend`` (``s``: suspend or resume a CronJob), ``delete`` (``ctrl+d``:
+    a Job and its pods)."""
 
+    action: str
     kind: Kind
     ns: str
     name: str

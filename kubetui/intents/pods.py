@@ -44,3 +44,11 @@ class OpenProbes(Message):
     ns: str
     name: str
     container: str | None = None
+
+
+@dataclass
+class DeletePods(Message):
+    """``ctrl+d``: the marked pods (``space``), or the one under the cursor; each as
+    ``(namespace, name)``."""
+
+    pods: tuple[tuple[str, str], ...]

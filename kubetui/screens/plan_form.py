@@ -74,6 +74,10 @@ class PlanForm(Guarded, ModalScreen):
     def planned(self) -> None:
         """After each plan (a subclass shows or hides fields by it)."""
 
+    def preamble(self) -> str:
+        """Text shown above the kubectl equivalent (the undo's template diff), or ""."""
+        return ""
+
     # -- the shared part ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         p = self.prefix
@@ -112,8 +116,8 @@ class PlanForm(Guarded, ModalScreen):
         problem.display = bool(self.problem)
         self.query_one(f"#{p}-warning", Static).update(plain_lines("\n".join(self.warnings())))
         preview = "" if self.plan is None else (
-            f"kubectl equivalent:\n{self.plan.kubectl}\n\nRequest:\n"
-            f"{self.plan.write.describe()}")
+            f"{self.preamble()}kubectl equivalent:\n{self.plan.kubectl}\n\nRequest:\n"
+            + "\n\n".join(w.describe() for w in _writes(self.plan)))
         self.query_one(f"#{p}-preview", Static).update(plain_lines(preview))
 
     @on(Input.Changed)
@@ -137,3 +141,10 @@ class PlanForm(Guarded, ModalScreen):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _writes(plan: Any) -> tuple:
+    """A plan's writes: one (``plan.write``: a snapshot, a debug container) or several
+    (``plan.writes``: a fix, ``k8s/fixes/plan.py``)."""
+    writes = getattr(plan, "writes", None)
+    return tuple(writes) if writes is not None else (plan.write,)

@@ -18,11 +18,11 @@ from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
 from kubetui.intents.kinds import (
     DescribeObject,
+    FixObject,
     ObjectRef,
     ObjectSelected,
     OpenObject,
     OpenOwned,
-    RestartRollout,
     RevealSecret,
     TriageObject,
 )
@@ -85,8 +85,24 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
     return columns
 
 
-#: what ``R`` restarts (``kubectl rollout restart``'s kinds)
-RESTARTABLE = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")}
+#: the kinds each fix key acts on (``kubectl rollout restart``'s and ``undo``'s, ``scale``'s)
+ROLLOUTS = frozenset({("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")})
+CRONJOBS = frozenset({("batch", "CronJob")})
+FIXES: dict[str, frozenset[tuple[str, str]]] = {
+    "restart": ROLLOUTS, "undo": ROLLOUTS,
+    "scale": frozenset({("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "ReplicaSet")}),
+    "trigger": CRONJOBS, "suspend": CRONJOBS, "delete": frozenset({("batch", "Job")}),
+}
+
+#: the rules each fix needs on the kind it acts on
+FIX_NEEDS: dict[str, Callable[[Kind], tuple[Need, ...]]] = {
+    "restart": lambda k: (Need("patch", k.plural, k.group),),
+    "undo": lambda k: (Need("patch", k.plural, k.group),),
+    "scale": lambda k: (Need("patch", f"{k.plural}/scale", k.group),),
+    "trigger": lambda k: (Need("get", k.plural, k.group), Need("create", "jobs", "batch")),
+    "suspend": lambda k: (Need("patch", k.plural, k.group),),
+    "delete": lambda k: (Need("delete", k.plural, k.group),),
+}
 
 
 class KindPane(AccessAware, LivePane):
@@ -99,7 +115,12 @@ class KindPane(AccessAware, LivePane):
         Binding("y", "yaml", "YAML", id="kind.yaml"),
         Binding("v", "reveal", "Reveal", id="kind.reveal"),
         Binding("exclamation_mark", "triage", "Why", id="kind.triage", key_display="!"),
-        Binding("R", "restart", "Restart", id="kind.restart"),
+        Binding("R", "fix('restart')", "Restart", id="kind.restart"),
+        Binding("U", "fix('undo')", "Undo", id="kind.undo"),
+        Binding("S", "fix('scale')", "Scale", id="kind.scale"),
+        Binding("t", "fix('trigger')", "Trigger", id="kind.trigger"),
+        Binding("s", "fix('suspend')", "Suspend/resume", id="kind.suspend"),
+        Binding("ctrl+d", "fix('delete')", "Delete", id="kind.delete"),
     ]
 
     def __init__(self, kind: Kind, all_namespaces: bool, clock: Callable[[], float], *,
@@ -256,8 +277,9 @@ class KindPane(AccessAware, LivePane):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "reveal" and (self.kind.group, self.kind.kind) != ("", "Secret"):
             return False  # only a Secret has values to reveal
-        if action == "restart" and (self.kind.group, self.kind.kind) not in RESTARTABLE:
-            return False
+        if action == "fix" and (self.kind.group, self.kind.kind) not in FIXES.get(
+                parameters[0] if parameters else "", ()):
+            return False  # not this kind's: not shown
         return super().check_action(action, parameters)
 
     def needs(self, binding_id: str) -> tuple[Need, ...]:
@@ -266,8 +288,11 @@ class KindPane(AccessAware, LivePane):
         read = (Need("get", kind.plural, kind.group, cluster_scoped=not kind.namespaced),)
         if binding_id in ("kind.describe", "kind.yaml"):
             return read
-        if binding_id == "kind.restart":
-            return (Need("patch", kind.plural, kind.group),)
+        fix = binding_id.removeprefix("kind.")
+        if fix in FIXES:
+            if (kind.group, kind.kind) not in FIXES[fix]:
+                return ()  # the key is not this kind's: nothing to explain
+            return FIX_NEEDS[fix](kind)
         if binding_id == "kind.open":
             listed = lists_on_enter(kind.group, kind.kind)
             return (Need("list", listed[1], listed[0]),) if listed is not None else read
@@ -294,10 +319,10 @@ class KindPane(AccessAware, LivePane):
                      if d is KEYS), [])
         self.post_message(RevealSecret(self.kind, row.namespace, row.name, tuple(keys)))
 
-    def action_restart(self) -> None:
+    def action_fix(self, action: str) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.post_message(RestartRollout(self.kind, row.namespace, row.name))
+            self.post_message(FixObject(action, self.kind, row.namespace, row.name))
 
     def action_triage(self) -> None:
         row = self.table.cursor_row

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from textual.binding import Binding
 
+from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
 from kubetui.intents.kinds import TriageObject
-from kubetui.intents.nodes import OpenNode
+from kubetui.intents.nodes import CordonNode, DrainNode, OpenNode
 from kubetui.k8s.nodes.audit import version_skew
 from kubetui.k8s.nodes.rows import NodeRow
 from kubetui.k8s.transport.discovery import ServerVersion
@@ -36,11 +37,24 @@ NODE_SORT_KEYS = {
 }
 
 
-class NodesPane(LivePane):
+class NodesPane(AccessAware, LivePane):
     BINDINGS = [Binding("enter", "open", "Audit", id="nodes.audit"),
                 Binding("exclamation_mark", "triage", "Why", id="nodes.triage",
-                        key_display="!")]
+                        key_display="!"),
+                Binding("C", "cordon", "Cordon", id="nodes.cordon"),
+                Binding("X", "drain", "Drain", id="nodes.drain")]
     noun = "nodes"
+
+    def action_cordon(self) -> None:
+        """Cordon, or uncordon a cordoned node (the confirm says which)."""
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(CordonNode(row.name, not row.schedulable))
+
+    def action_drain(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(DrainNode(row.name))
 
     def action_triage(self) -> None:
         row = self.table.cursor_row

@@ -27,9 +27,10 @@ class OwnedPodsPane(PodsPane):
             columns = pod_columns(False)
             columns.insert(3, Column("endpoint", "ENDPOINT", 10))
             self.set_columns(columns)
-            self.table.cells = self.endpoint_cells
 
-    def endpoint_cells(self, row: PodRow, now: float) -> dict[str, str]:
+    def row_cells(self, row: PodRow, now: float) -> dict[str, str]:
+        if not self.service:
+            return pod_cells(row, now)
         return {**pod_cells(row, now), "endpoint": self.endpoint_of(row)}
 
     def endpoint_of(self, row: PodRow) -> str:

@@ -9,7 +9,14 @@ from textual.binding import Binding
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration, restarts_text
 from kubetui.intents.kinds import TriageObject
-from kubetui.intents.pods import DebugPod, OpenPod, OpenProbes, OpenStream, StreamKind
+from kubetui.intents.pods import (
+    DebugPod,
+    DeletePods,
+    OpenPod,
+    OpenProbes,
+    OpenStream,
+    StreamKind,
+)
 from kubetui.k8s.core.pods import PodRow
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
@@ -58,8 +65,46 @@ class PodsPane(AccessAware, LivePane):
         Binding("D", "debug", "Debug", id="pods.debug"),
         Binding("P", "probes", "Probes", id="pods.probes"),
         Binding("exclamation_mark", "triage", "Why", id="pods.triage", key_display="!"),
+        Binding("space", "mark", "Mark", id="pods.mark", show=False),
+        Binding("ctrl+d", "delete", "Delete", id="pods.delete"),
     ]
     noun = "pods"
+    MARK = "✓ "  # before a marked pod's name: what ctrl+d deletes together
+
+    def row_cells(self, row: PodRow, now: float) -> dict[str, str]:
+        """A row's cells (a subclass adds its own column)."""
+        return pod_cells(row, now)
+
+    def marked_cells(self, row: PodRow, now: float) -> dict[str, str]:
+        cells = self.row_cells(row, now)
+        if row.uid in self.marked:
+            cells["name"] = self.MARK + cells["name"]
+        return cells
+
+    def marked_rows(self) -> list[PodRow]:
+        """The marked pods still listed (a deleted one drops out)."""
+        rows = self.table.rows
+        self.marked &= rows.keys()
+        return [rows[k] for k in self.table.order if k in self.marked]
+
+    def action_mark(self) -> None:
+        row = self.table.cursor_row
+        if row is None:
+            return
+        self.marked ^= {row.uid}
+        self.table.repaint((row.uid,))
+        self.table.action_cursor(1)
+        self.refresh_status()
+
+    def action_delete(self) -> None:
+        rows = self.marked_rows() or ([self.table.cursor_row] if self.table.cursor_row else [])
+        if rows:
+            self.post_message(DeletePods(tuple((r.namespace, r.name) for r in rows)))
+
+    def status_text(self) -> tuple[str, bool]:
+        text, problem = super().status_text()
+        marked = len(self.marked & self.table.rows.keys())
+        return (f"{text} · {marked} marked (ctrl+d deletes them)" if marked else text), problem
 
     def action_stream(self, kind: str) -> None:
         row = self.table.cursor_row
@@ -89,7 +134,8 @@ class PodsPane(AccessAware, LivePane):
     sortable = ("name", "status", "restarts", "age", "node")
 
     def __init__(self, all_namespaces: bool, clock: Callable[[], float]) -> None:
-        super().__init__(pod_columns(True), pod_cells, POD_SORT_KEYS,
+        self.marked: set[str] = set()  # uids marked with space
+        super().__init__(pod_columns(True), self.marked_cells, POD_SORT_KEYS,
                          default_sort=SortSpec("name"), style_of=lambda r: f"pod-{r.health}",
                          clock=clock, id="pods-pane",
                          timestamps=lambda r: (r.created, r.last_restart))

@@ -191,6 +191,10 @@ class ResourceTable(AgeTicks, Guarded, ScrollView, can_focus=True):
         """Repaint one screen line (0 = the top visible row)."""
         self.refresh(Region(0, line, max(self.size.width, 1), 1))
 
+    def repaint(self, keys: Iterable[Hashable]) -> None:
+        """Repaint these rows: something drawn from outside them changed (a mark)."""
+        self._refresh_rows(tuple(keys))
+
     def _refresh_rows(self, keys: Iterable[Hashable]) -> None:
         """Repaint the visible rows among ``keys``, and of each only the span whose text
         changed: an update that changes nothing on screen (a node's heartbeat, a pod's

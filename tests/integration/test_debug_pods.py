@@ -93,7 +93,8 @@ async def test_copy_for_each_profile(local_cluster, namespace, admin, profile):
     spec = copy["spec"]
     # The server kept what the profile asked for.
     assert "labels" not in copy["metadata"]  # never selected by the original's Services
-    assert spec.get("shareProcessNamespace", False) is (profile != "legacy")
+    # kubectl --copy-to shares the process namespace by default, legacy profile included
+    assert spec.get("shareProcessNamespace") is True
     assert ("initContainers" in spec) is (profile == "legacy")
     assert ("readinessProbe" in spec["containers"][0]) is (profile == "legacy")
     assert spec["nodeName"]  # scheduled anew (not pinned by us)

@@ -44,6 +44,20 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     # :deploy: R asks the server for a dry run of the restart, then the confirm (n); read-only:
     # R is not bound.
     ("restart", ("colon", *"deploy", "enter", "WAIT", "R", "WAIT", "n", "escape")),
+    # S opens the scale form, U the undo form (one revision: nothing to roll back to); esc.
+    ("scale", ("colon", *"deploy", "enter", "WAIT", "S", "WAIT", "escape", "U", "WAIT",
+               "escape", "escape")),
+    # :cj: t (a Job now) and s (suspend) each ask the server's dry run, then n; :job: ctrl+d
+    # (the Job and its pods) likewise. Read-only: none is bound.
+    ("cronjob", ("colon", *"cj", "enter", "WAIT", "t", "WAIT", "n", "s", "WAIT", "n",
+                 "escape")),
+    ("job", ("colon", *"job", "enter", "WAIT", "ctrl+d", "WAIT", "n", "escape")),
+    # Pods: space marks the pod, ctrl+d its delete form, ctrl+s the dry run, n; space unmarks.
+    # Read-only: ctrl+d is not bound, n opens the namespace picker (esc).
+    ("delete", ("1", "space", "ctrl+d", "WAIT", "ctrl+s", "WAIT", "n", "escape", "space")),
+    # Nodes: C (cordon) and X (drain: the dry run of every eviction) each to their confirm, n.
+    ("nodes-fix", ("5", "C", "WAIT", "n", "escape", "X", "WAIT", "WAIT", "WAIT", "n", "escape",
+                   "1")),
     # The probe runner: tcpSocket (port-forward), httpGet (pod proxy), exec (read-write only),
     # watch on and off, the edit form, a run's output, undo, copy, next container, back.
     ("probes", ("P", "WAIT", "r", "WAIT", "down", "r", "WAIT", "down", "r", "WAIT", "w", "WAIT",
@@ -69,7 +83,10 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
 #: Mutating requests each mode must produce (verb, resource[/subresource]), besides reviews.
 EXPECTED_WRITES: dict[bool, set[tuple[str, str]]] = {
     True: set(), False: {("patch", "pods/ephemeralcontainers"),
-                         ("patch", "deployments")}}  # the restart's dry run (n: not sent)
+                         # the dry runs of the fixes (n: not sent)
+                         ("patch", "deployments"), ("create", "jobs"), ("patch", "cronjobs"),
+                         ("delete", "jobs"), ("delete", "pods"), ("patch", "nodes"),
+                         ("create", "pods/eviction")}}
 #: Streams into a container (the audit log calls them "get" on pods/exec or pods/attach): they
 #: can change the container, so read-only mode must open none.
 EXPECTED_STREAMS: dict[bool, set[str]] = {True: set(), False: {"exec", "attach"}}
@@ -145,6 +162,16 @@ async def test_session_writes_exactly_what_it_should(local_cluster: LocalCluster
         "spec": {"replicas": 0, "selector": {"matchLabels": {"app": "idle"}}, "template": {
             "metadata": {"labels": {"app": "idle"}},
             "spec": {"containers": [{"name": "app", "image": "busybox:1.35"}]}}}}))
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps({
+        "apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "nightly"},
+        "spec": {"schedule": "0 0 1 1 *", "jobTemplate": {"spec": {"template": {"spec": {
+            "restartPolicy": "Never", "containers": [{"name": "job",
+                                                      "image": "busybox:1.35"}]}}}}}}))
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps({
+        "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "paused"},
+        "spec": {"parallelism": 0, "template": {"spec": {  # parallelism 0: no pod runs
+            "restartPolicy": "Never", "containers": [{"name": "job",
+                                                      "image": "busybox:1.35"}]}}}}))
     since = await run_session(c, namespace, readonly)
     events = audit_events(c, since=since)
     reads = [e for e in events if e["verb"] not in MUTATING_VERBS]

@@ -45,7 +45,7 @@ def node_plan(profile: str, **kw):
 
 # -- pod copy ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("profile,context,shares", [
-    ("legacy", None, False),
+    ("legacy", None, True),  # kubectl's --share-processes default, before the profile
     ("general", {"capabilities": {"add": ["SYS_PTRACE"]}}, True),
     ("baseline", None, True),
     ("restricted", RESTRICTED, True),

@@ -65,7 +65,12 @@ def test_delete_pods_graceful_forced_and_several():
 def test_the_dry_run_is_the_same_request_storing_nothing():
     write = plan_delete_pods([PodRef.of(pod("web-1"))]).writes[0]
     assert dry_run(write).path == "/api/v1/namespaces/shop/pods/web-1?dryRun=All"
-    assert dry_run(write).body == write.body
+    # a DELETE with a body takes its options from the body only: dryRun must be there too
+    assert dry_run(write).body == {**write.body, "dryRun": ["All"]}
+    assert "dryRun" not in write.body  # the real delete is untouched
+    eviction = plan_drain("node-1", [pod("web-1")], "policy/v1").writes[1]
+    assert dry_run(eviction).body["deleteOptions"] == {"dryRun": ["All"]}
+    assert dry_run(eviction).path.endswith("/pods/web-1/eviction?dryRun=All")
     scale = plan_scale("Deployment", "shop", "web", 1, 3).writes[0]
     assert dry_run(scale).path.endswith("/deployments/web/scale?dryRun=All")
 

@@ -57,7 +57,7 @@ class DebugSpec:
     mode: str = EPHEMERAL  # ephemeral | copy | node
     copy_name: str = ""  # copy: default <pod>-debug
     same_node: bool = False  # copy: keep the original's nodeName
-    share_processes: bool | None = None  # copy: None = as the profile says
+    share_processes: bool | None = None  # copy: None = kubectl's default (true)
     set_images: tuple[tuple[str, str], ...] = ()  # copy: (container or "*", image)
     node: str = ""  # node: the node to debug (default: the pod's)
 
@@ -152,8 +152,10 @@ def plan_copy(spec: DebugSpec, pod: dict, version: ServerVersion, token=_token) 
     pod_spec.pop("ephemeralContainers", None)
     if not spec.same_node:
         pod_spec.pop("nodeName", None)
-    if spec.share_processes is not None:
-        pod_spec["shareProcessNamespace"] = spec.share_processes
+    # kubectl's --share-processes defaults to true and is set before any profile: a legacy
+    # copy shares the process namespace too
+    pod_spec["shareProcessNamespace"] = (True if spec.share_processes is None
+                                         else spec.share_processes)
     containers = pod_spec.setdefault("containers", [])
     for container_name, _ in spec.set_images:
         if container_name != "*" and container_name not in {c.get("name") for c in containers}:

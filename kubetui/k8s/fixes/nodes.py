@@ -36,6 +36,11 @@ def plan_cordon(node: str, cordon: bool = True) -> Fix:
     return Fix((write,), shlex.join(["kubectl", verb, node]), f"{verb} node {node}: {what}")
 
 
+def pods_on(node: str) -> tuple[str, dict[str, str]]:
+    """The LIST of every pod on ``node``, in every namespace: (path, params)."""
+    return "/api/v1/pods", {"fieldSelector": f"spec.nodeName={node}"}
+
+
 @dataclass(frozen=True)
 class DrainPod:
     namespace: str

@@ -4,7 +4,9 @@ Restart: a strategic merge patch of the pod template's ``kubectl.kubernetes.io/r
 annotation (RFC 3339, as kubectl writes it); the controller rolls every pod. Undo (a
 Deployment): the chosen ReplicaSet's pod template (its ``pod-template-hash`` label removed)
 replaces the Deployment's, and its annotations are copied but for the ones kubectl skips — one
-JSON patch, kubectl's ``getDeploymentPatch``.
+JSON patch, kubectl's ``getDeploymentPatch``. Undo (a StatefulSet or a DaemonSet): the chosen
+ControllerRevision's ``data`` (the template with ``$patch: replace``) sent as a strategic merge
+patch, as kubectl's StatefulSet and DaemonSet rollbackers do.
 """
 
 from __future__ import annotations
@@ -64,6 +66,20 @@ class Revision:
     template: dict
     annotations: dict
     current: bool = False
+    patch: dict | None = None  # a ControllerRevision's data: what the undo sends
+
+    @classmethod
+    def of_history(cls, cr: dict, current: bool) -> Revision | None:
+        """A StatefulSet's or DaemonSet's revision: one of its ControllerRevisions."""
+        meta = mapping(cr.get("metadata"))
+        number, data = cr.get("revision"), mapping(cr.get("data"))
+        if not isinstance(number, int) or not data:
+            return None
+        template = {k: v for k, v in mapping(mapping(data.get("spec")).get("template")).items()
+                    if k != "$patch"}
+        annotations = mapping(meta.get("annotations"))
+        return cls(number, text(meta.get("name")), text(annotations.get(CHANGE_CAUSE)),
+                   template, dict(annotations), current, data)
 
     @classmethod
     def of(cls, rs: dict, current_revision: int) -> Revision | None:
@@ -84,6 +100,19 @@ def revisions(replicasets: Sequence[dict], current_revision: int) -> list[Revisi
     return sorted((r for r in found if r is not None), key=lambda r: -r.number)
 
 
+def history(revisions_: Sequence[dict], owner_uid: str, current_name: str = "") -> list[Revision]:
+    """A StatefulSet's or DaemonSet's ControllerRevisions, newest first; the current one is
+    ``current_name`` (a StatefulSet's ``status.updateRevision``), else the newest."""
+    owned = [cr for cr in revisions_ if any(
+        text(mapping(r).get("uid")) == owner_uid
+        for r in mapping(cr.get("metadata")).get("ownerReferences") or ())]
+    found = [r for r in (Revision.of_history(cr, False) for cr in owned) if r is not None]
+    found.sort(key=lambda r: -r.number)
+    current = current_name or (found[0].name if found else "")
+    return [Revision(r.number, r.name, r.change_cause, r.template, r.annotations,
+                     r.name == current, r.patch) for r in found]
+
+
 def without_hash(template: dict) -> dict:
     out = copy.deepcopy(template)
     labels = mapping(out.get("metadata")).get("labels")
@@ -101,6 +130,8 @@ def template_diff(current: dict, chosen: dict) -> str:
 
 
 def plan_undo(deployment: dict, to: Revision) -> Fix:
+    if text(deployment.get("kind")) in ("StatefulSet", "DaemonSet"):
+        return plan_undo_history(deployment, to)
     meta = mapping(deployment.get("metadata"))
     namespace, name = text(meta.get("namespace")), text(meta.get("name"))
     current = mapping(mapping(deployment.get("spec")).get("template"))
@@ -123,6 +154,28 @@ def plan_undo(deployment: dict, to: Revision) -> Fix:
     cause = f" ({to.change_cause})" if to.change_cause else ""
     return Fix((write,), kubectl, f"roll deployment {name} back to revision {to.number}"
                f"{cause}: its pod template becomes ReplicaSet {to.name}'s, a new revision")
+
+
+def plan_undo_history(obj: dict, to: Revision) -> Fix:
+    """A StatefulSet's or DaemonSet's undo: the ControllerRevision's data as kubectl sends it."""
+    kind, meta = text(obj.get("kind")), mapping(obj.get("metadata"))
+    namespace, name = text(meta.get("namespace")), text(meta.get("name"))
+    plural = RESTARTABLE.get(kind)
+    if plural is None or kind == "Deployment" or to.patch is None:
+        raise ValueError(f"a {kind or 'object'} is not rolled back from a ControllerRevision")
+    current = mapping(mapping(obj.get("spec")).get("template"))
+    if current == to.template:
+        raise ValueError(f"the current template already matches revision {to.number}")
+    path = namespaced("apps/v1", namespace, plural, name)
+    template = to.template
+    write = Write("PATCH", path, to.patch, f"roll back {kind.lower()} {namespace}/{name} to "
+                  f"revision {to.number}", path,
+                  lambda got: mapping(mapping(mapping(got).get("spec")).get("template"))
+                  == template, content_type=STRATEGIC_MERGE_PATCH)
+    kubectl = shlex.join(["kubectl", "rollout", "undo", f"{kind.lower()}/{name}",
+                          f"--to-revision={to.number}", "-n", namespace])
+    return Fix((write,), kubectl, f"roll {kind.lower()} {name} back to revision {to.number}: "
+               f"its pod template becomes ControllerRevision {to.name}'s")
 
 
 def _template_annotation(obj: dict | None, key: str) -> str:

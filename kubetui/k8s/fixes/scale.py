@@ -14,6 +14,12 @@ SCALABLE = {"Deployment": "deployments", "StatefulSet": "statefulsets",
             "ReplicaSet": "replicasets"}
 
 
+def autoscalers_path(namespace: str) -> str:
+    """The namespace's HPAs (autoscaling/v1: served by every version kubetui supports; its
+    ``scaleTargetRef`` is the same in v2)."""
+    return namespaced("autoscaling/v1", namespace, "horizontalpodautoscalers")
+
+
 def autoscaler_of(hpas: Sequence[dict], kind: str, name: str) -> dict | None:
     """The HPA whose ``scaleTargetRef`` is this object (any autoscaling version's shape)."""
     for hpa in hpas:
@@ -21,6 +27,13 @@ def autoscaler_of(hpas: Sequence[dict], kind: str, name: str) -> dict | None:
         if text(ref.get("kind")) == kind and text(ref.get("name")) == name:
             return hpa
     return None
+
+
+def autoscaler_warning(hpa: dict) -> str:
+    spec = mapping(hpa.get("spec"))
+    low, high = spec.get("minReplicas", 1), spec.get("maxReplicas")
+    return (f"HorizontalPodAutoscaler {text(mapping(hpa.get('metadata')).get('name'))} owns "
+            f"its replicas ({low}–{high}): it will set them again at its next sync")
 
 
 def plan_scale(kind: str, namespace: str, name: str, replicas: int, current: int,
@@ -39,13 +52,7 @@ def plan_scale(kind: str, namespace: str, name: str, replicas: int, current: int
                   content_type=MERGE_PATCH)
     kubectl = shlex.join(["kubectl", "scale", f"{kind.lower()}/{name}", f"--replicas={replicas}",
                           "-n", namespace])
-    warnings = []
-    if hpa is not None:
-        spec = mapping(hpa.get("spec"))
-        low, high = spec.get("minReplicas", 1), spec.get("maxReplicas")
-        warnings.append(f"HorizontalPodAutoscaler {text(mapping(hpa.get('metadata')).get('name'))}"
-                        f" owns its replicas ({low}–{high}): it will set them again at its next "
-                        "sync")
+    warnings = [autoscaler_warning(hpa)] if hpa is not None else []
     if replicas == 0:
         warnings.append("0 replicas: every pod goes, and the Service behind it answers nothing")
     return Fix((write,), kubectl, f"scale {kind.lower()} {name} from {current} to {replicas} "

@@ -86,6 +86,7 @@ class Capabilities:
     snapshot_version: str | None  # None: VolumeSnapshot CRDs are not installed
     events_group_version: str  # "events.k8s.io/v1" when served, else "v1" (core)
     ephemeral_containers: str | None  # "EphemeralContainers" (1.16-1.21), "Pod" (1.22+), None
+    eviction_version: str = "policy/v1beta1"  # "policy/v1" where served (1.22+)
 
     @property
     def flowcontrol_shares_field(self) -> str:
@@ -109,6 +110,9 @@ def capabilities(version: ServerVersion, discovery: Discovery) -> Capabilities:
         snapshot_version=_snapshot_version(discovery),
         events_group_version=events_gv,
         ephemeral_containers=ephemeral,
+        # the pods/eviction subresource takes policy/v1 from 1.22 (1.21 serves policy/v1 for
+        # PodDisruptionBudgets only), policy/v1beta1 before
+        eviction_version="policy/v1" if version.at_least(1, 22) else "policy/v1beta1",
     )
 
 

@@ -54,7 +54,16 @@ def dry_run(write: Write) -> Write:
     """The same request with ``dryRun=All``: the server validates it, runs admission (a webhook
     refusing the change says so here) and answers with what it would store, storing nothing."""
     joiner = "&" if "?" in write.path else "?"
-    return replace(write, path=f"{write.path}{joiner}dryRun=All", what=f"{write.what} (dry run)")
+    body = write.body
+    if isinstance(body, dict) and body.get("kind") == "DeleteOptions":
+        # a DELETE with a body takes its options from the body alone: the query's dryRun
+        # would be ignored and the object deleted for real
+        body = {**body, "dryRun": ["All"]}
+    elif isinstance(body, dict) and body.get("kind") == "Eviction":
+        body = {**body, "deleteOptions": {**(body.get("deleteOptions") or {}),
+                                          "dryRun": ["All"]}}
+    return replace(write, path=f"{write.path}{joiner}dryRun=All", body=body,
+                   what=f"{write.what} (dry run)")
 
 
 @dataclass(frozen=True)

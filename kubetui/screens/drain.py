@@ -1,0 +1,171 @@
+"""A node's drain, live: the cordon, then every eviction with its answer, pod by pod.
+
+The writes go through ``send_write`` (the one write path: a lost answer is checked by reading
+the pod before anything is sent again), all pods at once as kubectl does. A PodDisruptionBudget's
+429 is not a failure: that pod is tried again every ``RETRY_SECONDS``, shown with its countdown,
+never forced; any other refusal (RBAC, admission) is final for that pod. An accepted eviction is
+never sent again. Pods leave the list when the watch of the node's pods no longer has them.
+``x`` cancels: nothing more is sent, the node stays cordoned (uncordon with ``C``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from kubetui.guard import Guarded
+from kubetui.host import host
+from kubetui.k8s.fixes.drain_state import RETRY_SECONDS, DrainProgress, PodProgress
+from kubetui.k8s.fixes.nodes import EVICT, DrainPod
+from kubetui.k8s.fixes.plan import Fix
+from kubetui.k8s.transport.errors import KubeError
+from kubetui.k8s.transport.writes import Write, send_write
+from kubetui.k8s.triage.run import whole
+from kubetui.k8s.watch.reflector import ResourceScope
+from kubetui.live.held import Held
+from kubetui.safe_text import plain, plain_lines
+from kubetui.widgets.live_pane import StoreUpdated
+
+NAME_WIDTH = 44
+
+
+class DrainScreen(Guarded, Screen):
+    BINDINGS = [
+        Binding("x", "cancel", "Cancel drain", id="drain.cancel"),
+        Binding("escape,q", "leave", "Back", id="drain.back"),
+    ]
+    DEFAULT_CSS = """
+    DrainScreen #drain-summary { text-style: bold; height: auto; padding: 0 1; }
+    DrainScreen #drain-command { color: $text-muted; height: auto; padding: 0 1; }
+    DrainScreen VerticalScroll { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self, node: str, fix: Fix, pods: Sequence[DrainPod]) -> None:
+        super().__init__()
+        self.node, self.fix = node, fix
+        self.progress = DrainProgress(node, pods, 0.0)  # started: on mount
+        self._cancel = asyncio.Event()
+        self._held: Held | None = None
+        self._seen_listed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="drain-summary")
+            yield Static(plain(self.fix.kubectl), id="drain-command")
+            with VerticalScroll():
+                yield Static(id="drain-pods")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.progress.started = host(self.app).clock()
+        self._held = Held(host(self.app).stores, lambda c: self.post_message(StoreUpdated(c)))
+        self._held.acquire("pods", ResourceScope("v1", "pods", None,
+                                                 field_selector=f"spec.nodeName={self.node}"),
+                           whole, what=f"watch pods on {self.node} (drain)")
+        self._ticker = self.set_interval(1, self.draw)
+        self.draw()
+        self.drain()
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+        if self._held is not None:
+            self._held.release()
+            self._held = None
+
+    def on_store_updated(self, message: StoreUpdated) -> None:
+        store = self._held.get("pods") if self._held is not None else None
+        if store is None or not store.synced:
+            return
+        self.progress.gone({str(uid) for uid in store.rows})
+        self.draw()
+
+    # -- the writes ------------------------------------------------------------------------
+    @work(group="drain", exclusive=True, exit_on_error=False, description="drain")
+    async def drain(self) -> None:
+        cluster = host(self.app).cluster
+        try:
+            await send_write(cluster, self.fix.writes[0])
+            self.progress.cordon = "cordoned"
+        except KubeError as error:
+            self.progress.cordon = f"failed: {error.summary}"
+            self._finish()
+            return
+        self.draw()
+        evicted = [p for p in self.progress.pods.values() if p.pod.action == EVICT]
+        await asyncio.gather(*(self._evict(cluster, p, w)
+                               for p, w in zip(evicted, self.fix.writes[1:], strict=True)))
+        self.draw()
+
+    async def _evict(self, cluster, progress: PodProgress, write: Write) -> None:
+        clock = host(self.app).clock
+        while not self._cancel.is_set():
+            progress.state, progress.attempts = "evicting", progress.attempts + 1
+            self.draw()
+            try:
+                await send_write(cluster, write)
+            except KubeError as error:
+                if error.status == 429:  # a PodDisruptionBudget: later, never forced
+                    progress.state, progress.detail = "refused", error.summary
+                    progress.retry_at = clock() + RETRY_SECONDS
+                    self.draw()
+                    try:
+                        await asyncio.wait_for(self._cancel.wait(), RETRY_SECONDS)
+                    except asyncio.TimeoutError:
+                        continue
+                    break
+                if error.status == 404:
+                    progress.state, progress.detail = "gone", ""
+                else:
+                    progress.state, progress.detail = "failed", error.summary
+                self.draw()
+                return
+            if progress.state != "gone":
+                progress.state, progress.detail, progress.retry_at = "evicted", "", None
+            self.draw()
+            return
+        if progress.state in ("refused", "waiting", "evicting"):
+            progress.state, progress.retry_at = "cancelled", None
+        self.draw()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def draw(self) -> None:
+        if not self.is_mounted:
+            return
+        now = host(self.app).clock()
+        if self.progress.done and self.progress.finished_at is None:
+            self._finish()
+        self.query_one("#drain-summary", Static).update(plain(self.progress.summary(now)))
+        rows = [f"{name[:NAME_WIDTH]:<{NAME_WIDTH}} {state}"
+                for name, state in self.progress.lines(now)]
+        self.query_one("#drain-pods", Static).update(plain_lines("\n".join(rows)))
+
+    def _finish(self) -> None:
+        progress = self.progress
+        if progress.finished_at is not None:
+            return
+        progress.finished_at = host(self.app).clock()
+        self._ticker.stop()
+        self.app.notify(progress.summary(progress.finished_at), title=f"Drain {self.node}",
+                        timeout=10)
+
+    def action_cancel(self) -> None:
+        if self.progress.done:
+            return
+        self.progress.cancelled = True
+        self._cancel.set()
+        self.draw()
+
+    def action_leave(self) -> None:
+        if not self.progress.done:
+            self.action_cancel()
+            self.app.notify("drain cancelled: nothing more is sent; the node stays cordoned",
+                            title=f"Drain {self.node}")
+        self.app.pop_screen()
+

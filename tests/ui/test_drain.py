@@ -1,0 +1,125 @@
+"""Cordon, uncordon and drain against the local apiserver, on a Node object of the test's own
+(no kubelet behind it: the real node's pods are never touched). Its pods are bound to it by
+name and have a grace period of 0, so an accepted eviction removes them at once.
+
+A PodDisruptionBudget (minAvailable 1 over its one running pod) refuses one pod's
+eviction: the drain screen shows the 429 and tries again every 5 s; once the budget is deleted
+the next try evicts it. The audit log shows each pod evicted once, the refused one retried."""
+
+from __future__ import annotations
+
+import json
+
+from kubetui.screens.confirm import ConfirmScreen
+from kubetui.screens.drain import DrainScreen
+from tests.conftest import LocalCluster, audit_events
+from tests.ui.conftest import make_app, until
+from tests.ui.test_fix_more import confirm_yes, holds, now, texts
+
+
+def node(name: str) -> str:
+    return json.dumps({"apiVersion": "v1", "kind": "Node",
+                       "metadata": {"name": name, "labels": {"kubetui-test": "drain"}}})
+
+
+def bound_pod(name: str, node_name: str, app: str, scratch: bool = False) -> str:
+    spec: dict = {"nodeName": node_name, "terminationGracePeriodSeconds": 0,
+                  "containers": [{"name": "main", "image": "busybox:1.35"}]}
+    if scratch:
+        spec["volumes"] = [{"name": "cache", "emptyDir": {}}]
+    return json.dumps({"apiVersion": "v1", "kind": "Pod",
+                       "metadata": {"name": name, "labels": {"app": app}}, "spec": spec})
+
+
+def running(c: LocalCluster, namespace: str, pod: str) -> None:
+    """Report the pod Running and ready, as its kubelet would: a Pending pod is evicted
+    whatever its budget says (the eviction API ignores budgets for pods not running yet)."""
+    obj = c.get_json("-n", namespace, f"pod/{pod}")
+    obj["status"] = {"phase": "Running", "conditions": [
+        {"type": "Ready", "status": "True"}, {"type": "ContainersReady", "status": "True"}]}
+    c.kubectl("replace", "--raw", f"/api/v1/namespaces/{namespace}/pods/{pod}/status", "-f",
+              "-", input=json.dumps(obj))
+
+
+def unschedulable(c: LocalCluster, name: str) -> bool:
+    return bool(c.get_json("node", name)["spec"].get("unschedulable"))
+
+
+async def test_drain_with_a_budget_refusing_one_pod_then_uncordon(local_cluster: LocalCluster,
+                                                                  namespace: str):
+    c = local_cluster
+    name = f"kubetui-drain-{namespace}"[:63]
+    c.kubectl("create", "-f", "-", input=node(name))
+    try:
+        c.kubectl("-n", namespace, "create", "-f", "-",
+                  input=bound_pod("plain", name, "plain", scratch=True))
+        c.kubectl("-n", namespace, "create", "-f", "-", input=bound_pod("guarded", name, "g"))
+        running(c, namespace, "guarded")
+        c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps({
+            "apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": "keep-one"},
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "g"}}}}))
+        c.wait_for(lambda: "disruptionsAllowed" in c.get_json(
+            "-n", namespace, "pdb/keep-one").get("status", {}), timeout=30,
+            what="the budget's status")
+        since = now()
+        app = await make_app(c.kubeconfig, namespace=namespace)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("5")
+            nodes = app.screen.query_one("#nodes-pane")
+            await until(pilot, lambda: any(r.name == name for r in nodes.table.rows.values()),
+                        what="the node listed")
+            key = next(k for k, r in nodes.table.rows.items() if r.name == name)
+            nodes.table.select_key(key)
+            nodes.table.focus()
+            await pilot.press("X")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), timeout=30,
+                        what="the drain's confirm")
+            shown = texts(app.screen)
+            assert shown["confirm-title"] == f"Drain node {name}? The server refuses 1."
+            assert f"{namespace}/plain: emptyDir data lost: cache" in shown["confirm-body"]
+            assert f"evict pod {namespace}/guarded (dry run): REFUSED" not in \
+                shown["confirm-dry-run"]  # the dry run's own what is the write's
+            assert f"evict pod {namespace}/guarded: REFUSED" in shown["confirm-dry-run"]
+            assert f"evict pod {namespace}/plain: accepted" in shown["confirm-dry-run"]
+            assert f"kubectl drain {name} --ignore-daemonsets --delete-emptydir-data --force" \
+                in shown["confirm-kubectl"]
+            assert not unschedulable(c, name)  # the dry run stored nothing
+            assert len(c.get_json("-n", namespace, "pods")["items"]) == 2  # nor evicted any
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, DrainScreen), what="the drain")
+            drain = app.screen
+            await until(pilot, lambda: drain.progress.pods and all(
+                p.state in ("gone", "refused") for p in drain.progress.pods.values())
+                and any(p.state == "refused" and p.attempts >= 2
+                        for p in drain.progress.pods.values()), timeout=30,
+                what="plain gone, guarded refused twice")
+            assert unschedulable(c, name)
+            assert "1/2 pods gone" in texts(drain)["drain-summary"]
+            assert "refused (" in texts(drain)["drain-pods"]
+            c.kubectl("-n", namespace, "delete", "pdb", "keep-one")
+            await until(pilot, lambda: drain.progress.done, timeout=30, what="drained")
+            assert texts(drain)["drain-summary"].startswith(
+                f"node {name} cordoned · 2/2 pods gone")
+            assert "drained" in texts(drain)["drain-summary"]
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, DrainScreen), what="back")
+
+            # uncordon: the row says cordoned, C offers to undo it
+            await until(pilot, lambda: not nodes.table.rows[key].schedulable,
+                        what="the row cordoned (watch)")
+            nodes.table.select_key(key)
+            await pilot.press("C")
+            shown = await confirm_yes(pilot, f"Uncordon node {name}?")
+            assert "unschedulable would be False" in shown["confirm-dry-run"]
+            await holds(pilot, lambda: not unschedulable(c, name), what="uncordoned")
+            assert not app.unexpected_errors
+        await app.cluster.close()
+        evictions = [e["objectRef"]["name"] for e in audit_events(c, since=since,
+                                                                 namespace=namespace)
+                     if e["objectRef"].get("subresource") == "eviction"
+                     and "dryRun=All" not in e["requestURI"]]
+        assert evictions.count("plain") == 1  # never evicted twice
+        assert evictions.count("guarded") >= 3  # refused at least twice, then evicted
+    finally:
+        c.kubectl("delete", "node", name, check=False)
