@@ -67,6 +67,10 @@ SHOTS = [
     ("health-120x40.svg", (120, 40), ["0", "WAIT", "WAIT"], "kubetui-demo", False),
     ("triage-120x40.svg", (120, 40), ["colon", *"deploy", "enter", "WAIT", "exclamation_mark",
                                       "WAIT", "WAIT"], "kubetui-demo", False),
+    # U on the stalled checkout Deployment: its revisions, the template diff back to the last
+    # good one, the PATCH and kubectl rollout undo.
+    ("rollback-120x40.svg", (120, 40), ["colon", *"deploy", "enter", "WAIT", "U", "WAIT"],
+     "kubetui-demo", False),
     ("backups-crd-120x40.svg", (120, 40), ["colon", *"bk", "enter", "WAIT"], "kubetui-demo",
      False),
     ("debug-session-120x40.svg", (120, 40),

@@ -123,7 +123,9 @@ class ActionPath:
                     result = await send_write(host(self.app).cluster, dry_run(planned.write))
                 except KubeError as error:
                     hint = f" ({error.hint})" if error.hint else ""
-                    return f"{planned.write.what}: REFUSED: {error.summary}{hint}", True
+                    # the summary starts with the request's own name, said once already
+                    why = error.summary.split(": ", 1)[-1]
+                    return f"{planned.write.what}: REFUSED: {why}{hint}", True
             answer = dry_run_answer(planned.write.method, result.response)
             return f"{planned.write.what}: {answer}", False
         asked = await asyncio.gather(*(ask(p) for p in writes))

@@ -41,6 +41,7 @@ ERROR_TITLES = {
     ErrorKind.FORBIDDEN: "Forbidden (RBAC)", ErrorKind.UNAUTHORIZED: "Credentials rejected",
     ErrorKind.UNREACHABLE: "Cluster unreachable", ErrorKind.TLS: "TLS error",
     ErrorKind.TIMEOUT: "Timed out", ErrorKind.THROTTLED: "Throttled (429)",
+    ErrorKind.BUDGET: "Disruption budget",
     ErrorKind.NOT_FOUND: "Not found", ErrorKind.CONFIG: "Kubeconfig",
     ErrorKind.CREDENTIALS: "Credentials", ErrorKind.UNSUPPORTED: "Not supported here",
 }

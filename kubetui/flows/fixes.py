@@ -2,7 +2,8 @@
 choose (``screens/fix_forms.py``), the server's dry run and a confirm showing the request and the
 kubectl equivalent, then the one write path (``actions.py``). The rows that change come back
 from the watches (a Deployment's ROLLOUT column follows a restart or an undo live, a node's
-STATUS its cordon).
+STATUS its cordon); after a restart or an undo, one notification says when the rollout is
+complete, stalled or out of time (``flows/rollouts.py``).
 
 What a form needs is read fresh in a worker first (the object, its revisions, the HPAs of the
 namespace): the plan is built on what the server holds now, not on a row's summary.
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from kubetui.actions import ActionResult, Planned
 from kubetui.flows.base import Flow
@@ -20,6 +23,9 @@ from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.objects import read_object
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.shapes import mapping, text
+
+if TYPE_CHECKING:
+    from kubetui.flows.rollouts import Rollouts
 
 
 class FixesFlow(Flow):
@@ -36,7 +42,8 @@ class FixesFlow(Flow):
         from kubetui.k8s.fixes.rollout import plan_restart
 
         self._planned(lambda: plan_restart(kind.kind, namespace, name, self.host.clock()),
-                      f"Restart {kind.kind.lower()} {name}?", f"{kind.kind} {name}")
+                      f"Restart {kind.kind.lower()} {name}?", f"{kind.kind} {name}",
+                      follow=lambda: self.rollouts.follow(kind, namespace, name, "restart"))
 
     def trigger(self, kind: Kind, namespace: str, name: str) -> None:
         from kubetui.k8s.fixes.cronjobs import plan_trigger
@@ -88,7 +95,7 @@ class FixesFlow(Flow):
             hpa = autoscaler_of([mapping(i) for i in listed.get("items") or ()], kind.kind, name)
         except KubeError as error:
             unknown = (f"whether an autoscaler owns its replicas is unknown: {error.summary}")
-        self.then(self._form, "scale", obj, hpa, unknown)
+        self.then(self._form, "scale", (obj, hpa, unknown))
 
     def undo(self, kind: Kind, namespace: str, name: str) -> None:
         self.run(self._undo(kind, namespace, name), group="fix-read", name=f"read {name}")
@@ -114,7 +121,8 @@ class FixesFlow(Flow):
                 what="list controllerrevisions")
             found = history([mapping(i) for i in listed.get("items") or ()], uid,
                             text(mapping(obj.get("status")).get("updateRevision")))
-        self.then(self._form, "undo", obj, found)
+        self.then(self._form, "undo", (obj, found),
+                  lambda: self.rollouts.follow(kind, namespace, name, "roll back"))
 
     def delete_pods(self, pods: Sequence[tuple[str, str]]) -> None:
         self.run(self._delete_pods(tuple(pods)), group="fix-read",
@@ -138,15 +146,15 @@ class FixesFlow(Flow):
         if not refs:
             self.notify("the pods are gone already", title="Delete")
             return
-        self.then(self._form, "delete", refs)
+        self.then(self._form, "delete", (refs,))
 
-    def _form(self, which: str, *args) -> None:
+    def _form(self, which: str, args: tuple, follow: Callable[[], None] | None = None) -> None:
         from kubetui.screens.fix_forms import DeletePodsForm, ScaleForm, UndoForm
 
         form = {"scale": ScaleForm, "undo": UndoForm, "delete": DeletePodsForm}[which](*args)
         title = form.title_text[:1].upper() + form.title_text[1:] + "?"
         self.app.push_screen(form, lambda fix: fix is not None and self._confirm(
-            title, fix, title.rstrip("?")))
+            title, fix, title.rstrip("?"), follow))
 
     # -- shared ---------------------------------------------------------------------------------
     def _read(self, kind: Kind, namespace: str, name: str, step: Callable[[dict], None]) -> None:
@@ -154,15 +162,24 @@ class FixesFlow(Flow):
             self.then(step, await read_object(self.host.cluster, kind, namespace, name))
         self.run(read(), group="fix-read", name=f"read {name}")
 
-    def _planned(self, plan: Callable[[], Fix], title: str, what: str) -> None:
+    def _planned(self, plan: Callable[[], Fix], title: str, what: str,
+                 follow: Callable[[], None] | None = None) -> None:
         try:
             fix = plan()
         except ValueError as error:
             self.notify(str(error), title=what, severity="warning")
             return
-        self._confirm(title, fix, what)
+        self._confirm(title, fix, what, follow)
 
-    def _confirm(self, title: str, fix: Fix, what: str) -> None:
+    @cached_property
+    def rollouts(self) -> Rollouts:
+        from kubetui.flows.rollouts import Rollouts
+
+        return Rollouts(self.app)
+
+    def _confirm(self, title: str, fix: Fix, what: str,
+                 follow: Callable[[], None] | None = None) -> None:
+        """``follow``: what to do once the writes are accepted (follow the rollout)."""
         body = "\n".join((fix.summary, *(f"! {w}" for w in fix.warnings)))
         # the kubectl equivalent once: one command (or one per namespace) does all the writes
         planned = [Planned(write, fix.kubectl if i == 0 else "")
@@ -171,5 +188,7 @@ class FixesFlow(Flow):
         def done(result: ActionResult) -> None:
             if result.done:
                 self.notify(f"{fix.summary}: sent", title=what, timeout=6)
+                if follow is not None:
+                    follow()
 
         self.host.actions.confirm_after_dry_run(title, body, planned, done)

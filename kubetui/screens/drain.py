@@ -25,7 +25,7 @@ from kubetui.host import host
 from kubetui.k8s.fixes.drain_state import RETRY_SECONDS, DrainProgress, PodProgress
 from kubetui.k8s.fixes.nodes import EVICT, DrainPod
 from kubetui.k8s.fixes.plan import Fix
-from kubetui.k8s.transport.errors import KubeError
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
 from kubetui.k8s.transport.writes import Write, send_write
 from kubetui.k8s.triage.run import whole
 from kubetui.k8s.watch.reflector import ResourceScope
@@ -33,7 +33,7 @@ from kubetui.live.held import Held
 from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.live_pane import StoreUpdated
 
-NAME_WIDTH = 44
+NAME_WIDTH = 44  # namespace/name: longer ones end in …
 
 
 class DrainScreen(Guarded, Screen):
@@ -111,8 +111,10 @@ class DrainScreen(Guarded, Screen):
             try:
                 await send_write(cluster, write)
             except KubeError as error:
-                if error.status == 429:  # a PodDisruptionBudget: later, never forced
-                    progress.state, progress.detail = "refused", error.summary
+                if error.status == 429:  # a PodDisruptionBudget (or APF): later, never forced
+                    progress.state = "refused"
+                    progress.detail = (error.hint if error.kind is ErrorKind.BUDGET
+                                       else error.summary)
                     progress.retry_at = clock() + RETRY_SECONDS
                     self.draw()
                     try:
@@ -142,8 +144,13 @@ class DrainScreen(Guarded, Screen):
         if self.progress.done and self.progress.finished_at is None:
             self._finish()
         self.query_one("#drain-summary", Static).update(plain(self.progress.summary(now)))
-        rows = [f"{name[:NAME_WIDTH]:<{NAME_WIDTH}} {state}"
-                for name, state in self.progress.lines(now)]
+        lines = self.progress.lines(now)
+        width = min(NAME_WIDTH, max((len(line.name) for line in lines), default=0))
+        rows: list[str] = []
+        for line in lines:
+            name = line.name if len(line.name) <= width else line.name[:width - 1] + "…"
+            rows.append(f"{name:<{width}}  {line.state}")
+            rows.extend(f"    {note}" for note in line.notes)
         self.query_one("#drain-pods", Static).update(plain_lines("\n".join(rows)))
 
     def _finish(self) -> None:

@@ -41,6 +41,23 @@ def running(c: LocalCluster, namespace: str, pod: str) -> None:
               "-", input=json.dumps(obj))
 
 
+def pods_on_node(c: LocalCluster, namespace: str, node_name: str, scratch: tuple[str, str],
+                 guarded: tuple[str, str], budget: str) -> None:
+    """Two pods bound to the node, (name, app label) each: one with emptyDir data, one running
+    and kept by a PodDisruptionBudget (minAvailable 1) named ``budget``."""
+    c.kubectl("-n", namespace, "create", "-f", "-",
+              input=bound_pod(scratch[0], node_name, scratch[1], scratch=True))
+    c.kubectl("-n", namespace, "create", "-f", "-",
+              input=bound_pod(guarded[0], node_name, guarded[1]))
+    running(c, namespace, guarded[0])
+    c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps({
+        "apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget",
+        "metadata": {"name": budget},
+        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": guarded[1]}}}}))
+    c.wait_for(lambda: c.get_json("-n", namespace, f"pdb/{budget}").get("status", {}).get(
+        "currentHealthy") == 1, timeout=30, what="the budget's status")
+
+
 def unschedulable(c: LocalCluster, name: str) -> bool:
     return bool(c.get_json("node", name)["spec"].get("unschedulable"))
 
@@ -51,17 +68,7 @@ async def test_drain_with_a_budget_refusing_one_pod_then_uncordon(local_cluster:
     name = f"kubetui-drain-{namespace}"[:63]
     c.kubectl("create", "-f", "-", input=node(name))
     try:
-        c.kubectl("-n", namespace, "create", "-f", "-",
-                  input=bound_pod("plain", name, "plain", scratch=True))
-        c.kubectl("-n", namespace, "create", "-f", "-", input=bound_pod("guarded", name, "g"))
-        running(c, namespace, "guarded")
-        c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps({
-            "apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget",
-            "metadata": {"name": "keep-one"},
-            "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "g"}}}}))
-        c.wait_for(lambda: "disruptionsAllowed" in c.get_json(
-            "-n", namespace, "pdb/keep-one").get("status", {}), timeout=30,
-            what="the budget's status")
+        pods_on_node(c, namespace, name, ("plain", "plain"), ("guarded", "g"), "keep-one")
         since = now()
         app = await make_app(c.kubeconfig, namespace=namespace)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -80,7 +87,9 @@ async def test_drain_with_a_budget_refusing_one_pod_then_uncordon(local_cluster:
             assert f"{namespace}/plain: emptyDir data lost: cache" in shown["confirm-body"]
             assert f"evict pod {namespace}/guarded (dry run): REFUSED" not in \
                 shown["confirm-dry-run"]  # the dry run's own what is the write's
-            assert f"evict pod {namespace}/guarded: REFUSED" in shown["confirm-dry-run"]
+            assert (f"evict pod {namespace}/guarded: REFUSED: refused by a PodDisruptionBudget "
+                    "(The disruption budget keep-one needs 1 healthy pods") in \
+                shown["confirm-dry-run"]
             assert f"evict pod {namespace}/plain: accepted" in shown["confirm-dry-run"]
             assert f"kubectl drain {name} --ignore-daemonsets --delete-emptydir-data --force" \
                 in shown["confirm-kubectl"]
@@ -96,7 +105,9 @@ async def test_drain_with_a_budget_refusing_one_pod_then_uncordon(local_cluster:
                 what="plain gone, guarded refused twice")
             assert unschedulable(c, name)
             assert "1/2 pods gone" in texts(drain)["drain-summary"]
-            assert "refused (" in texts(drain)["drain-pods"]
+            assert "refused · attempt" in texts(drain)["drain-pods"]
+            assert "The disruption budget keep-one needs 1 healthy pods" in \
+                texts(drain)["drain-pods"]  # the budget's own words, not "throttled"
             c.kubectl("-n", namespace, "delete", "pdb", "keep-one")
             await until(pilot, lambda: drain.progress.done, timeout=30, what="drained")
             assert texts(drain)["drain-summary"].startswith(

@@ -91,3 +91,52 @@ async def test_rollout_restart_dry_run_confirm_and_a_webhook_refusing_it(
     patches = [e["requestURI"] for e in audit_events(c, since=since, namespace=namespace)
                if e["verb"] == "patch" and e["objectRef"].get("resource") == "deployments"]
     assert [("dryRun=All" in uri) for uri in patches] == [True, False, True], patches
+
+
+def said(app, title: str, words: str):
+    return next((n for n in app._notifications if n.title == title and words in n.message),
+                None)
+
+
+async def test_a_restart_is_followed_until_complete_or_stalled(local_cluster: LocalCluster,
+                                                              namespace: str):
+    """``web`` (no replicas) completes at once; ``bad`` (an image that does not exist, a
+    deadline of 4 s) was stalled before and stalls again: each said once, by a notification
+    from a watch of that one Deployment."""
+    from tests.ui.test_fix_more import holds  # it imports this module
+
+    c = local_cluster
+    c.kubectl("-n", namespace, "create", "-f", "-", input=web())
+    bad = json.loads(web(1))
+    bad["metadata"]["name"] = "bad"
+    bad["spec"]["progressDeadlineSeconds"] = 4
+    bad["spec"]["template"]["spec"]["containers"][0]["image"] = "busybox:no-such-tag"
+    c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps(bad))
+
+    def stalled() -> bool:
+        conditions = c.get_json("-n", namespace, "deployment/bad")["status"].get("conditions")
+        return any(x.get("reason") == "ProgressDeadlineExceeded" for x in conditions or ())
+    c.wait_for(stalled, timeout=60, what="bad stalled before the restart")
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_kind(pilot, "deploy", rows=2)
+        table = app.screen.pane.table
+        for name in ("web", "bad"):
+            table.select_key(next(k for k, r in table.rows.items() if r.name == name))
+            await pilot.press("R")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+            await pilot.press("y")
+            await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="sent")
+        done = await holds(pilot, lambda: said(app, "Deployment web", "rollout complete"),
+                           timeout=30, what="web complete")
+        assert done.message == "restart: rollout complete" and done.severity == "information"
+        stuck = await holds(pilot, lambda: said(app, "Deployment bad", "rollout stalled"),
+                            timeout=60, what="bad stalled again")
+        assert stuck.severity == "error"
+        assert "(ProgressDeadlineExceeded)" in stuck.message
+        assert not said(app, "Deployment bad", "complete")
+        follows = app.flows.fixes.rollouts.following
+        await pilot.pause(0.3)
+        assert all(f.over and f.held is None for f in follows.values())  # the watches let go
+        assert not app.unexpected_errors
+    await app.cluster.close()

@@ -132,6 +132,10 @@ async def test_undo_to_the_previous_revision_shows_the_diff_and_restores_the_tem
         await holds(pilot, lambda: c.get_json("-n", namespace, "deployment/web")["metadata"][
             "annotations"].get("deployment.kubernetes.io/revision") == "3" or None,
             timeout=20, what="revision 3")
+        done = await holds(pilot, lambda: next((
+            n for n in app._notifications if n.title == "Deployment web"
+            and "rollout" in n.message), None), timeout=30, what="the rollout followed")
+        assert done.message == "roll back: rollout complete"
         assert not app.unexpected_errors
     await app.cluster.close()
     assert writes(c, since, namespace, "deployments") == [("patch", True), ("patch", False)]

@@ -80,3 +80,28 @@ def test_kind_view(snap_compare, kinds_ns, local_cluster: LocalCluster, kind, si
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
     assert_theme(app, theme)
+
+
+@pytest.mark.parametrize(("size", "theme"), SIZES[:2])
+def test_undo_form(snap_compare, kinds_ns, local_cluster: LocalCluster, size, theme):
+    """``U`` on a Deployment rolled to a bad image: its revisions, the previous one chosen,
+    the pod-template diff and the request with its kubectl equivalent."""
+    from kubetui.screens.fix_forms import UndoForm
+
+    ns, now = kinds_ns
+    app = frozen_app(local_cluster, ns, now, theme=theme)
+
+    async def run_before(pilot) -> None:
+        await until(pilot, lambda: pilot.app.screen.pods.synced, what="the pods listed")
+        await pilot.press("colon", *"deploy", "enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, KindScreen)
+                    and pilot.app.screen.pane.synced and len(pilot.app.screen.pane.table.rows)
+                    == 2, what="the view listed")
+        table = pilot.app.screen.pane.table
+        table.select_key(next(k for k, r in table.rows.items() if r.name == "api"))
+        await pilot.press("U")
+        await until(pilot, lambda: isinstance(pilot.app.screen, UndoForm), what="the undo form")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert_theme(app, theme)

@@ -42,6 +42,27 @@ def test_429_reads_retry_after():
     assert err.retryable
 
 
+def test_a_budget_refusing_an_eviction_is_not_throttling():
+    """The 429 of an eviction a PodDisruptionBudget refuses, as the 1.20 apiserver sends it:
+    named as the budget, in the budget's own words; without the cause, by its message."""
+    body = json.dumps({
+        "kind": "Status", "status": "Failure", "code": 429, "reason": "TooManyRequests",
+        "message": "Cannot evict pod as it would violate the pod's disruption budget.",
+        "details": {"causes": [{"reason": "DisruptionBudget", "message":
+                                "The disruption budget b needs 1 healthy pods and has 1 "
+                                "currently"}]}}).encode()
+    err = from_response(429, body, "evict pod ns/p")
+    assert err.kind is ErrorKind.BUDGET and not err.retryable
+    assert err.summary == "evict pod ns/p: refused by a PodDisruptionBudget"
+    assert err.hint == "The disruption budget b needs 1 healthy pods and has 1 currently"
+    bare = from_response(429, status("Cannot evict pod as it would violate the pod's "
+                                     "disruption budget.", "TooManyRequests"), "evict pod ns/p")
+    assert bare.kind is ErrorKind.BUDGET and "disruption budget" in bare.hint
+    apf = from_response(429, status("Too many requests, please try again later.",
+                                    "TooManyRequests"), "evict pod ns/p")
+    assert apf.kind is ErrorKind.THROTTLED
+
+
 def test_gone_has_expired_reason():
     err = from_response(410, status("too old resource version: 1 (5)", "Expired"), "watch pods")
     assert err.kind is ErrorKind.GONE and err.reason == "Expired"

@@ -82,12 +82,14 @@ def test_drain_progress_refusals_retries_and_pods_gone():
     one, two = progress.pods["u1"], progress.pods["u2"]
     one.state, one.attempts = "evicted", 1
     two.state, two.attempts, two.detail, two.retry_at = "refused", 2, "budget web", 107.0
-    assert two.text(104.2) == "refused (budget web); attempt 2, next in 3 s"
+    assert two.text(104.2) == "refused · attempt 2 · next in 3 s"
+    assert two.notes() == ("budget web",)
     assert progress.summary(110.0) == ("node node-1 cordoned · 0/2 pods gone · 1 terminating · "
                                        "1 refused · 10 s")
-    lines = dict(progress.lines(110.0))
-    assert lines["shop/web-1"] == "evicted  [emptyDir data lost: cache]"
-    assert lines["kube-system/agent-x"] == "left: DaemonSet agent pod"
+    lines = {line.name: (line.state, line.notes) for line in progress.lines(110.0)}
+    assert list(lines) == ["shop/web-1", "shop/web-2", "kube-system/agent-x"]  # left: last
+    assert lines["shop/web-1"] == ("terminating", ("emptyDir data lost: cache",))
+    assert lines["kube-system/agent-x"] == ("left", ("DaemonSet agent pod",))
     progress.gone({"u2", "u3"})  # the watch lists web-2 still: web-1 is gone
     assert one.state == "gone" and two.state == "refused"
     two.state = "cancelled"

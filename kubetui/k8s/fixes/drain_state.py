@@ -29,12 +29,25 @@ class PodProgress:
     retry_at: float | None = None
 
     def text(self, now: float) -> str:
+        """The state in a few words (the why goes in ``notes``)."""
         if self.state == "refused" and self.retry_at is not None:
             wait = max(0, round(self.retry_at - now))
-            return (f"refused ({self.detail}); attempt {self.attempts}, next in {wait} s")
+            return f"refused · attempt {self.attempts} · next in {wait} s"
         if self.state == "skipped":
-            return f"left: {self.pod.why}"
-        return f"{self.state}{': ' + self.detail if self.detail else ''}"
+            return "left"
+        return "terminating" if self.state == "evicted" else self.state
+
+    def notes(self) -> tuple[str, ...]:
+        """Why, then what the pod's going costs (scratch data, no controller)."""
+        why = self.pod.why if self.state == "skipped" else self.detail
+        return ((why,) if why else ()) + tuple(self.pod.notes)
+
+
+@dataclass(frozen=True)
+class PodLine:
+    name: str  # namespace/name
+    state: str
+    notes: tuple[str, ...]
 
 
 class DrainProgress:
@@ -85,12 +98,9 @@ class DrainProgress:
             parts.append("drained" if not failed else f"done, {failed} not evicted")
         return " · ".join(parts)
 
-    def lines(self, now: float) -> list[tuple[str, str]]:
-        """(``namespace/name``, what happened to it), the pods to evict first."""
+    def lines(self, now: float) -> list[PodLine]:
+        """Each pod with what happened to it, the pods to evict first."""
         ordered = sorted(self.pods.values(), key=lambda p: (p.state == "skipped",
                                                             p.pod.namespace, p.pod.name))
-        out = []
-        for p in ordered:
-            notes = f"  [{'; '.join(p.pod.notes)}]" if p.pod.notes else ""
-            out.append((f"{p.pod.namespace}/{p.pod.name}", p.text(now) + notes))
-        return out
+        return [PodLine(f"{p.pod.namespace}/{p.pod.name}", p.text(now), p.notes())
+                for p in ordered]

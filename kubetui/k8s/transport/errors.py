@@ -32,6 +32,7 @@ class ErrorKind(enum.Enum):
     GONE = "gone"  # 410: resourceVersion too old
     INVALID = "invalid"  # 400/422
     THROTTLED = "throttled"  # 429 (APF or max-inflight)
+    BUDGET = "disruption-budget"  # 429 to an eviction: a PodDisruptionBudget allows none now
     SERVER = "server"  # 5xx
     UNSUPPORTED = "unsupported"  # API version or feature missing on this server
 
@@ -69,16 +70,31 @@ def parse_retry_after(value: str | None, default: float = 1.0) -> float:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _status_message(body: bytes | str) -> tuple[str, str]:
-    """(message, reason) from a metav1.Status body, tolerating non-JSON bodies."""
+def _status(body: bytes | str) -> dict:
     text = body.decode(errors="replace") if isinstance(body, bytes) else body
     try:
         data = json.loads(text)
     except (ValueError, TypeError):
-        return text.strip()[:300], ""
-    if not isinstance(data, dict):
-        return text.strip()[:300], ""
+        return {"message": text.strip()[:300]}
+    return data if isinstance(data, dict) else {"message": text.strip()[:300]}
+
+
+def _status_message(body: bytes | str) -> tuple[str, str]:
+    """(message, reason) from a metav1.Status body, tolerating non-JSON bodies."""
+    data = _status(body)
     return str(data.get("message") or "").strip(), str(data.get("reason") or "")
+
+
+def _budget_refusal(body: bytes | str) -> str | None:
+    """The budget's own words when a 429 is a PodDisruptionBudget refusing an eviction (the
+    ``DisruptionBudget`` cause, or the message alone on servers that send no cause)."""
+    data = _status(body)
+    details = data.get("details") if isinstance(data.get("details"), dict) else {}
+    for cause in details.get("causes") or ():
+        if isinstance(cause, dict) and cause.get("reason") == "DisruptionBudget":
+            return str(cause.get("message") or "").strip() or str(data.get("message") or "")
+    message = str(data.get("message") or "")
+    return message.strip() if "disruption budget" in message.lower() else None
 
 
 def from_response(status: int, body: bytes | str, what: str,
@@ -104,6 +120,9 @@ def from_response(status: int, body: bytes | str, what: str,
     if status in (400, 422):
         return KubeError(ErrorKind.INVALID, f"{what}: rejected as invalid", detail, status,
                          reason=reason)
+    if status == 429 and (budget := _budget_refusal(body)) is not None:
+        return KubeError(ErrorKind.BUDGET, f"{what}: refused by a PodDisruptionBudget", budget,
+                         status, reason=reason)
     if status == 429:
         retry = parse_retry_after(hdrs.get("Retry-After") if hdrs else None)
         return KubeError(ErrorKind.THROTTLED, f"{what}: throttled by the apiserver",
