@@ -41,9 +41,13 @@ class FixesFlow(Flow):
     def restart(self, kind: Kind, namespace: str, name: str) -> None:
         from kubetui.k8s.fixes.rollout import plan_restart
 
-        self._planned(lambda: plan_restart(kind.kind, namespace, name, self.host.clock()),
-                      f"Restart {kind.kind.lower()} {name}?", f"{kind.kind} {name}",
-                      follow=lambda: self.rollouts.follow(kind, namespace, name, "restart"))
+        def planned(obj: dict) -> None:
+            paused = mapping(obj.get("spec")).get("paused") is True
+            self._planned(lambda: plan_restart(kind.kind, namespace, name, self.host.clock(),
+                                               paused),
+                          f"Restart {kind.kind.lower()} {name}?", f"{kind.kind} {name}",
+                          follow=lambda: self.rollouts.follow(kind, namespace, name, "restart"))
+        self._read(kind, namespace, name, planned)
 
     def trigger(self, kind: Kind, namespace: str, name: str) -> None:
         from kubetui.k8s.fixes.cronjobs import plan_trigger

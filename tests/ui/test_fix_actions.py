@@ -140,3 +140,52 @@ async def test_a_restart_is_followed_until_complete_or_stalled(local_cluster: Lo
         assert all(f.over and f.held is None for f in follows.values())  # the watches let go
         assert not app.unexpected_errors
     await app.cluster.close()
+
+
+async def test_a_rollout_out_of_time_is_said_and_a_paused_one_is_not_restarted(
+        local_cluster: LocalCluster, namespace: str, monkeypatch):
+    """A StatefulSet whose pod never gets ready (an image that does not exist) is followed for
+    3 s here (10 minutes in use): then a warning with where it stands. A paused Deployment is
+    not restarted: kubectl refuses it too; nothing is sent."""
+    from kubetui.k8s.fixes import rollout_watch
+    from tests.ui.test_fix_more import holds, writes
+
+    monkeypatch.setattr(rollout_watch, "DEFAULT_FOLLOW_SECONDS", 3)
+    c = local_cluster
+    c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps({
+        "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "ledger"},
+        "spec": {"serviceName": "ledger", "replicas": 1,
+                 "selector": {"matchLabels": {"app": "ledger"}},
+                 "template": {"metadata": {"labels": {"app": "ledger"}}, "spec": {
+                     "terminationGracePeriodSeconds": 0, "containers": [
+                         {"name": "app", "image": "busybox:no-such-tag"}]}}}}))
+    paused = json.loads(web())
+    paused["spec"]["paused"] = True
+    c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps(paused))
+    since = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_kind(pilot, "sts")
+        await pilot.press("R")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await pilot.press("y")
+        late = await holds(pilot, lambda: said(app, "StatefulSet ledger", "rollout not done"),
+                           timeout=30, what="the follow out of time")
+        assert late.severity == "warning"
+        assert late.message.startswith("restart: rollout not done after the deadline: ")
+        # where it stands: its new pod created or not, never ready
+        assert late.message.endswith(("rolling: 0/1 updated", "0/1 ready")), late.message
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, KindScreen), what="back")
+        await open_kind(pilot, "deploy")
+        await pilot.press("R")
+        refusal = await holds(pilot, lambda: said(app, "Deployment web", "paused"),
+                              what="the paused Deployment refused")
+        assert refusal.message == (f"deployment web is paused: resume it first (kubectl "
+                                   f"rollout resume deployment/web -n {namespace})")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert not app.unexpected_errors
+    await app.cluster.close()
+    assert writes(c, since, namespace, "deployments") == []
+    assert writes(c, since, namespace, "statefulsets") == [("patch", True), ("patch", False)]

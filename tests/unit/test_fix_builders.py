@@ -88,6 +88,9 @@ def test_rollout_restart_as_kubectl_sends_it():
     assert write.applied(done) and not write.applied({"spec": {}})
     with pytest.raises(ValueError, match="no rollout"):
         plan_restart("Job", "shop", "x", NOW)
+    with pytest.raises(ValueError, match=r"deployment web is paused: resume it first \(kubectl "
+                                         r"rollout resume deployment/web -n shop\)"):
+        plan_restart("Deployment", "shop", "web", NOW, paused=True)
 
 
 def replicaset(revision: int, image: str, hash_: str, cause: str = "") -> dict:
@@ -130,6 +133,9 @@ def test_rollout_undo_patches_the_template_as_kubectl_does():
     assert not write.applied(deployment)
     with pytest.raises(ValueError, match="already matches revision 2"):
         plan_undo(deployment, found[0])
+    paused = {**deployment, "spec": {**deployment["spec"], "paused": True}}
+    with pytest.raises(ValueError, match="deployment web is paused: resume it first"):
+        plan_undo(paused, found[1])
 
 
 def test_scale_names_the_autoscaler_that_undoes_it():

@@ -75,6 +75,21 @@ def test_mount_and_sandbox_failures_from_kubelet_events():
     assert cause.startswith("the node cannot start the pod's sandbox") and "calico" in cause
 
 
+def test_a_mount_failure_before_the_containers_started_is_over():
+    """The kubelet's transient "failed to sync secret cache" seen at start-up, then the
+    container running: the pod is not broken by its volumes."""
+    sync = event("FailedMount", 'MountVolume.SetUp failed for volume "default-token-x" : '
+                 "failed to sync secret cache: timed out waiting for the condition")
+    started = "2025-12-06T05:46:00Z"  # NOW - 40 s: after the event (NOW - 60 s)
+    pod = running_pod(containerStatuses=[{"name": "app", "ready": True, "state": {
+        "running": {"startedAt": started}}}])
+    pod["status"]["conditions"] = [{"type": "Ready", "status": "True"}]
+    assert not [f for f in triage_pod(pod, [sync], NOW).findings if f.check == "volumes"]
+    before = running_pod(containerStatuses=[{"name": "app", "ready": True, "state": {
+        "running": {"startedAt": "2025-12-06T05:44:00Z"}}}])  # started before it: a new one
+    assert "failed to sync secret cache" in triage_pod(before, [sync], NOW).cause
+
+
 def test_evicted_and_node_not_ready():
     pod = running_pod()
     pod["status"] = {"phase": "Failed", "reason": "Evicted",

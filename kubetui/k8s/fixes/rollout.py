@@ -40,10 +40,14 @@ def rfc3339(now: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
 
 
-def plan_restart(kind: str, namespace: str, name: str, now: float) -> Fix:
+def plan_restart(kind: str, namespace: str, name: str, now: float, paused: bool = False) -> Fix:
+    """``paused``: refused, as kubectl refuses it (the restart would wait for a resume)."""
     plural = RESTARTABLE.get(kind)
     if plural is None:
         raise ValueError(f"a {kind} has no rollout to restart")
+    if paused:
+        raise ValueError(f"{kind.lower()} {name} is paused: resume it first "
+                         f"(kubectl rollout resume {kind.lower()}/{name} -n {namespace})")
     stamp = rfc3339(now)
     body = {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT: stamp}}}}}
     path = namespaced("apps/v1", namespace, plural, name)
@@ -134,6 +138,9 @@ def plan_undo(deployment: dict, to: Revision) -> Fix:
         return plan_undo_history(deployment, to)
     meta = mapping(deployment.get("metadata"))
     namespace, name = text(meta.get("namespace")), text(meta.get("name"))
+    if mapping(deployment.get("spec")).get("paused") is True:  # kubectl refuses it too
+        raise ValueError(f"deployment {name} is paused: resume it first (kubectl rollout "
+                         f"resume deployment/{name} -n {namespace})")
     current = mapping(mapping(deployment.get("spec")).get("template"))
     template = without_hash(to.template)
     if without_hash(current) == template:

@@ -74,7 +74,7 @@ def triage_pod(pod: dict, events: Sequence[EventRow], now: float,
     if not text(spec.get("nodeName")) and ended is None:
         findings.append(scheduling_finding(spec, scheduled, events, nodes, now))
     else:
-        findings += _node_problems(spec, events, nodes, now)
+        findings += _node_problems(spec, events, nodes, now, _started(status))
         findings += container_findings(pod, events, now)
     if not findings:
         return Report(subject, healthy=healthy_pod(pod, now),
@@ -113,8 +113,28 @@ def _ended_by_node(status: dict) -> Finding | None:
                    (Step(OWNER, "its owner (it makes a new pod)"),))
 
 
+def _started(status: dict) -> float | None:
+    """When a container of the pod last started: its sandbox and volumes were ready then."""
+    times = []
+    for key in ("initContainerStatuses", "containerStatuses"):
+        for c in status.get(key) or ():
+            for state in (mapping(mapping(c).get("state")), mapping(mapping(c).get("lastState"))):
+                for phase in ("running", "terminated"):
+                    stamp = parse_time(text(mapping(state.get(phase)).get("startedAt")))
+                    if stamp:
+                        times.append(stamp)
+    return max(times) if times else None
+
+
+def _past(event: EventRow | None, started: float | None) -> bool:
+    """A sandbox or mount failure seen before a container started is over (a kubelet's
+    transient "failed to sync secret cache" must not name the cause of a running pod)."""
+    return (event is not None and started is not None and event.last_seen is not None
+            and event.last_seen <= started)
+
+
 def _node_problems(spec: dict, events: Sequence[EventRow], nodes: Sequence[dict] | None,
-                   now: float) -> list[Finding]:
+                   now: float, started: float | None = None) -> list[Finding]:
     out = []
     node_name = text(spec.get("nodeName"))
     node = next((n for n in nodes or () if text(mapping(n.get("metadata")).get("name")) ==
@@ -126,12 +146,13 @@ def _node_problems(spec: dict, events: Sequence[EventRow], nodes: Sequence[dict]
                                f"({text(ready.get('reason')) or 'no heartbeat'})",
                                (Evidence(f"node {node_name} Ready", text(ready.get("message"))),)))
     sandbox = latest(events, "FailedCreatePodSandBox", "FailedKillPod")
-    if sandbox is not None and sandbox.type == "Warning":
+    if sandbox is not None and sandbox.type == "Warning" and not (
+            sandbox.reason == "FailedCreatePodSandBox" and _past(sandbox, started)):
         out.append(Finding(CRITICAL, "configuration", f"the node cannot start the pod's sandbox "
                            f"(its network or runtime): {first_line(sandbox.message)}",
                            (event_evidence(sandbox, now),), (Step(DEBUG, "debug its node"),)))
     mount = latest(events, "FailedMount", "FailedAttachVolume")
-    if mount is not None:
+    if mount is not None and not _past(mount, started):
         missing = missing_config(mount.message)
         if missing is not None:
             kind, name, _ = missing
