@@ -45,6 +45,14 @@ def _let_the_ui_run() -> None:
     time.sleep(0)
 
 
+def _nearest_entry(options: list[Option], index: int) -> int | None:
+    """The entry at ``index`` or the closest after it (else before): where the cursor goes when
+    the line under it is gone, as in any list that loses a line."""
+    after = [i for i, o in enumerate(options) if not o.disabled and i >= index]
+    before = [i for i, o in enumerate(options) if not o.disabled and i < index]
+    return after[0] if after else before[-1] if before else None
+
+
 @dataclass
 class OverviewNamed(Message):
     """A refresh's result, from its thread (None: it failed with ``error``)."""
@@ -203,10 +211,12 @@ class HealthScreen(QuietBehind, Guarded, Screen):
     def _show(self) -> None:
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted
-        # the user's entry stays under the cursor; until every store has listed, the worst one
-        # (the first to arrive is not the worst: the stores sync in any order)
-        settled = self._shown_settled = self._settled()
-        chosen = listing.get_option_at_index(highlighted).id if settled and \
+        # the user's entry stays under the cursor once the list it was chosen in was complete;
+        # until then the worst one (the stores sync in any order, and the first to arrive is
+        # not the worst: the first complete list must not keep an early list's first line)
+        was_settled = self._shown_settled
+        self._shown_settled = self._settled()
+        chosen = listing.get_option_at_index(highlighted).id if was_settled and \
             highlighted is not None and listing.option_count else None
         listing.clear_options()
         options: list[Option] = []
@@ -231,12 +241,12 @@ class HealthScreen(QuietBehind, Guarded, Screen):
             options.append(Option(plain(f"✓ nothing unhealthy: checked {checked}, with their "
                                         "events"), disabled=True))
         listing.add_options(options)
-        if chosen is not None:
-            index = next((i for i, o in enumerate(options) if o.id == chosen), None)
-            if index is not None:
-                listing.highlighted = index
-        elif self.entries:
-            listing.highlighted = 1  # the first entry, under its group's title
+        index = next((i for i, o in enumerate(options) if o.id == chosen), None) \
+            if chosen is not None else 1 if self.entries else None  # 1: under its group's title
+        if index is None and chosen is not None:  # the user's object is healthy now
+            index = _nearest_entry(options, highlighted)
+        if index is not None:
+            listing.highlighted = index
         self.query_one("#health-title", Static).update(self._heading())
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

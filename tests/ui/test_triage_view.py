@@ -207,6 +207,46 @@ async def test_the_health_overview(scene: float, local_cluster: LocalCluster):
     await app.cluster.close()
 
 
+async def test_the_first_complete_overview_puts_the_worst_entry_under_the_cursor(
+        scene: float, local_cluster: LocalCluster, monkeypatch):
+    """While the stores still list, the first line is whatever arrived first; the first
+    complete list must put its own first line under the cursor, not keep the early one (enter
+    would then open a lesser object). Once complete, the user's line stays put."""
+    from textual.widgets import OptionList
+
+    from kubetui.k8s.triage.findings import CRITICAL, WARNING
+    from kubetui.k8s.triage.overview import Entry
+
+    app = await make_app(local_cluster.kubeconfig, namespace=NS)
+    app.clock = lambda: scene
+    async with app.run_test(size=(120, 40)) as pilot:
+        health = await open_overview(pilot)
+        await until(pilot, lambda: not (health._pending or health._computing),
+                    what="the overview named")
+        monkeypatch.setattr(health, "_schedule", lambda: None)  # the scene's refreshes stop
+        early = Entry(WARNING, "rollout", "apps", "Deployment", NS, "early", "a warning")
+        worst = Entry(CRITICAL, "crash", "", "Pod", NS, "worst", "a crash")
+        listing = health.query_one(OptionList)
+
+        def under_cursor() -> str:
+            return listing.get_option_at_index(listing.highlighted).id
+
+        monkeypatch.setattr(health, "_settled", lambda: False)
+        health.apply_overview([early])
+        assert under_cursor() == early.key
+        monkeypatch.setattr(health, "_settled", lambda: True)
+        health.apply_overview([worst, early])
+        assert under_cursor() == worst.key
+        listing.highlighted = listing.highlighted + 2  # the user moves to the other line
+        assert under_cursor() == early.key
+        health.apply_overview([worst, early, Entry(CRITICAL, "crash", "", "Pod", NS, "also",
+                                                   "a crash")])
+        assert under_cursor() == early.key
+        health.apply_overview([worst])  # the user's object is healthy now: the next line
+        assert under_cursor() == worst.key
+    await app.cluster.close()
+
+
 @pytest.mark.parametrize(("size", "theme"), SIZES)
 def test_health_snapshots(snap_compare, scene: float, local_cluster: LocalCluster, size, theme):
     from kubetui.screens.health import HealthScreen
