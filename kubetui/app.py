@@ -289,6 +289,8 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
             self.show_main_pane(jump.value or "pods")
         elif jump.action == "kind":
             self.flows.kinds.jump(jump.value or "", jump.all_namespaces)
+        elif jump.action == "logs":
+            self.flows.kinds.selector_logs(jump.value or "")
         elif jump.action == "namespace":
             self.set_scope(jump.value)
         elif jump.action == "context":

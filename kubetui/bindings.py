@@ -51,6 +51,7 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "pods.describe": (Need("get", "pods"),),
     "pods.yaml": (Need("get", "pods"),),
     "pods.logs": (Need("get", "pods"), Need("get", "pods/log")),
+    "pods.all_logs": (Need("list", "pods"), Need("get", "pods/log")),
     "detail.logs": (Need("get", "pods/log"),),
     "detail.previous": (Need("get", "pods/log"),),
     "detail.container": (Need("get", "pods/log"),),

@@ -29,6 +29,9 @@ class Settings:
     flows_poll_seconds: float = 2.0
     # Lines kept per followed log stream.
     log_buffer_lines: int = 5000
+    # Memory a workload's log view may hold (text plus ~100 bytes a line); past it the oldest
+    # lines are dropped, a tenth at a time, and the view says how many.
+    log_view_mib: int = 64
     # The debug container's image when none was used on the cluster before (``D`` on a pod).
     debug_image: str = "busybox:1.35"
     # Where copies go: auto (OSC 52 over SSH and in tmux/screen, pyperclip on a local desktop,
@@ -43,7 +46,8 @@ class Settings:
 _CHOICES = {"clipboard": ("auto", "osc52", "pyperclip", "off")}
 _BOOLEAN = {"true": True, "yes": True, "on": True, "1": True,
             "false": False, "no": False, "off": False, "0": False}
-_NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_buffer_lines": (int, 100, 200_000)}
+_NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_buffer_lines": (int, 100, 200_000),
+            "log_view_mib": (int, 8, 2048)}
 
 
 def config_dir() -> Path:

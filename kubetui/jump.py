@@ -24,6 +24,12 @@ ALIASES = {
 NAMESPACE_WORDS = ("ns", "namespace", "namespaces")
 CONTEXT_WORDS = ("ctx", "context", "contexts")
 QUIT_WORDS = ("q", "q!", "quit", "exit")
+LOG_WORDS = ("logs", "log")
+# One requirement of a label selector: key=v, key==v, key!=v, key in (a,b), key notin (a), key, !key
+_KEY = r"([a-z0-9A-Z]([-a-z0-9A-Z_./]*[a-z0-9A-Z])?)"
+_VALUE = r"[-a-z0-9A-Z_.]*"
+REQUIREMENT = re.compile(rf"!?{_KEY}|{_KEY}\s*(==?|!=)\s*{_VALUE}|{_KEY}\s+(in|notin)\s*"
+                         rf"\(\s*{_VALUE}(\s*,\s*{_VALUE})*\s*\)")
 ALL_WORDS = ("all", "-a", "*", "-A")
 # A resource's name, optionally with version and group: deployments, deploy.apps, foos.v1.x.io
 KIND_WORD = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
@@ -52,6 +58,8 @@ def parse_jump(text: str) -> Jump:
         if len(rest) != 1:
             return Jump("error", "usage: ctx NAME")
         return Jump("context", rest[0])
+    if head in LOG_WORDS:
+        return _logs(rest)
     if head in ALIASES and not rest:
         return Jump("pane", ALIASES[head])
     if head in NAMESPACE_WORDS:
@@ -64,3 +72,28 @@ def parse_jump(text: str) -> Jump:
     if len(rest) == 1 and rest[0] in ALL_WORDS:
         return Jump("kind", head, all_namespaces=True)
     return Jump("error", f"usage: {head}, or {head} -A for every namespace")
+
+
+def _split_requirements(selector: str) -> list[str]:
+    """At the commas outside parentheses (``a in (x,y),b`` is two requirements)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(selector):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            out.append(selector[start:i])
+            start = i + 1
+    return out + [selector[start:]]
+
+
+def _logs(rest: list[str]) -> Jump:
+    """``:logs app=web`` or ``:logs -l app=web,tier!=db``: the pods it selects, in one log."""
+    if rest and rest[0] in ("-l", "--selector"):
+        rest = rest[1:]
+    selector = " ".join(rest).strip()
+    usage = "usage: logs -l LABEL-SELECTOR (app=web, tier in (a,b), !canary)"
+    if not selector:
+        return Jump("error", usage)
+    if not all(REQUIREMENT.fullmatch(r.strip()) for r in _split_requirements(selector)):
+        return Jump("error", f"not a label selector: '{selector}' ({usage})")
+    return Jump("logs", selector)

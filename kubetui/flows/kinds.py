@@ -151,6 +151,51 @@ class KindsFlow(Flow):
                         severity="warning")
         return kind
 
+    def logs(self, group: str, kind_name: str, namespace: str, name: str) -> None:
+        """``L``: the logs of every pod of a workload, a Service or a CronJob, in one stream
+        (the object is read for its selector)."""
+        def step(catalog: Catalog) -> None:
+            kind = self._served(catalog, group, kind_name, "Logs")
+            if kind is not None:
+                self.run(self._read_for_logs(kind, namespace, name), group="logs-open",
+                         name=f"read {name} for its logs")
+
+        self.with_catalog(step)
+
+    async def _read_for_logs(self, kind: Kind, namespace: str, name: str) -> None:
+        from kubetui.k8s.kinds.objects import read_object
+        from kubetui.k8s.logs.sources import target_of
+
+        obj = await read_object(self.host.cluster, kind, namespace, name)
+        self.then(self._open_logs, target_of(kind.group, kind.kind, obj))
+
+    def selector_logs(self, selector: str) -> None:
+        """``:logs app=web``: the pods a label selector picks, in the namespace at hand."""
+        from kubetui.k8s.logs.sources import LogTarget
+
+        info = self.host.info
+        if info.all_namespaces:
+            self.notify("choose a namespace first (n): logs follow the pods of one namespace",
+                        title="Logs", severity="warning")
+            return
+        self._open_logs(LogTarget(info.namespace, f"pods {selector}", selector=selector))
+
+    def pod_logs(self, namespace: str, names: tuple[str, ...]) -> None:
+        """``L`` on the pods pane: the marked pods (or the one under the cursor), every
+        container, in one searchable log."""
+        from kubetui.k8s.logs.sources import LogTarget
+
+        title = f"pod {names[0]}" if len(names) == 1 else f"{len(names)} pods"
+        self._open_logs(LogTarget(namespace, title, pods=names))
+
+    def _open_logs(self, target) -> None:
+        from kubetui.screens.logs import LogsScreen
+
+        if target.problem:
+            self.notify(target.problem, title="Logs", severity="warning")
+            return
+        self.app.push_screen(LogsScreen(target))
+
     def health(self) -> None:
         """``0``: the health overview of the scope, over the kinds this server serves."""
         def step(catalog: Catalog) -> None:

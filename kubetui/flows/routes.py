@@ -63,6 +63,9 @@ class IntentRoutes(Base):
     def on_fix_object(self, intent: kind_intents.FixObject) -> None:
         self.flows.fixes.fix(intent.action, intent.kind, intent.ns, intent.name)
 
+    def on_pods_logs(self, intent: pod_intents.PodsLogs) -> None:
+        self.flows.kinds.pod_logs(intent.ns, intent.names)
+
     def on_delete_pods(self, intent: pod_intents.DeletePods) -> None:
         self.flows.fixes.delete_pods(intent.pods)
 
@@ -85,6 +88,9 @@ class IntentRoutes(Base):
 
     def on_open_controller(self, intent: kind_intents.OpenController) -> None:
         self.flows.kinds.open_named(intent.group, intent.kind, intent.ns, intent.name)
+
+    def on_open_logs(self, intent: kind_intents.OpenLogs) -> None:
+        self.flows.kinds.logs(intent.group, intent.kind, intent.ns, intent.name)
 
     def on_triage_object(self, intent: kind_intents.TriageObject) -> None:
         self.flows.kinds.triage(intent.group, intent.kind, intent.ns, intent.name)

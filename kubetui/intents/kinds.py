@@ -115,3 +115,13 @@ class FixObject(Message):
     kind: Kind
     ns: str
     name: str
+
+
+@dataclass
+class OpenLogs(Message):
+    """``L`` on a workload, a Service or a CronJob: its pods' logs in one stream."""
+
+    group: str
+    kind: str
+    ns: str
+    name: str

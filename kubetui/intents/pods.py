@@ -52,3 +52,12 @@ class DeletePods(Message):
     ``(namespace, name)``."""
 
     pods: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class PodsLogs(Message):
+    """``L``: the marked pods (or the one under the cursor), every container, in one
+    searchable log; marked pods of one namespace only (a log view reads one namespace)."""
+
+    ns: str
+    names: tuple[str, ...]

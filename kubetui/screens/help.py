@@ -16,6 +16,7 @@ from kubetui.host import host
 from kubetui.jump import PANES
 from kubetui.safe_text import plain
 from kubetui.screens.debug_form import DebugForm
+from kubetui.screens.logs import LogsScreen
 from kubetui.screens.node_audit import NodeAuditScreen
 from kubetui.screens.plan_form import PlanForm
 from kubetui.screens.pod_detail import PodDetailScreen
@@ -27,6 +28,7 @@ from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
 from kubetui.widgets.kind_pane import KindPane
 from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.log_view import LogView
 from kubetui.widgets.nodes_pane import NodesPane
 from kubetui.widgets.pods_pane import PodsPane
 from kubetui.widgets.resource_table import ResourceTable
@@ -40,6 +42,7 @@ GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
           ("Nodes", NodesPane.BINDINGS), ("Claims (PVCs)", PvcPane.BINDINGS),
           ("Volume snapshots", SnapshotsPane.BINDINGS),
           ("Pod detail", PodDetailScreen.BINDINGS), ("Kind views", KindPane.BINDINGS),
+          ("Workload logs (L)", [*LogsScreen.BINDINGS, *LogView.BINDINGS]),
           ("Triage (!)", TRIAGE_BINDINGS), ("Node audit", NodeAuditScreen.BINDINGS),
           ("Debug form", DebugForm.BINDINGS),
           ("Snapshot and restore forms", PlanForm.BINDINGS),

@@ -31,7 +31,6 @@ from kubetui.k8s.core.pod_detail import (
     PodDetail,
     PodVersion,
     fetch_pod,
-    log_batches,
     pod_detail,
     pod_version,
     redescribe,
@@ -39,6 +38,7 @@ from kubetui.k8s.core.pod_detail import (
 )
 from kubetui.k8s.debug.follow import EphemeralRow
 from kubetui.k8s.kinds.owners import chain_text
+from kubetui.k8s.logs.stream import log_batches
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.exec import ExecRequest
 from kubetui.k8s.triage.pods import failing_container

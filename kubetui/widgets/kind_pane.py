@@ -21,6 +21,7 @@ from kubetui.intents.kinds import (
     FixObject,
     ObjectRef,
     ObjectSelected,
+    OpenLogs,
     OpenObject,
     OpenOwned,
     RevealSecret,
@@ -32,6 +33,7 @@ from kubetui.k8s.kinds.config import KEYS, secret_keys
 from kubetui.k8s.kinds.owners import lists_on_enter
 from kubetui.k8s.kinds.table import NAME_AND_AGE, ColumnDef, TableRow, cell_text, columns_of
 from kubetui.k8s.kinds.workloads import SET_REV
+from kubetui.k8s.logs.sources import LOGGED
 from kubetui.k8s.rbac.access import Need
 from kubetui.k8s.transport.errors import ErrorKind
 from kubetui.k8s.watch.reflector import Delta
@@ -115,6 +117,7 @@ class KindPane(AccessAware, LivePane):
         Binding("y", "yaml", "YAML", id="kind.yaml"),
         Binding("v", "reveal", "Reveal", id="kind.reveal"),
         Binding("exclamation_mark", "triage", "Why", id="kind.triage", key_display="!"),
+        Binding("L", "logs", "Logs", id="kind.logs"),
         Binding("R", "fix('restart')", "Restart", id="kind.restart"),
         Binding("U", "fix('undo')", "Undo", id="kind.undo"),
         Binding("S", "fix('scale')", "Scale", id="kind.scale"),
@@ -277,6 +280,8 @@ class KindPane(AccessAware, LivePane):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "reveal" and (self.kind.group, self.kind.kind) != ("", "Secret"):
             return False  # only a Secret has values to reveal
+        if action == "logs" and (self.kind.group, self.kind.kind) not in LOGGED:
+            return False  # no pods to read
         if action == "fix" and (self.kind.group, self.kind.kind) not in FIXES.get(
                 parameters[0] if parameters else "", ()):
             return False  # not this kind's: not shown
@@ -293,6 +298,9 @@ class KindPane(AccessAware, LivePane):
             if (kind.group, kind.kind) not in FIXES[fix]:
                 return ()  # the key is not this kind's: nothing to explain
             return FIX_NEEDS[fix](kind)
+        if binding_id == "kind.logs":
+            return (Need("list", "pods"), Need("get", "pods/log")) if \
+                (kind.group, kind.kind) in LOGGED else ()
         if binding_id == "kind.open":
             listed = lists_on_enter(kind.group, kind.kind)
             return (Need("list", listed[1], listed[0]),) if listed is not None else read
@@ -323,6 +331,12 @@ class KindPane(AccessAware, LivePane):
         row = self.table.cursor_row
         if row is not None:
             self.post_message(FixObject(action, self.kind, row.namespace, row.name))
+
+    def action_logs(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(OpenLogs(self.kind.group, self.kind.kind, row.namespace,
+                                       row.name))
 
     def action_triage(self) -> None:
         row = self.table.cursor_row

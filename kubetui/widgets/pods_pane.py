@@ -15,6 +15,7 @@ from kubetui.intents.pods import (
     OpenPod,
     OpenProbes,
     OpenStream,
+    PodsLogs,
     StreamKind,
 )
 from kubetui.k8s.core.pods import PodRow
@@ -58,6 +59,7 @@ class PodsPane(AccessAware, LivePane):
     BINDINGS = [
         Binding("enter", "open('describe')", "Describe", id="pods.describe"),
         Binding("l", "open('logs')", "Logs", id="pods.logs"),
+        Binding("L", "logs", "All logs", id="pods.all_logs", show=False),
         Binding("y", "open('yaml')", "YAML", id="pods.yaml", show=False),
         Binding("s", "stream('shell')", "Shell", id="pods.shell"),
         Binding("a", "stream('attach')", "Attach", id="pods.attach", show=False),
@@ -100,6 +102,12 @@ class PodsPane(AccessAware, LivePane):
         rows = self.marked_rows() or ([self.table.cursor_row] if self.table.cursor_row else [])
         if rows:
             self.post_message(DeletePods(tuple((r.namespace, r.name) for r in rows)))
+
+    def action_logs(self) -> None:
+        rows = self.marked_rows() or ([self.table.cursor_row] if self.table.cursor_row else [])
+        if rows:
+            ns = rows[0].namespace
+            self.post_message(PodsLogs(ns, tuple(r.name for r in rows if r.namespace == ns)))
 
     def status_text(self) -> tuple[str, bool]:
         text, problem = super().status_text()

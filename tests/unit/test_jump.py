@@ -50,3 +50,18 @@ def test_recent_kinds_most_recent_first_and_bounded(tmp_path):
     assert len(recent_kinds(path)) == KEEP and recent_kinds(path)[0] == f"k{KEEP + 2}"
     path.write_bytes(b"\xff\xfe not text")
     assert recent_kinds(path) == []  # an unreadable file costs the list, not the prompt
+
+
+@pytest.mark.parametrize("text,selector", [
+    ("logs app=web", "app=web"), (":logs -l app=web,tier!=db", "app=web,tier!=db"),
+    ("log -l tier in (a, b),!canary", "tier in (a, b),!canary"),
+    ("logs app.kubernetes.io/name==shop", "app.kubernetes.io/name==shop"),
+])
+def test_logs_take_a_label_selector(text, selector):
+    assert parse_jump(text) == Jump("logs", selector)
+
+
+@pytest.mark.parametrize("text", ["logs", "logs -l", "logs app=we b", "logs a=(b)", "logs ,"])
+def test_logs_refuse_what_is_not_a_selector(text):
+    jump = parse_jump(text)
+    assert jump.action == "error" and "logs -l LABEL-SELECTOR" in jump.value

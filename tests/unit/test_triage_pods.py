@@ -3,6 +3,7 @@
 controllers' format strings, said where they differ)."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from kubetui.k8s.core.events import EventRow
@@ -88,6 +89,23 @@ def test_a_mount_failure_before_the_containers_started_is_over():
     before = running_pod(containerStatuses=[{"name": "app", "ready": True, "state": {
         "running": {"startedAt": "2025-12-06T05:44:00Z"}}}])  # started before it: a new one
     assert "failed to sync secret cache" in triage_pod(before, [sync], NOW).cause
+
+
+def test_a_mount_failure_before_the_image_pulls_is_over():
+    """The same transient mount failure, then the kubelet pulling (and failing to pull) the
+    image: the volumes were mounted, the image is the cause."""
+    sync = event("FailedMount", 'MountVolume.SetUp failed for volume "default-token-x" : '
+                 "failed to sync secret cache: timed out waiting for the condition")
+    pull = event("Failed", 'Failed to pull image "shop:9.9": rpc error: code = NotFound desc = '
+                 'failed to pull and unpack image "docker.io/library/shop:9.9": not found')
+    pull = replace(pull, last_seen=NOW - 30)
+    pod = running_pod(containerStatuses=[{"name": "app", "state": {"waiting": {
+        "reason": "ImagePullBackOff"}}}])
+    report = triage_pod(pod, [sync, pull], NOW)
+    assert not [f for f in report.findings if f.check == "volumes"]
+    # a mount failing again after the pull: the volumes are the cause again
+    again = replace(sync, last_seen=NOW - 10)
+    assert "failed to sync secret cache" in triage_pod(pod, [again, pull], NOW).cause
 
 
 def test_evicted_and_node_not_ready():

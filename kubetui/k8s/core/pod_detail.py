@@ -6,7 +6,6 @@ The summary is built from the pod JSON by pure functions (unit-tested); the YAML
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -281,46 +280,6 @@ async def stream_logs(cluster: Cluster, namespace: str, name: str, container: st
                               what=f"logs of {name}/{container}", params=params) as response:
         async for line in response.aiter_lines():
             yield line
-
-
-async def log_batches(lines: AsyncIterator[str],
-                      interval: float = 0.05) -> AsyncIterator[list[str]]:
-    """``lines`` gathered into one batch per ``interval``: a chatty container costs the view one
-    repaint per batch, not one per line. A failure of the stream is raised after the lines read
-    before it were given."""
-    queue: asyncio.Queue[str | None] = asyncio.Queue()
-    failure: list[BaseException] = []
-
-    async def read() -> None:
-        try:
-            async for line in lines:
-                queue.put_nowait(line)
-        except Exception as exc:  # noqa: BLE001 - handed to the reader below
-            failure.append(exc)
-        finally:
-            queue.put_nowait(None)
-
-    reader = asyncio.create_task(read())
-    try:
-        done = False
-        while not done:
-            first = await queue.get()
-            batch = [] if first is None else [first]
-            done = first is None
-            if not done:
-                await asyncio.sleep(interval)
-            while not done and not queue.empty():
-                item = queue.get_nowait()
-                if item is None:
-                    done = True
-                else:
-                    batch.append(item)
-            if batch:
-                yield batch
-        if failure:
-            raise failure[0]
-    finally:
-        reader.cancel()
 
 
 @dataclass(frozen=True)

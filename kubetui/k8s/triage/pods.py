@@ -74,7 +74,7 @@ def triage_pod(pod: dict, events: Sequence[EventRow], now: float,
     if not text(spec.get("nodeName")) and ended is None:
         findings.append(scheduling_finding(spec, scheduled, events, nodes, now))
     else:
-        findings += _node_problems(spec, events, nodes, now, _started(status))
+        findings += _node_problems(spec, events, nodes, now, _progressed(status, events))
         findings += container_findings(pod, events, now)
     if not findings:
         return Report(subject, healthy=healthy_pod(pod, now),
@@ -113,8 +113,16 @@ def _ended_by_node(status: dict) -> Finding | None:
                    (Step(OWNER, "its owner (it makes a new pod)"),))
 
 
-def _started(status: dict) -> float | None:
-    """When a container of the pod last started: its sandbox and volumes were ready then."""
+#: the kubelet's events of the steps after the sandbox and the volumes (pulling the image,
+#: creating and starting the containers, their probes): one seen later says the volumes were up
+LATER_STEPS = frozenset({"Pulling", "Pulled", "Failed", "BackOff", "Created", "Started",
+                         "Killing", "Unhealthy", "ErrImageNeverPull", "InspectFailed"})
+
+
+def _progressed(status: dict, events: Sequence[EventRow]) -> float | None:
+    """When the pod was last seen past its sandbox and volumes: a container started then, or
+    the kubelet pulled an image or created a container (a pod stuck on its image never
+    starts one, yet its volumes were mounted)."""
     times = []
     for key in ("initContainerStatuses", "containerStatuses"):
         for c in status.get(key) or ():
@@ -123,12 +131,14 @@ def _started(status: dict) -> float | None:
                     stamp = parse_time(text(mapping(state.get(phase)).get("startedAt")))
                     if stamp:
                         times.append(stamp)
+    times += [e.last_seen for e in events if e.reason in LATER_STEPS and e.last_seen]
     return max(times) if times else None
 
 
 def _past(event: EventRow | None, started: float | None) -> bool:
-    """A sandbox or mount failure seen before a container started is over (a kubelet's
-    transient "failed to sync secret cache" must not name the cause of a running pod)."""
+    """A sandbox or mount failure seen before the pod got further is over (a kubelet's
+    transient "failed to sync secret cache" must not name the cause of a running pod, nor
+    hide the image a pod cannot pull)."""
     return (event is not None and started is not None and event.last_seen is not None
             and event.last_seen <= started)
 
