@@ -71,6 +71,11 @@ SHOTS = [
     # good one, the PATCH and kubectl rollout undo.
     ("rollback-120x40.svg", (120, 40), ["colon", *"deploy", "enter", "WAIT", "U", "WAIT"],
      "kubetui-demo", False),
+    # L on the orders Deployment: both replicas' app and proxy containers in one log, then
+    # /error: the matches highlighted and counted.
+    ("logs-120x40.svg", (120, 40), ["colon", *"deploy", "enter", "WAIT", "slash", *"orders",
+                                    "enter", "L", "WAIT", "WAIT", "t", "slash", *"error",
+                                    "enter", "WAIT"], "kubetui-demo", False),
     ("backups-crd-120x40.svg", (120, 40), ["colon", *"bk", "enter", "WAIT"], "kubetui-demo",
      False),
     ("debug-session-120x40.svg", (120, 40),

@@ -55,8 +55,8 @@ class LogReading(Guarded, Screen):
     log_query: LogQuery
     chosen: tuple[str, ...] | None
 
-    def lines_arrived(self, changed: int) -> None:
-        """Lines from absolute index ``changed`` on are new or moved."""
+    def lines_arrived(self) -> None:
+        """Lines were added to the buffer (not merged yet: the screen flushes it)."""
 
     def sources_changed(self) -> None:
         """A stream opened, ended or failed, or a pod came or went."""
@@ -140,7 +140,7 @@ class LogReading(Guarded, Screen):
             self.failures.pop(c.name, None)
             self.read(self.generation, c, source, False, self.buffer.last_ns(source))
         if decided.gone or decided.back:
-            self.lines_arrived(self.buffer.end - 1)
+            self.lines_arrived()
         self.sources_changed()
 
     @work(group="log-streams", exit_on_error=False, description="logs: read a container")
@@ -159,8 +159,8 @@ class LogReading(Guarded, Screen):
 
     def on_log_batch(self, message: LogBatch) -> None:
         if message.generation == self.generation:
-            changed = self.buffer.add(message.source, message.lines)
-            self.lines_arrived(changed)
+            self.buffer.add(message.source, message.lines)
+            self.lines_arrived()
 
     def on_stream_ended(self, message: StreamEnded) -> None:
         if message.generation != self.generation:
@@ -173,7 +173,7 @@ class LogReading(Guarded, Screen):
         self.failures[message.name] = reason
         now = int(host(self.app).clock() * NS)
         self.buffer.mark(now, f"── {message.name}: {reason}")
-        self.lines_arrived(self.buffer.end - 1)
+        self.lines_arrived()
         gone = isinstance(error, KubeError) and error.kind in (ErrorKind.NOT_FOUND,
                                                                 ErrorKind.FORBIDDEN)
         if not gone:

@@ -89,7 +89,6 @@ class LogsScreen(QuietBehind, LogReading):
         self.filter = ""  # "", "match", "other"
         self.hit: int | None = None  # index into ``matches`` of the current one
         self._repaint_pending = False
-        self._changed = 0  # the first absolute index changed since the last scan
 
     @property
     def searched_to(self) -> int:
@@ -120,10 +119,9 @@ class LogsScreen(QuietBehind, LogReading):
         self.index = SearchIndex(self.buffer)
         self._rescan()
 
-    def lines_arrived(self, changed: int) -> None:
-        """Drawn (and searched) at most every ``REPAINT`` s: at 10,000 lines/s a batch arrives
-        every few milliseconds."""
-        self._changed = min(self._changed, changed)
+    def lines_arrived(self) -> None:
+        """Merged, drawn and searched at most every ``REPAINT`` s: at 10,000 lines/s a batch
+        arrives every few milliseconds."""
         if not self._repaint_pending:
             self._repaint_pending = True
             self.set_timer(REPAINT, self._paint)
@@ -131,17 +129,29 @@ class LogsScreen(QuietBehind, LogReading):
     def sources_changed(self) -> None:
         self._title()
 
-    def _rescan(self) -> None:
-        """Every line searched again (lines were inserted before the end, or the search or
-        filter changed); the current match stays current if it still matches."""
-        current = self.matches[self.hit] if self.hit is not None and \
-            self.hit < len(self.matches) else None
-        self.matches, self.others, self._scanned = [], [], self.buffer.first
+    def _current(self) -> tuple | None:
+        """The current match's line itself (its index moves when lines are merged in)."""
+        if self.hit is None or self.hit >= len(self.matches):
+            return None
+        at = self.matches[self.hit]
+        return self.buffer.lines[at - self.buffer.first] if at >= self.buffer.first else None
+
+    def _rescan(self, below: int | None = None, keep: tuple | None = None) -> None:
+        """The lines from ``below`` on searched again (lines were inserted there; None: all,
+        the search or the filter changed); ``keep``: the current match's line, current
+        again if it still matches."""
+        keep = self._current() if keep is None else keep
+        below = self.buffer.first if below is None else max(below, self.buffer.first)
+        del self.matches[bisect_left(self.matches, below):]
+        del self.others[bisect_left(self.others, below):]
         self._scan_generation = self.buffer.generation
-        self._scan_from(self.buffer.first)
-        if current is not None:
-            at = bisect_left(self.matches, current)
-            self.hit = at if at < len(self.matches) and self.matches[at] == current else None
+        self._scan_from(below)
+        self.hit = None
+        if keep is not None:
+            index = self.buffer.find(keep)
+            at = bisect_left(self.matches, index)
+            if at < len(self.matches) and self.matches[at] == index:
+                self.hit = at
 
     def _scan_from(self, start: int) -> None:
         b = self.buffer
@@ -167,12 +177,13 @@ class LogsScreen(QuietBehind, LogReading):
     # -- drawing ------------------------------------------------------------------------
     def _paint(self) -> None:
         self._repaint_pending = False
+        keep = self._current()
+        self.buffer.flush()
         if self.search is not None:
-            if self.buffer.generation != self._scan_generation or self._changed < self._scanned:
-                self._rescan()
+            if self.buffer.generation != self._scan_generation:
+                self._rescan(self.buffer.moved_since(self._scan_generation), keep)
             elif self._scanned < self.buffer.end:
                 self._scan_from(self._scanned)
-        self._changed = self.buffer.end
         view = self.query_one(LogView)
         shown = None if not self.filter or self.search is None else \
             self.matches if self.filter == "match" else self.others
@@ -239,6 +250,7 @@ class LogsScreen(QuietBehind, LogReading):
             self._paint()
 
     def action_hit(self, step: int) -> None:
+        self._paint()  # the lines that arrived are merged and searched first
         if self.search is None or not self.matches:
             self.notify("no search, or nothing matches (/ searches)", title="Search")
             return
@@ -252,9 +264,8 @@ class LogsScreen(QuietBehind, LogReading):
         if not 0 <= self.hit < len(self.matches):
             self.hit %= len(self.matches)
             self.notify("search wrapped around", title="Search", timeout=2)
-        self._paint()
         view.reveal(self.matches[self.hit])
-        self._status()
+        self._paint()
 
     def action_filter(self, mode: str) -> None:
         if self.search is None:

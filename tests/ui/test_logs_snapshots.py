@@ -33,7 +33,7 @@ def fill(screen: LogsScreen) -> None:
     for i, (source, text) in enumerate(LINES):
         screen.buffer.add(source, [(int(SCENE) * NS + i * 250_000_000, text)])
     screen.buffer.mark(int(SCENE) * NS + 2_600_000_000, "── pod web-5d4f8b7c9-q8kfn is gone")
-    screen.lines_arrived(0)
+    screen.lines_arrived()
 
 
 @pytest.mark.parametrize("keys", [(), ("t", "slash", *"error", "enter"),

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 
 from kubetui.k8s.logs.export import file_lines
+from kubetui.k8s.logs.lines import Line
 from kubetui.screens.logs import LogsScreen
 from kubetui.widgets.log_view import LogView
 from tests.conftest import LocalCluster
@@ -37,9 +38,14 @@ def numbers(replicas: int) -> str:
                                 "template": template}})
 
 
+def held(screen: LogsScreen) -> list[Line]:
+    b = screen.buffer
+    return [b.line(i) for i in range(b.first, b.end)]
+
+
 def per_source(screen: LogsScreen) -> dict[str, list[int]]:
     out: dict[str, list[int]] = defaultdict(list)
-    for line in screen.buffer.lines:
+    for line in held(screen):
         if line.source >= 0:
             out[screen.names[line.source]].append(int(SEQ.search(line.text).group(1)))
     return out
@@ -81,7 +87,7 @@ async def test_a_deployments_pods_in_one_stream(local_cluster: LocalCluster, nam
         await pilot.pause(1.0)
         assert_complete_and_in_order(screen)
         # merged in time order across containers
-        stamps = [line.ns for line in screen.buffer.lines]
+        stamps = [ns for ns, _, _, _ in screen.buffer.lines]
         assert stamps == sorted(stamps)
         title = str(screen.query_one("#logs-title").render())
         assert "deployment numbers" in title and "3 pods, 6 streams" in title
@@ -92,8 +98,8 @@ async def test_a_deployments_pods_in_one_stream(local_cluster: LocalCluster, nam
 
         pods = sorted(pods_read(screen))
         c.kubectl("-n", namespace, "delete", "pod", pods[0], "--wait=false")
-        await until(pilot, lambda: any(line.text == f"── pod {pods[0]} is gone"
-                                       for line in screen.buffer.lines), timeout=60,
+        await until(pilot, lambda: any(text == f"── pod {pods[0]} is gone"
+                                       for _, _, _, text in screen.buffer.lines), timeout=60,
                     what="the deleted pod marked")
         assert_complete_and_in_order(screen)
 
@@ -101,7 +107,7 @@ async def test_a_deployments_pods_in_one_stream(local_cluster: LocalCluster, nam
         await type_in(pilot, "slash", "error")
         await until(pilot, lambda: screen.search is not None, what="the search")
         b = screen.buffer
-        expected = [b.first + i for i, line in enumerate(b.lines)
+        expected = [b.first + i for i, line in enumerate(held(screen))
                     if line.source >= 0 and "error" in line.text
                     and b.first + i < screen.searched_to]
         assert screen.matches == expected and len(expected) >= 3
@@ -153,9 +159,9 @@ async def test_the_previous_instance_on_request(local_cluster: LocalCluster, nam
         await pilot.press("p")
         await until(pilot, lambda: any(n.endswith("/app (previous)") for n in screen.names)
                     and any(line.source >= 0 and screen.names[line.source].endswith(
-                        "(previous)") for line in screen.buffer.lines), timeout=30,
+                        "(previous)") for line in held(screen)), timeout=30,
                     what="the previous instance's lines")
-        previous = [line.text for line in screen.buffer.lines if line.source >= 0
+        previous = [line.text for line in held(screen) if line.source >= 0
                     and screen.names[line.source].endswith("(previous)")]
         assert previous[-1] == "instance seq=2 about to fail"
         assert "+ previous" in str(screen.query_one("#logs-title").render())

@@ -86,26 +86,43 @@ def test_log_params():
         "--max-log-requests=20 --since=5m --tail=100")
 
 
+def added(b: LogBuffer, source: int, stamped) -> int:
+    b.add(source, stamped)
+    return b.flush()
+
+
 def test_the_buffer_merges_sources_in_time_order_and_keeps_each_ones_order():
     b = LogBuffer()
-    assert b.add(0, [(10, "a1"), (30, "a2")]) == 0
-    assert b.add(1, [(40, "b1")]) == 2  # newer than all: appended
+    assert added(b, 0, [(10, "a1"), (30, "a2")]) == 0
+    assert added(b, 1, [(40, "b1")]) == 2  # newer than all: appended
     generation = b.generation
-    assert b.add(1, [(20, "b0")]) == 1  # older: merged in, the later lines moved
-    assert b.generation == generation + 1
-    assert b.add(0, [(40, "a3"), (40, "a4")]) == 3  # same nanosecond: source, then order
-    assert [line.text for line in b.lines] == ["a1", "b0", "a2", "a3", "a4", "b1"]
-    assert b.mark(35, "── pod x is gone") == 3
-    assert b.lines[3].source == -1
+    assert added(b, 1, [(20, "b0")]) == 1  # older: merged in, the later lines moved
+    assert b.generation == generation + 1 and b.moved_since(generation) == 1
+    assert b.moved_since(b.generation) == b.end
+    assert added(b, 0, [(40, "a3"), (40, "a4")]) == 3  # same nanosecond: source, then order
+    assert [line[3] for line in b.lines] == ["a1", "b0", "a2", "a3", "a4", "b1"]
+    b.mark(35, "── pod x is gone")
+    assert b.flush() == 3 and b.line(3).source == -1
     assert b.last_ns(0) == 40 and b.last_ns(7) == 0
-    assert b.find(b.lines[4]) == 4
+    assert b.find(b.line(4)) == 4
+    assert b.flush() == b.end  # nothing held back
+
+
+def test_one_flush_merges_every_sources_batches():
+    b = LogBuffer()
+    b.add(0, [(1, "a"), (4, "d")])
+    b.add(1, [(2, "b"), (3, "c")])
+    b.add(0, [(5, "e")])
+    assert b.flush() == 0 and b.generation == 0  # all new: appended, nothing moved
+    assert [b.line(i).text for i in range(5)] == ["a", "b", "c", "d", "e"]
+    assert [b.line(i).seq for i in range(5)] == [0, 0, 1, 1, 2]
 
 
 def test_the_cap_drops_the_oldest_a_tenth_at_a_time_and_indexes_stay_absolute():
     b = LogBuffer(cap_bytes=100 * (PER_LINE + 10))
-    b.add(0, [(i, f"line {i:04d}") for i in range(100)])
+    added(b, 0, [(i, f"line {i:04d}") for i in range(100)])
     assert b.first == 0 and len(b) == 100
-    b.add(0, [(100, "line 0100")])
+    added(b, 0, [(100, "line 0100")])
     assert b.first == 11 and len(b) == 90  # down to 90 % of the cap
     assert b.line(11).text == "line 0011" and b.end == 101
     assert b.size == 90 * (PER_LINE + 9)
@@ -113,7 +130,7 @@ def test_the_cap_drops_the_oldest_a_tenth_at_a_time_and_indexes_stay_absolute():
 
 def lines(*texts):
     b = LogBuffer()
-    b.add(0, [(i + 1, t) for i, t in enumerate(texts)])
+    added(b, 0, [(i + 1, t) for i, t in enumerate(texts)])
     return b
 
 
@@ -138,18 +155,18 @@ def test_a_bad_pattern_is_a_message(typed, message):
 
 def test_search_over_many_blocks_after_drops_inserts_and_new_lines():
     b = LogBuffer(cap_bytes=(3 * BLOCK) * (PER_LINE + 12))
-    b.add(0, [(i + 1, f"l{i:07d} {'hit' if i % 7 == 0 else 'x'}") for i in range(3 * BLOCK)])
+    added(b, 0, [(i + 1, f"l{i:07d} {'hit' if i % 7 == 0 else 'x'}") for i in range(3 * BLOCK)])
     index = SearchIndex(b)
     search = compile_search("hit")
 
     def expected():
-        return [b.first + i for i, line in enumerate(b.lines) if "hit" in line.text]
+        return [b.first + i for i, line in enumerate(b.lines) if "hit" in line[3]]
 
     assert index.matching(search) == expected()
-    b.add(1, [(10**12 + i, f"new {i} hit") for i in range(BLOCK)])  # past the cap: a drop
+    added(b, 1, [(10**12 + i, f"new {i} hit") for i in range(BLOCK)])  # past the cap: a drop
     assert b.first > 0
     assert index.matching(search) == expected()
-    b.add(2, [(5, "an old hit joins")])  # inserted: every later line moved
+    added(b, 2, [(5, "an old hit joins")])  # inserted: every later line moved
     assert index.matching(search) == expected()
     assert index.matching(compile_search("HIT")) == []
 
@@ -158,6 +175,7 @@ def test_the_saved_file_names_its_sources_and_time_range(tmp_path):
     b = LogBuffer()
     b.add(0, [(BASE * NS, "one"), (BASE * NS + 1, "two")])
     b.mark(BASE * NS + 2, "── pod w-1 is gone")
+    b.flush()
     names = ["w-1/app"]
     top = header("deployment web", "shop", names, "all lines", b, range(3))
     assert top[1] == ("# 3 lines, 2026-12-06T19:53:26.000000000Z to "

@@ -1,10 +1,11 @@
 """Every line of a log view, in time order, within a memory cap.
 
 Lines arrive in batches per container, each container's in its own order; the merged order is
-``Line``'s tuple order (time, source, seq). A batch newer than everything held (the usual case
-while following) is appended; an older one (a pod that joined with its tail, a previous
-instance) is merged from its first line's place on, which costs the lines after it, not the
-whole buffer.
+``Line``'s tuple order (time, source, seq). Batches are held until ``flush`` (once per repaint):
+lines newer than everything held (the usual case while following) are appended; older ones (a
+pod that joined with its tail, a stream slower than the others while the history loads) are
+merged from the first one's place on, with ``list.sort`` on two sorted runs (a C merge), which
+costs the lines after that place, not the whole buffer.
 
 The cap is on text (``cap_bytes``): past it the oldest lines are dropped, a tenth of the cap
 at a time, so dropping is rare and each line is dropped once. Indexes handed out are absolute
@@ -15,11 +16,10 @@ absolute index of every later line (readers then start over).
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from kubetui.k8s.logs.lines import Line
+from kubetui.k8s.logs.lines import Line, Raw
 
 DEFAULT_CAP_BYTES = 64 * 1024 * 1024
 PER_LINE = 100  # bytes counted per line besides its text (the tuple, its ints: ~ what they cost)
@@ -28,11 +28,14 @@ PER_LINE = 100  # bytes counted per line besides its text (the tuple, its ints: 
 class LogBuffer:
     def __init__(self, cap_bytes: int = DEFAULT_CAP_BYTES) -> None:
         self.cap_bytes = cap_bytes
-        self.lines: list[Line] = []
+        self.lines: list[Raw] = []  # plain tuples: see ``Raw``
         self.first = 0  # absolute index of ``lines[0]``: how many were dropped
         self.size = 0  # bytes counted (text + ``PER_LINE``)
         self.generation = 0
         self._seq: dict[int, int] = {}
+        self._last: dict[int, int] = {}  # per source: its newest line's time
+        self._pending: list[Raw] = []
+        self._moves: list[tuple[int, int]] = []  # (generation, absolute index it moved from)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -43,41 +46,62 @@ class LogBuffer:
         return self.first + len(self.lines)
 
     def line(self, absolute: int) -> Line:
-        return self.lines[absolute - self.first]
+        return Line._make(self.lines[absolute - self.first])
 
-    def add(self, source: int, stamped: Iterable[tuple[int, str]]) -> int:
-        """One source's lines, in its order; returns the absolute index of the first line
-        that changed (``end`` before the call when they were all appended)."""
+    def add(self, source: int, stamped: Iterable[tuple[int, str]]) -> None:
+        """One source's lines, in its order: held until ``flush`` (one merge for every
+        source's batches of a repaint, not one per batch)."""
         seq = self._seq.get(source, 0)
-        batch = []
+        pending = self._pending
+        ns = 0
         for ns, text in stamped:
-            batch.append(Line(ns, source, seq, text))
+            pending.append((ns, source, seq, text))
             seq += 1
-        self._seq[source] = seq
-        return self._merge(batch)
+        if seq != self._seq.get(source, 0):
+            self._seq[source] = seq
+            self._last[source] = max(ns, self._last.get(source, 0))
 
-    def mark(self, ns: int, text: str) -> int:
+    def mark(self, ns: int, text: str) -> None:
         """kubetui's own line (a pod that went away, a stream that ended), at ``ns``."""
         seq = self._seq.get(-1, 0)
         self._seq[-1] = seq + 1
-        return self._merge([Line(ns, -1, seq, text)])
+        self._pending.append((ns, -1, seq, text))
 
-    def _merge(self, batch: list[Line]) -> int:
+    def flush(self) -> int:
+        """Merges what was added; returns the absolute index of the first line that changed
+        (``end`` when nothing did, or when every line was appended after the last)."""
+        batch, self._pending = self._pending, []
         if not batch:
             return self.end
-        batch.sort()  # already sorted but for clock steps: timsort sees the one run
-        self.size += sum(len(line.text) for line in batch) + PER_LINE * len(batch)
+        batch.sort()  # a few sorted runs (one per source): timsort merges them in C
+        self.size += sum(len(line[3]) for line in batch) + PER_LINE * len(batch)
         lines = self.lines
         if not lines or batch[0] >= lines[-1]:
             changed = self.end
             lines.extend(batch)
         else:
+            # a source behind the others (a pod that joined with its tail, a slower stream):
+            # the lines from its first one on are merged, in C (two sorted runs)
             at = bisect_left(lines, batch[0])
             changed = self.first + at
-            lines[at:] = list(heapq.merge(lines[at:], batch))
+            tail = lines[at:]
+            tail.extend(batch)
+            tail.sort()
+            lines[at:] = tail
             self.generation += 1
+            self._moves = [*self._moves[-63:], (self.generation, changed)]
         self._trim()
         return max(changed, self.first)
+
+    def moved_since(self, generation: int) -> int:
+        """The lowest absolute index moved by the insertions after ``generation``: a reader
+        keeps what it knows below it (``first`` when the history is too short to say)."""
+        if generation == self.generation:
+            return self.end
+        moves = [at for g, at in self._moves if g > generation]
+        if len(moves) < self.generation - generation:
+            return self.first
+        return max(self.first, min(moves))
 
     def _trim(self) -> None:
         if self.size <= self.cap_bytes:
@@ -86,7 +110,7 @@ class LogBuffer:
         for line in self.lines:
             if self.size - freed <= goal:
                 break
-            freed += len(line.text) + PER_LINE
+            freed += len(line[3]) + PER_LINE
             drop += 1
         del self.lines[:drop]
         self.first += drop
@@ -98,9 +122,5 @@ class LogBuffer:
         return self.first + bisect_left(self.lines, line)
 
     def last_ns(self, source: int) -> int:
-        """The time of ``source``'s newest line held (0: none), where a reopened stream
-        resumes."""
-        for line in reversed(self.lines):
-            if line.source == source:
-                return line.ns
-        return 0
+        """The time of ``source``'s newest line (0: none), where a reopened stream resumes."""
+        return self._last.get(source, 0)

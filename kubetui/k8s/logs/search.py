@@ -96,7 +96,7 @@ class SearchIndex:
         b = self.buffer
         low, high = number * BLOCK, min((number + 1) * BLOCK, b.end)
         if start != low or high - low < BLOCK:  # growing, partly dropped or a part: not kept
-            text = "\n".join([line.text for line in b.lines[start - b.first:high - b.first]])
+            text = "\n".join([line[3] for line in b.lines[start - b.first:high - b.first]])
             lowered = text.lower() if folded else ""
             if folded and len(lowered) == len(text):
                 return lowered, True
@@ -104,7 +104,7 @@ class SearchIndex:
         held = self._blocks.get(number)
         if held is None:
             held = self._blocks[number] = ("\n".join(
-                [line.text for line in b.lines[low - b.first:high - b.first]]), None)
+                [line[3] for line in b.lines[low - b.first:high - b.first]]), None)
         if folded and held[1] is None:
             lowered = held[0].lower()
             held = self._blocks[number] = (held[0], lowered if len(lowered) == len(held[0])
@@ -116,8 +116,10 @@ class SearchIndex:
     def matching(self, search: Search, start: int = 0) -> list[int]:
         """Absolute indexes of the lines from ``start`` on that match, in order."""
         b = self.buffer
-        if self._generation != b.generation:
-            self._blocks.clear()
+        if self._generation != b.generation:  # lines inserted: the blocks after them moved
+            moved = b.moved_since(self._generation)
+            for number in [n for n in self._blocks if (n + 1) * BLOCK > moved]:
+                del self._blocks[number]
             self._generation = b.generation
         for number in [n for n in self._blocks if n * BLOCK < b.first]:
             del self._blocks[number]  # dropped from the buffer, wholly or in part
