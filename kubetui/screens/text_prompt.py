@@ -15,7 +15,9 @@ class TextPrompt(Guarded, ModalScreen[str | None]):
     BINDINGS = MODAL_BINDINGS
     DEFAULT_CSS = """
     TextPrompt { align: left bottom; background: $background 0%; }
-    TextPrompt > Input { dock: bottom; width: 100%; border: none; height: 1; padding: 0 1; }
+    TextPrompt > Input, TextPrompt > Input:focus {
+        dock: bottom; width: 100%; border: none; height: 1; padding: 0 1;
+    }
     """
 
     def __init__(self, placeholder: str, value: str = "") -> None:
