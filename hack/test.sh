@@ -30,15 +30,22 @@ hack/localcluster.sh up
 echo "== pytest"
 "$VENV/bin/pytest" -p no:cacheprovider "$@"
 
-# The whole suite (no arguments) also runs the unit and UI tests on the oldest and the newest
-# Python kubetui supports (Ubuntu 22.04 bastions have 3.10), from pyenv's builds on this image.
+# The whole suite (no arguments) also runs the unit tests and a UI smoke set on the oldest and
+# the newest Python kubetui supports (Ubuntu 22.04 bastions have 3.10), from pyenv's builds on
+# this image. The smoke set starts the app, draws the main views and their snapshots, keeps
+# hostile text as data, and runs the embedded terminal and draws the log view: what differs
+# between Pythons (the interpreter, not kubetui's logic, which the 3.11 run covers whole).
+SMOKE=(tests/ui/test_start_up.py tests/ui/test_snapshots.py tests/ui/test_kind_snapshots.py
+       tests/ui/test_hostile_text.py tests/ui/test_terminal.py tests/ui/test_logs_snapshots.py
+       tests/ui/test_resource_table.py
+       tests/ui/test_fit_footer.py tests/ui/test_no_traceback.py)
 if [[ $# -eq 0 ]]; then
   for version in 3.10 3.13; do
-    echo "== unit and UI tests on Python $version"
+    echo "== unit tests and the UI smoke set on Python $version"
     py=$(hack/python_version.sh "$version")
     venv=.venv-py$version
     ensure_venv "$py" "$venv"
     "$venv/bin/kubetui" --version
-    "$venv/bin/pytest" -p no:cacheprovider -q tests/unit tests/ui
+    "$venv/bin/pytest" -p no:cacheprovider -q tests/unit "${SMOKE[@]}"
   done
 fi

@@ -53,6 +53,7 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     "pods.logs": (Need("get", "pods"), Need("get", "pods/log")),
     "pods.all_logs": (Need("list", "pods"), Need("get", "pods/log")),
     "detail.logs": (Need("get", "pods/log"),),
+    "detail.all_logs": (Need("list", "pods"), Need("get", "pods/log")),
     "detail.previous": (Need("get", "pods/log"),),
     "detail.container": (Need("get", "pods/log"),),
     # The WebSocket upgrade is a GET: servers before 1.35 authorize it as get on pods/exec.

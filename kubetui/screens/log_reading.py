@@ -4,7 +4,8 @@ stream per container they run, and the lines into the buffer.
 Which containers are read is decided by ``k8s.logs.plan`` on every change of the pods: a pod
 that appears is joined, a container that restarts is read again from its last line, a pod
 that goes away is marked in the stream. A stream that fails (the connection dropped) is opened
-again after ``RETRY`` s; one whose container was not found is left (its pod is going).
+again after ``RETRY`` s, twice as long after each failure in a row (at most ``RETRY_MAX``), the
+same failure told once; one refused (403) or whose container was not found is left.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
 from kubetui.widgets.live_pane import StoreUpdated
 
-RETRY = 2.0  # seconds before a failed stream is opened again
+RETRY = 2.0  # seconds before a failed stream is opened again, doubled per failure in a row
+RETRY_MAX = 60.0
 PREVIOUS = " (previous)"
 
 
@@ -69,6 +71,7 @@ class LogReading(Guarded, Screen):
         self.colours: list[str] = []
         self._source_of: dict[str, int] = {}
         self.failures: dict[str, str] = {}
+        self._failed_in_a_row: dict[str, int] = {}
         self.workers.cancel_group(self, "log-streams")
         if getattr(self, "_held", None) is None and not self.target.problem:
             self._hold()
@@ -156,10 +159,13 @@ class LogReading(Guarded, Screen):
             error = exc
         if not previous:
             self.post_message(StreamEnded(generation, c.name, error))
+        elif error is not None:  # read once: its failure is told, never retried
+            self.post_message(StreamEnded(generation, c.name + PREVIOUS, error))
 
     def on_log_batch(self, message: LogBatch) -> None:
         if message.generation == self.generation:
             self.buffer.add(message.source, message.lines)
+            self._failed_in_a_row.pop(self.names[message.source], None)
             self.lines_arrived()
 
     def on_stream_ended(self, message: StreamEnded) -> None:
@@ -170,15 +176,16 @@ class LogReading(Guarded, Screen):
         if error is None:
             return
         reason = str(error)
+        if self.failures.get(message.name) != reason:  # the same failure again: told once
+            self.buffer.mark(int(host(self.app).clock() * NS), f"── {message.name}: {reason}")
+            self.lines_arrived()
         self.failures[message.name] = reason
-        now = int(host(self.app).clock() * NS)
-        self.buffer.mark(now, f"── {message.name}: {reason}")
-        self.lines_arrived()
         gone = isinstance(error, KubeError) and error.kind in (ErrorKind.NOT_FOUND,
                                                                 ErrorKind.FORBIDDEN)
-        if not gone:
-            reading = self.readings.get(message.name)
-            if reading is not None:
-                reading.restarts = -1  # opened again at the next plan
-            self.set_timer(RETRY, self.replan)
+        reading = self.readings.get(message.name)
+        if not gone and reading is not None:
+            reading.restarts = -1  # opened again at the next plan
+            count = self._failed_in_a_row[message.name] = \
+                self._failed_in_a_row.get(message.name, 0) + 1
+            self.set_timer(min(RETRY_MAX, RETRY * 2 ** (count - 1)), self.replan)
         self.sources_changed()

@@ -25,7 +25,7 @@ from kubetui.formatting import human_duration
 from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.intents.kinds import OpenController, TriageObject
-from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, StreamKind
+from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, PodsLogs, StreamKind
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pod_detail import (
     PodDetail,
@@ -68,6 +68,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         Binding("a", "attach", "Attach", id="detail.attach", show=False),
         Binding("D", "debug", "Debug", id="detail.debug"),
         Binding("P", "probes", "Probes", id="detail.probes"),
+        Binding("L", "all_logs", "All logs", id="detail.all_logs", show=False),
         Binding("Y", "copy", "Copy", id="detail.copy", show=False),
         Binding("O", "owner", "Owner", id="detail.owner"),
         Binding("exclamation_mark", "triage", "Why", id="detail.triage", key_display="!"),
@@ -281,6 +282,10 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     def action_probes(self) -> None:
         self.post_message(OpenProbes(self.pod_namespace, self.pod_name, self.container))
+
+    def action_all_logs(self) -> None:
+        """Every container of the pod in the log view: search, filter, times, save."""
+        self.post_message(PodsLogs(self.pod_namespace, (self.pod_name,)))
 
     def action_attach(self) -> None:
         row = self._selected_ephemeral()

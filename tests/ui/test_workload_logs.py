@@ -12,6 +12,7 @@ from collections import defaultdict
 from kubetui.k8s.logs.export import file_lines
 from kubetui.k8s.logs.lines import Line
 from kubetui.screens.logs import LogsScreen
+from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.log_view import LogView
 from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app, until
@@ -141,7 +142,8 @@ CRASH = ('echo "instance $(date +%s%N) seq=1"; echo "instance seq=2 about to fai
          'exit 3')
 
 
-async def test_the_previous_instance_on_request(local_cluster: LocalCluster, namespace: str):
+async def test_one_pods_logs_and_its_previous_instance_on_request(
+        local_cluster: LocalCluster, namespace: str):
     c = local_cluster
     c.kubectl("-n", namespace, "create", "-f", "-", input=json.dumps({
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "crasher"},
@@ -155,7 +157,13 @@ async def test_the_previous_instance_on_request(local_cluster: LocalCluster, nam
                timeout=90, what="a restart")
     app = await make_app(c.kubeconfig, namespace=namespace)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await deployment_logs(pilot)
+        # L on the pods pane: the pod under the cursor, alone (a field selector on its name)
+        await until(pilot, lambda: app.screen.pods.synced and app.screen.pods.table.rows,
+                    what="the pod listed")
+        await pilot.press("L")
+        await until(pilot, lambda: isinstance(app.screen, LogsScreen), what="the pod's logs")
+        screen = app.screen
+        assert screen.target.pods and screen.target.title.startswith("pod crasher-")
         await pilot.press("p")
         await until(pilot, lambda: any(n.endswith("/app (previous)") for n in screen.names)
                     and any(line.source >= 0 and screen.names[line.source].endswith(
@@ -165,4 +173,12 @@ async def test_the_previous_instance_on_request(local_cluster: LocalCluster, nam
                     and screen.names[line.source].endswith("(previous)")]
         assert previous[-1] == "instance seq=2 about to fail"
         assert "+ previous" in str(screen.query_one("#logs-title").render())
+        # the same view from the pod's detail
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, LogsScreen), what="back")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the detail")
+        await pilot.press("L")
+        await until(pilot, lambda: isinstance(app.screen, LogsScreen)
+                    and app.screen.target.pods == screen.target.pods, what="its logs")
     await app.cluster.close()
