@@ -138,8 +138,10 @@ async def test_a_deployments_pods_in_one_stream(local_cluster: LocalCluster, nam
     await app.cluster.close()
 
 
-CRASH = ('echo "instance $(date +%s%N) seq=1"; echo "instance seq=2 about to fail"; sleep 1; '
-         'exit 3')
+# Fails once, then runs: one restart, so its previous instance stays (a pod crashing in a loop
+# has its dead containers removed by the kubelet, and with them the log a read may ask for).
+CRASH = ('if [ -f /data/ran ]; then echo "second instance"; exec sleep 3600; fi; touch /data/ran; '
+         'echo "instance seq=1"; echo "instance seq=2 about to fail"; sleep 1; exit 3')
 
 
 async def test_one_pods_logs_and_its_previous_instance_on_request(
@@ -149,8 +151,11 @@ async def test_one_pods_logs_and_its_previous_instance_on_request(
         "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "crasher"},
         "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "crasher"}},
                  "template": {"metadata": {"labels": {"app": "crasher"}}, "spec": {
+                     "volumes": [{"name": "data", "emptyDir": {}}],
                      "containers": [{"name": "app", "image": "busybox:1.35",
-                                     "command": ["sh", "-c", CRASH]}]}}}}))
+                                     "command": ["sh", "-c", CRASH],
+                                     "volumeMounts": [{"name": "data",
+                                                       "mountPath": "/data"}]}]}}}}))
     c.wait_for(lambda: any((s.get("restartCount") or 0) >= 1
                            for p in c.get_json("-n", namespace, "pods")["items"]
                            for s in p.get("status", {}).get("containerStatuses") or ()),

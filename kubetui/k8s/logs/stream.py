@@ -11,6 +11,11 @@ from urllib.parse import quote
 from kubetui.k8s.logs.lines import Stamps
 from kubetui.k8s.logs.request import LogQuery, log_params
 from kubetui.k8s.transport.cluster import Cluster
+from kubetui.k8s.transport.errors import ErrorKind, KubeError
+
+#: the kubelet's answer, with status 200, when the container's log is gone (a dead container
+#: removed since): a line without a timestamp, not a log line
+GONE = "unable to retrieve container logs for "
 
 
 def log_path(namespace: str, pod: str) -> str:
@@ -36,6 +41,9 @@ async def container_batches(cluster: Cluster, namespace: str, pod: str, containe
     stamps = Stamps()
     async for batch in log_batches(raw_lines(cluster, namespace, pod, params)):
         out = [stamps.split(raw) for raw in batch]
+        if out and not out[0][0] and out[0][1].startswith(GONE):  # a 200 that says no log
+            raise KubeError(ErrorKind.NOT_FOUND, "the kubelet no longer has this log (the "
+                            "container was removed)", out[0][1])
         if after_ns:
             out = [line for line in out if line[0] > after_ns]
         if out:
