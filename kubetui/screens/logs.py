@@ -371,7 +371,7 @@ class LogsScreen(QuietBehind, LogReading):
             self.notify(message.error, title="Save", severity="error")
         else:
             self.notify(f"{message.lines:,} lines ({message.size:,} bytes) saved to "
-                        f"{message.path}", title="Save")
+                        f"{message.path}", title="Save", markup=False)  # a typed path: data
 
     def action_copy(self) -> None:
         view = self.query_one(LogView)
