@@ -210,7 +210,7 @@ class LogsScreen(QuietBehind, LogReading):
             parts.append("+ previous")
         if self.failures:
             parts.append(f"{len(self.failures)} failed")
-        self.query_one("#logs-title", Static).update(plain(" · ".join(parts)))
+        self.query_one("#logs-title", Static).update(plain(" · ".join(parts)), layout=False)
 
     def _status(self) -> None:
         view = self.query_one(LogView)
@@ -223,7 +223,7 @@ class LogsScreen(QuietBehind, LogReading):
         parts.append(f"{len(self.buffer):,} lines")
         if self.buffer.first:
             parts.append(f"{self.buffer.first:,} older dropped")
-        self.query_one("#logs-status", Static).update(plain(" · ".join(parts)))
+        self.query_one("#logs-status", Static).update(plain(" · ".join(parts)), layout=False)
 
     def on_log_view_moved(self, message: LogView.Moved) -> None:
         self._status()

@@ -38,9 +38,9 @@ from kubetui.k8s.core.pod_detail import (
 )
 from kubetui.k8s.debug.follow import EphemeralRow
 from kubetui.k8s.kinds.owners import chain_text
-from kubetui.k8s.logs.stream import log_batches
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.exec import ExecRequest
+from kubetui.k8s.transport.lines import batched
 from kubetui.k8s.triage.pods import failing_container
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
@@ -324,7 +324,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         lines = stream_logs(host(self.app).cluster, self.pod_namespace, self.pod_name,
                             container, previous=previous)
         try:
-            async for batch in log_batches(lines):
+            async for batch in batched(lines):
                 self.post_message(LogLines(generation, batch))
         except KubeError as error:
             self.post_message(LogEnded(generation, error))

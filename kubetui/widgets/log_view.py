@@ -85,6 +85,11 @@ class LogView(Guarded, Widget, can_focus=True):
         self.following = True
         self._top: Line | None = None  # the line at the top when not following
         self._strips: list[Strip] = []
+        # rows built for the lines last drawn, by line (while following, a repaint draws
+        # mostly the lines the last one drew); emptied when how they are drawn changes
+        self._built: dict[tuple, list[Strip]] = {}
+        self._built_for: tuple = ()
+        self._drawn: dict[tuple, list[Strip]] = {}
         self.first_shown: int | None = None  # absolute index of the top row's line
         self.last_shown: int | None = None
 
@@ -125,7 +130,17 @@ class LogView(Guarded, Widget, can_focus=True):
         return out
 
     def _rows(self, absolute: int, width: int) -> list[Strip]:
-        line = self.buffer.line(absolute)
+        raw = self.buffer.lines[absolute - self.buffer.first]
+        current = absolute == self.current
+        if current:  # drawn apart: it changes as the user moves between hits
+            return self._build(Line._make(raw), True, width)
+        rows = self._built.get(raw)
+        if rows is None:
+            rows = self._build(Line._make(raw), False, width)
+        self._drawn[raw] = rows
+        return rows
+
+    def _build(self, line: Line, current: bool, width: int) -> list[Strip]:
         prefix = self._prefix(line)
         text = visible(line.text)
         base = MARKER if line.source < 0 else Style()
@@ -135,7 +150,7 @@ class LogView(Guarded, Widget, can_focus=True):
         at = 0
         for start, end in hits:
             body.append(Segment(text[at:start], base))
-            body.append(Segment(text[start:end], CURRENT if absolute == self.current else MATCH))
+            body.append(Segment(text[start:end], CURRENT if current else MATCH))
             at = end
         body.append(Segment(text[at:], base))
         strip = Strip(prefix + body)
@@ -151,6 +166,10 @@ class LogView(Guarded, Widget, can_focus=True):
     def refresh_rows(self) -> None:
         width, height = self.size.width, self.size.height
         strips: list[Strip] = []
+        drawn_for = (self.look, width)
+        if drawn_for != self._built_for:
+            self._built, self._built_for = {}, drawn_for
+        self._drawn = {}
         total = self.count()
         if total and width > 0 and height > 0:
             if self.following:
@@ -172,6 +191,7 @@ class LogView(Guarded, Widget, can_focus=True):
         else:
             self.first_shown = self.last_shown = None
         self._strips = strips
+        self._built = self._drawn
         self.refresh()
 
     def render_line(self, y: int) -> Strip:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubetui.k8s.transport.cluster import ACCESS_REVIEWS, Cluster
+from kubetui.k8s.transport.cluster import Cluster
 from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.transport.readonly import ACCESS_REVIEWS
 
 RULES_REVIEW, ACCESS_REVIEW = ACCESS_REVIEWS
 

@@ -30,6 +30,15 @@ from kubetui.k8s.transport.discovery import Discovery, ServerVersion, capabiliti
 from kubetui.k8s.transport.errors import ErrorKind, KubeError, from_exception, from_response
 from kubetui.k8s.transport.info import ClusterInfo, ConnectOptions, FlowHeaders
 from kubetui.k8s.transport.kubeconfig import Kubeconfig, load_kubeconfig
+from kubetui.k8s.transport.lines import (
+    ProtocolError,
+    batched,
+    open_get,
+    proxied,
+    read_batches,
+    read_body,
+)
+from kubetui.k8s.transport.readonly import READ_ONLY, is_read
 from kubetui.k8s.transport.shapes import SHAPE_ERRORS
 
 if TYPE_CHECKING:  # httpx-ws is imported by the first WebSocket, not by every start-up
@@ -50,6 +59,7 @@ class Cluster:
         self._connect_timeout = connect_timeout
         self._http: httpx.AsyncClient | None = None
         self._http_for: tuple = ()
+        self._verify: ssl.SSLContext | None = None  # the TLS context of ``_http``
         self._loop: asyncio.AbstractEventLoop | None = None
         self._retired = False
         self.info = info
@@ -147,6 +157,7 @@ class Cluster:
                 raise KubeError(ErrorKind.CREDENTIALS, f'cannot read the certificates of '
                                 f'cluster or user "{self.credentials.user_name}": {exc}') from None
             old = self._http if self._loop is loop else None
+            self._verify = verify if isinstance(verify, ssl.SSLContext) else None
             self._http = httpx.AsyncClient(
                 base_url=self._server_url, verify=verify, follow_redirects=False,
                 headers=self._headers(self.user_agent), proxy=self._proxy,
@@ -205,7 +216,7 @@ class Cluster:
                     **kwargs) -> httpx.Response:
         """Send once with a fresh credential; after a 401, refresh it and send once more (a
         401 means the server did nothing, so even a write may be repeated)."""
-        if self.readonly and not _is_read(method, path):
+        if self.readonly and not is_read(method, path):
             raise KubeError(ErrorKind.FORBIDDEN, f"{what}: not sent (kubetui is read-only)",
                             "start kubetui without --readonly to change the cluster",
                             reason=READ_ONLY)
@@ -277,6 +288,45 @@ class Cluster:
         finally:
             await response.aclose()
 
+    async def line_batches(self, path: str, *, what: str, params: dict[str, str],
+                           interval: float = 0.05) -> AsyncIterator[list[str]]:
+        """A streaming GET's lines, one batch per ``interval`` at most (a followed log): read
+        by ``transport.lines`` on a connection of its own, with the credential, 401 refresh and
+        read-only rule of ``_send``; through a proxy, by httpx."""
+        if self._proxy or proxied(self._server_url):
+            async with self.stream(path, what=what, params=params) as response:
+                async for batch in batched(response.aiter_lines(), interval):
+                    yield batch
+            return
+        for attempt in (0, 1):
+            cred = await self._credential()
+            await self._client_for(cred)  # the TLS context for this credential
+            headers = self._headers(self.user_agent)
+            if cred.token:
+                headers["Authorization"] = f"Bearer {cred.token}"
+            try:
+                reader, head, first = await open_get(
+                    self._server_url, path, params, headers, self._verify,
+                    self._tls_server_name, self._connect_timeout)
+            except (OSError, ssl.SSLError, TimeoutError, ProtocolError) as exc:
+                raise from_exception(exc, what, self._reached_as) from None
+            try:
+                self._note_flow(httpx.Headers(head.headers))
+                if head.status == 401 and attempt == 0 and \
+                        await self.credentials.refresh(cred):
+                    continue
+                if head.status >= 300:
+                    body = await read_body(reader, head, first)
+                    raise from_response(head.status, body, what, httpx.Headers(head.headers))
+                async for batch in read_batches(reader, head, first, interval):
+                    yield batch
+                return
+            except (OSError, ssl.SSLError, ProtocolError) as exc:
+                raise from_exception(exc, what, self._reached_as) from None
+            finally:
+                if reader.transport is not None:
+                    reader.transport.close()
+
     @asynccontextmanager
     async def websocket(self, path: str, *, what: str, params: list[tuple[str, str]],
                         subprotocols: list[str]) -> AsyncIterator[AsyncWebSocketSession]:
@@ -323,23 +373,6 @@ class Cluster:
         pl = headers.get("X-Kubernetes-PF-PriorityLevel-UID")
         if fs or pl:
             self.last_flow = FlowHeaders(fs or "", pl or "")
-
-
-READ_ONLY = "ReadOnly"  # KubeError.reason of a request refused because of --readonly
-
-#: Creates that change nothing: the server answers a question about the caller's own rights.
-ACCESS_REVIEWS = ("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
-                  "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
-
-
-#: GETs that can change a container: a command run in it, or input to its main process.
-_STREAMS_THAT_WRITE = ("/exec", "/attach")
-
-
-def _is_read(method: str, path: str) -> bool:
-    if method in ("GET", "HEAD"):
-        return not path.endswith(_STREAMS_THAT_WRITE)
-    return method == "POST" and path in ACCESS_REVIEWS
 
 
 def _first_kube_error(exc: BaseException) -> KubeError | None:

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from kubetui.k8s.transport.cluster import READ_ONLY, Cluster
+from kubetui.k8s.transport.cluster import Cluster
 from kubetui.k8s.transport.errors import ErrorKind, KubeError
+from kubetui.k8s.transport.readonly import READ_ONLY
 from kubetui.k8s.transport.shapes import mapping
 from kubetui.k8s.transport.shapes import text as text_of
 
