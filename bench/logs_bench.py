@@ -153,11 +153,11 @@ async def kubetui_run(seconds: float, loaded: int, presses: int) -> dict:
         searches = []
         for typed in ("error", "re:seq=\\d*77 ", "ERROR", "flood-.*seq=12", "error"):
             t = time.perf_counter()
-            screen._searched(typed)
+            screen.panel.searched(typed)
             searches.append(time.perf_counter() - t)
             await pilot.pause(0.2)
         r["search"] = searches
-        r["matches"] = len(screen.matches)
+        r["matches"] = len(screen.panel.found.matches)
         seqs: dict[int, list[int]] = defaultdict(list)
         for _, source, _, text in b.lines:
             if source >= 0:

@@ -27,8 +27,6 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     # How often the APF pane polls the debug dump and metrics while it is visible.
     flows_poll_seconds: float = 2.0
-    # Lines kept per followed log stream.
-    log_buffer_lines: int = 5000
     # Memory a workload's log view may hold (text plus ~100 bytes a line); past it the oldest
     # lines are dropped, a tenth at a time, and the view says how many.
     log_view_mib: int = 64
@@ -46,8 +44,9 @@ class Settings:
 _CHOICES = {"clipboard": ("auto", "osc52", "pyperclip", "off")}
 _BOOLEAN = {"true": True, "yes": True, "on": True, "1": True,
             "false": False, "no": False, "off": False, "0": False}
-_NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_buffer_lines": (int, 100, 200_000),
-            "log_view_mib": (int, 8, 2048)}
+_NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_view_mib": (int, 8, 2048)}
+#: settings that were, with what replaced them
+_OBSOLETE = {"log_buffer_lines": "log views hold log_view_mib of lines"}
 
 
 def config_dir() -> Path:
@@ -109,6 +108,9 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
             data = {}
         for key, value in data.items():
             name = key.replace("-", "_")
+            if name in _OBSOLETE:
+                warnings.append(f"{path}: '{key}' is no longer used ({_OBSOLETE[name]})")
+                continue
             if name not in known:
                 warnings.append(f"{path}: unknown setting '{key}' ignored")
                 continue

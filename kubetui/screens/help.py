@@ -28,6 +28,7 @@ from kubetui.widgets.events_pane import EventsPane
 from kubetui.widgets.flows_pane import LevelsPane, SchemasPane
 from kubetui.widgets.kind_pane import KindPane
 from kubetui.widgets.live_pane import LivePane
+from kubetui.widgets.log_panel import LogPanel
 from kubetui.widgets.log_view import LogView
 from kubetui.widgets.nodes_pane import NodesPane
 from kubetui.widgets.pods_pane import PodsPane
@@ -42,7 +43,8 @@ GROUPS = (("Everywhere", APP_BINDINGS), ("Main screen", MAIN_BINDINGS),
           ("Nodes", NodesPane.BINDINGS), ("Claims (PVCs)", PvcPane.BINDINGS),
           ("Volume snapshots", SnapshotsPane.BINDINGS),
           ("Pod detail", PodDetailScreen.BINDINGS), ("Kind views", KindPane.BINDINGS),
-          ("Workload logs (L)", [*LogsScreen.BINDINGS, *LogView.BINDINGS]),
+          ("Logs (L, pod Logs tab)",
+           [*LogPanel.BINDINGS, *LogsScreen.BINDINGS, *LogView.BINDINGS]),
           ("Triage (!)", TRIAGE_BINDINGS), ("Node audit", NodeAuditScreen.BINDINGS),
           ("Debug form", DebugForm.BINDINGS),
           ("Snapshot and restore forms", PlanForm.BINDINGS),

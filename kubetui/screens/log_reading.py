@@ -1,5 +1,6 @@
-"""The log view's reading side: the pods it holds (the target's selector, watched live), one
-stream per container they run, and the lines into the buffer.
+"""The log views' reading side (``L``'s screen, the pod detail's Logs tab): the pods it holds
+(the target's selector, watched live), one stream per container they run, and the lines into
+the buffer the screen's ``LogPanel`` draws.
 
 Which containers are read is decided by ``k8s.logs.plan`` on every change of the pods: a pod
 that appears is joined, a container that restarts is read again from its last line, a pod
@@ -28,7 +29,9 @@ from kubetui.k8s.transport.errors import ErrorKind, KubeError
 from kubetui.k8s.triage.run import whole
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
+from kubetui.screens.text_prompt import TextPrompt
 from kubetui.widgets.live_pane import StoreUpdated
+from kubetui.widgets.log_panel import LogPanel
 
 RETRY = 2.0  # seconds before a failed stream is opened again, doubled per failure in a row
 RETRY_MAX = 60.0
@@ -50,18 +53,44 @@ class StreamEnded(Message):
 
 
 class LogReading(Guarded, Screen):
-    """The logs screen's base: ``target``, ``log_query`` and ``chosen`` say what to read; the
-    screen draws (``lines_arrived``, ``sources_changed``)."""
+    """A screen with a ``LogPanel``: ``target``, ``log_query`` and ``chosen`` say what to
+    read; ``sources_changed`` tells the screen (its title) that streams came or went."""
 
     target: LogTarget
     log_query: LogQuery
     chosen: tuple[str, ...] | None
 
-    def lines_arrived(self) -> None:
-        """Lines were added to the buffer (not merged yet: the screen flushes it)."""
-
     def sources_changed(self) -> None:
         """A stream opened, ended or failed, or a pod came or went."""
+
+    def lines_arrived(self) -> None:
+        self.query_one(LogPanel).lines_arrived()
+
+    def on_log_panel_ask(self, message: LogPanel.Ask) -> None:
+        message.stop()
+        self.app.push_screen(TextPrompt(message.hint, message.default), message.answer)
+
+    def on_log_panel_requery(self, message: LogPanel.Requery) -> None:
+        message.stop()
+        self.log_query = message.query
+        self.start_reading()
+        self.sources_changed()
+
+    def reading_title(self) -> str:
+        """What is read, for the panel's title: pods and streams, the query."""
+        pods = {r.container.pod for r in self.readings.values() if not r.gone}
+        reading = sum(1 for r in self.readings.values() if r.open)
+        q = self.log_query
+        parts = [f"{len(pods)} pods, {reading} streams"]
+        if self.chosen is not None:
+            parts.append("containers " + ",".join(self.chosen))
+        parts.append(f"since {q.since}" if str(q.since) else
+                     f"tail {q.tail}" if q.tail >= 0 else "all lines")
+        if q.previous:
+            parts.append("+ previous")
+        if self.failures:
+            parts.append(f"{len(self.failures)} failed")
+        return " · ".join(parts)
 
     def start_reading(self) -> None:
         self.buffer = LogBuffer(host(self.app).settings.log_view_mib * 1024 * 1024)
@@ -73,32 +102,34 @@ class LogReading(Guarded, Screen):
         self.failures: dict[str, str] = {}
         self._failed_in_a_row: dict[str, int] = {}
         self.workers.cancel_group(self, "log-streams")
-        if getattr(self, "_held", None) is None and not self.target.problem:
+        self.query_one(LogPanel).attach(self.buffer, self.target, self.log_query, self.names,
+                                        self.colours)
+        if getattr(self, "_log_held", None) is None and not self.target.problem:
             self._hold()
         else:
             self.replan()
 
     def _hold(self) -> None:
         t = self.target
-        self._held = Held(host(self.app).stores,
+        self._log_held = Held(host(self.app).stores,
                           lambda change: self.post_message(StoreUpdated(change)))
         one = f"metadata.name={t.pods[0]}" if len(t.pods) == 1 else ""
-        self._held.acquire("pods", ResourceScope("v1", "pods", t.namespace,
+        self._log_held.acquire("pods", ResourceScope("v1", "pods", t.namespace,
                                                  label_selector=t.selector,
                                                  field_selector=one), whole,
                            what="watch pods (logs)")
         if t.cronjob_uid:
-            self._held.acquire("jobs", ResourceScope("batch/v1", "jobs", t.namespace), whole,
+            self._log_held.acquire("jobs", ResourceScope("batch/v1", "jobs", t.namespace), whole,
                                what="watch jobs (logs)")
         self.replan()
 
     def stop_reading(self) -> None:
-        if getattr(self, "_held", None) is not None:
-            self._held.release()
-            self._held = None
+        if getattr(self, "_log_held", None) is not None:
+            self._log_held.release()
+            self._log_held = None
 
     def pods(self) -> list[dict]:
-        held = getattr(self, "_held", None)
+        held = getattr(self, "_log_held", None)
         if held is None:
             return []
         pods = held.objects("pods") or []
@@ -111,7 +142,7 @@ class LogReading(Guarded, Screen):
         return sorted(pods, key=lambda p: p["metadata"].get("name", ""))
 
     def synced(self) -> bool:
-        held = getattr(self, "_held", None)
+        held = getattr(self, "_log_held", None)
         return held is not None and all(s.synced for s in held.stores.values())
 
     def on_store_updated(self, message: StoreUpdated) -> None:

@@ -1,7 +1,8 @@
 """Enter on a pod: Describe, YAML, Logs and Debug tabs for that pod.
 
-Logs follow by default, keep a bounded buffer (``log_buffer_lines``), and switch container with
-``c`` and to the previous instance with ``p`` (the crashed one, for a CrashLoopBackOff).
+The Logs tab is the workload log view's panel on one container (search, filters, times, wrap,
+since, tail, save): the failing one first, with its previous instance when it is in back-off;
+``c`` the next container, ``p`` the previous instance too.
 The Debug tab lists the pod's ephemeral containers live (state, image, target, age): ``a``
 re-attaches to the selected one, ``s`` opens a new shell in it, ``l`` reads its logs, ``D`` adds
 another (the same flow as ``D`` in the pods pane).
@@ -9,7 +10,7 @@ another (the same flow as ``D`` in the pods pane).
 
 from __future__ import annotations
 
-import textwrap
+from dataclasses import replace
 
 from rich.syntax import Syntax
 from rich.text import Text
@@ -17,12 +18,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Log, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
-from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.intents.kinds import OpenController, TriageObject
 from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, PodsLogs, StreamKind
@@ -34,28 +33,31 @@ from kubetui.k8s.core.pod_detail import (
     pod_detail,
     pod_version,
     redescribe,
-    stream_logs,
 )
 from kubetui.k8s.debug.follow import EphemeralRow
 from kubetui.k8s.kinds.owners import chain_text
+from kubetui.k8s.logs.request import LogQuery
+from kubetui.k8s.logs.sources import LogTarget
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.exec import ExecRequest
-from kubetui.k8s.transport.lines import batched
 from kubetui.k8s.triage.pods import failing_container
+from kubetui.k8s.triage.run import whole
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
 from kubetui.live.queries import events_about_pod
 from kubetui.safe_text import plain, plain_lines, visible, visible_lines
-from kubetui.screens.pod_messages import LogEnded, LogLines, PodLoaded, PodLoadFailed
+from kubetui.screens.log_reading import LogReading
+from kubetui.screens.pod_messages import PodLoaded, PodLoadFailed
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.live_pane import StoreUpdated
+from kubetui.widgets.log_panel import LogPanel
 
 #: Seconds between repaints of the describe when only its relative times moved.
 AGE_REPAINT = 5.0
 
 
-class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
+class PodDetailScreen(AccessAware, QuietBehind, LogReading):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
         Binding("d", "tab('describe')", "Describe", id="detail.describe"),
@@ -80,6 +82,10 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self.pod_namespace, self.pod_name = namespace, name
         self.container = container
         self.previous = False
+        # the Logs tab reads (``LogReading``) this pod, the chosen container
+        self.target = LogTarget(namespace, f"pod {name}", pods=(name,))
+        self.log_query = LogQuery()
+        self.chosen: tuple[str, ...] | None = None
         self.detail: PodDetail | None = None
         self._initial_tab = tab
         self._generation = 0
@@ -99,9 +105,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
             with TabPane("YAML (y)", id="yaml"), VerticalScroll():
                 yield Static("loading…", id="yaml-body")
             with TabPane("Logs (l)", id="logs"):
-                yield Static("", id="logs-title")
-                yield Log(max_lines=host(self.app).settings.log_buffer_lines,
-                          id="logs-body", auto_scroll=True)
+                yield LogPanel(id="pod-logs")
             with TabPane("Debug (g)", id="debug"):
                 yield Static("ephemeral debug containers · D add one · a attach · s shell · "
                              "l logs", id="debug-title")
@@ -128,7 +132,8 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     def _focus_tab(self) -> None:
         """The open tab's body takes the keyboard: pgdn and the arrows scroll at once."""
         pane = self.query_one(TabbedContent).active_pane
-        target = next(iter(pane.query("VerticalScroll, Log, DataTable")), None) if pane else None
+        target = next(iter(pane.query("VerticalScroll, LogView, DataTable")), None) \
+            if pane else None
         if target is not None:
             target.focus()
 
@@ -138,6 +143,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
     def on_unmount(self) -> None:
         if self._held is not None:
             self._held.release()
+        self.stop_reading()
 
     @work(exclusive=True, group="pod-detail", exit_on_error=False)
     async def load_pod(self) -> None:
@@ -155,7 +161,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         text = plain_lines(f"{message.error}\n\nesc: back", style="bold")
         for body in ("#describe-body", "#yaml-body"):
             self.query_one(body, Static).update(text)
-        self.query_one("#logs-title", Static).update(text)
+        self.query_one(LogPanel).set_title(f"{message.error}")
 
     def on_pod_loaded(self, message: PodLoaded) -> None:
         first = self.detail is None
@@ -228,17 +234,21 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         self._held = Held(host(self.app).stores, lambda c: self.post_message(StoreUpdated(c)))
         self._held.acquire("events", ResourceScope("v1", "events", self.pod_namespace),
                            event_row, covering=True)
+        # whole objects: the same store as the Logs tab's (``LogReading``), one watch
         pod = self._held.acquire("pod", ResourceScope(
             "v1", "pods", self.pod_namespace, field_selector=f"metadata.name={self.pod_name}"),
-            pod_version, what=f"watch pod {self.pod_name}")
-        for version in pod.rows.values():
-            self._pod_changed(version)
+            whole, what=f"watch pod {self.pod_name}")
+        for row in pod.rows.values():
+            self._pod_changed(pod_version(row.obj))
 
     def on_store_updated(self, message: StoreUpdated) -> None:
+        message.stop()
         if self._held is not None and self._held.name_of(message.store) == "pod" and \
                 message.change.delta is not None:
-            for version in message.change.delta.upserts.values():
-                self._pod_changed(version)
+            for row in message.change.delta.upserts.values():
+                self._pod_changed(pod_version(row.obj))
+        if getattr(self, "readings", None) is not None:
+            self.replan()  # the Logs tab's own watch of the pod: a restart, a new container
 
     def _pod_changed(self, version: PodVersion) -> None:
         self._pod = version.pod
@@ -304,46 +314,31 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     # -- logs ------------------------------------------------------------------------------
     def restart_logs(self) -> None:
-        self._generation += 1
-        log = self.query_one("#logs-body", Log)
-        log.clear()
-        which = "previous instance of " if self.previous else ""
-        self.query_one("#logs-title", Static).update(
-            plain(f"{which}container {self.container} · c: next container · "
-                  "p: previous instance"))
+        """The Logs tab reads the chosen container again (its previous instance too when
+        ``p`` asked, or when it is in back-off: the lines that say why it died)."""
+        panel = self.query_one(LogPanel)
+        panel.prefixed = None  # a prefix only once two sources are read (previous + current)
         missing = host(self.app).denied("detail.logs", self.pod_namespace)
         if missing:  # known up front: say so instead of sending a request bound to fail
-            log.write_line(visible(f"── you may not {', '.join(map(str, missing))} in "
-                                   f"{self.pod_namespace}"))
+            panel.set_title(f"you may not {', '.join(map(str, missing))} in "
+                            f"{self.pod_namespace}")
             return
-        self.follow_logs(self._generation, self.container or "", self.previous)
+        self.chosen = (self.container,) if self.container else None
+        self.log_query = replace(self.log_query, previous=self.previous)
+        self.start_reading()
+        self.sources_changed()
 
-    @work(exclusive=True, group="pod-logs", exit_on_error=False)
-    async def follow_logs(self, generation: int, container: str, previous: bool) -> None:
-        """The log, posted in batches (one repaint per 50 ms, not per line)."""
-        lines = stream_logs(host(self.app).cluster, self.pod_namespace, self.pod_name,
-                            container, previous=previous)
-        try:
-            async for batch in batched(lines):
-                self.post_message(LogLines(generation, batch))
-        except KubeError as error:
-            self.post_message(LogEnded(generation, error))
-            return
-        self.post_message(LogEnded(generation, None))
-
-    def on_log_lines(self, message: LogLines) -> None:
-        if message.generation == self._generation:
-            self.query_one("#logs-body", Log).write_lines([visible(line) for line in message.lines])
-
-    def on_log_ended(self, message: LogEnded) -> None:
-        if message.generation != self._generation:
-            return
-        log = self.query_one("#logs-body", Log)
-        if message.error is not None:  # wrapped: an error must not run past the pane's edge
-            width = max(20, log.scrollable_content_region.width - 1)
-            log.write_lines(textwrap.wrap(visible(f"── {message.error}"), width) or ["──"])
-        else:
-            log.write_line("── end of log")
+    def sources_changed(self) -> None:
+        q = self.log_query
+        parts = [f"container {self.container or '(all)'}"]
+        if q.previous:
+            parts.append("+ previous instance")
+        parts.append(f"since {q.since}" if str(q.since) else
+                     f"tail {q.tail}" if q.tail >= 0 else "all lines")
+        if self.failures:
+            parts.append("; ".join(self.failures.values()))
+        parts.append("c: next container · p: previous")
+        self.query_one(LogPanel).set_title(" · ".join(parts))
 
     def action_next_container(self) -> None:
         if not self.detail or not self.detail.all_containers:
@@ -369,9 +364,7 @@ class PodDetailScreen(AccessAware, QuietBehind, Guarded, Screen):
         if selected:
             host(self.app).copy_text(selected, f"the selected text of {pod}'s {tab}")
         elif tab == "logs":
-            lines = self.query_one("#logs-body", Log).lines
-            host(self.app).copy_text("\n".join(lines), f"{len(lines)} log lines of "
-                                     f"{pod} ({self.container})")
+            self.query_one(LogPanel).action_copy()
         elif self.detail is not None and tab in ("describe", "yaml"):
             text = self.detail.describe if tab == "describe" else self.detail.yaml
             host(self.app).copy_text(text, f"the {tab} of {pod}")

@@ -1,5 +1,4 @@
-"""What the pod detail's workers tell it: the pod read (or why not), log lines as they come,
-the end of a log stream."""
+"""What the pod detail's workers tell it: the pod read, or why not."""
 
 from __future__ import annotations
 
@@ -19,15 +18,3 @@ class PodLoaded(Message):
 @dataclass
 class PodLoadFailed(Message):
     error: KubeError
-
-
-@dataclass
-class LogLines(Message):
-    generation: int
-    lines: list[str]
-
-
-@dataclass
-class LogEnded(Message):
-    generation: int
-    error: KubeError | None

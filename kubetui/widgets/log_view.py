@@ -24,6 +24,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -196,10 +197,30 @@ class LogView(Guarded, Widget, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._strips):
-            return self._strips[y].extend_cell_length(self.size.width)
+            strip = self._strips[y].extend_cell_length(self.size.width)
+            selection = self.text_selection
+            span = selection.get_span(y) if selection is not None else None
+            if span is not None:  # a mouse selection: drawn as the screen draws one
+                start, end = span
+                end = strip.cell_length if end == -1 else end
+                style = self.screen.get_component_rich_style("screen--selection")
+                before, middle, after = strip.divide([start, end, strip.cell_length])
+                strip = Strip.join([before, middle.apply_style(style), after])
+            return strip.apply_offsets(0, y)
         if y == 0 and not self.count():
             return Strip([Segment("(no lines yet)", TIME)]).extend_cell_length(self.size.width)
         return Strip.blank(self.size.width)
+
+    def drawn(self) -> list[str]:
+        """The text of the rows on screen, as drawn."""
+        return [strip.text for strip in self._strips]
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """What a mouse selection covers (copied by ``Y`` or ctrl+c): rows as drawn."""
+        return selection.extract("\n".join(self.drawn())), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self.refresh_rows()

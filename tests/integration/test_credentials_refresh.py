@@ -25,6 +25,7 @@ from kubetui.k8s.transport.cluster import Cluster, ConnectOptions
 from kubetui.k8s.transport.errors import ErrorKind, KubeError
 from kubetui.k8s.watch.reflector import Reflector, ResourceScope
 from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.widgets.log_view import LogView
 from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app, until
 
@@ -113,7 +114,7 @@ async def test_revoked_token_mid_session_describe_and_logs_go_on(
         assert runs(tmp_path) == 2  # one 401, one plugin run, one retry
         await pilot.press("l")
         await until(pilot, lambda: any("hello-from-talker" in line
-                                       for line in detail.query_one("#logs-body").lines),
+                                       for line in detail.query_one(LogView).drawn()),
                     what="logs after revocation")
         assert runs(tmp_path) == 2
         assert app.is_running

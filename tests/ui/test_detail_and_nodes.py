@@ -7,17 +7,19 @@ import time
 
 from textual.geometry import Offset
 from textual.selection import Selection
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from kubetui.config import Settings
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.text_view import TextView
+from kubetui.widgets.log_view import LogView
 from tests.conftest import LocalCluster
 from tests.ui.conftest import iso, make_app, until
 
 
 def log_text(screen) -> str:
-    return "\n".join(screen.query_one("#logs-body", Log).lines)
+    """The Logs tab's rows as drawn."""
+    return "\n".join(screen.query_one(LogView).drawn())
 
 
 async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, namespace: str,
@@ -53,29 +55,35 @@ async def test_pod_detail_describe_yaml_and_logs(local_cluster: LocalCluster, na
                     app.focused.parent is not None and
                     app.focused.query("#describe-body"), what="describe focused")
         await pilot.press("l")
-        await until(pilot, lambda: app.focused is screen.query_one("#logs-body"),
+        await until(pilot, lambda: app.focused is screen.query_one(LogView),
                     what="the log focused")
         await until(pilot, lambda: "line-5" in log_text(screen), what="the log lines")
         await until(pilot, lambda: "late-line" in log_text(screen), what="a followed line")
-        assert "── end of log" not in log_text(screen)  # still following
+        assert [r.open for r in screen.readings.values()] == [True]  # still following
         # A mouse selection in the log: Y copies just that, and so does ctrl+c (Textual's own
         # copy), both through kubetui's clipboard road, each saying what was copied.
-        log = screen.query_one("#logs-body", Log)
-        first = log.lines.index("line-2")
+        log = screen.query_one(LogView)
+        first = log.drawn().index("line-2")
         screen.selections = {log: Selection.from_offsets(Offset(0, first), Offset(6, first + 1))}
         await pilot.pause()
         await pilot.press("Y")
         assert app._clipboard == "line-2\nline-3"
-        assert any("the selected text of" in n.message for n in app._notifications)
+        assert any("the selected" in n.message for n in app._notifications)
         app._clipboard = ""
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert app._clipboard == "line-2\nline-3"
         assert sum("Copied" in (n.title or "") for n in app._notifications) == 2
-        await pilot.press("p")  # no previous instance: the server says so, in the log view
-        await until(pilot, lambda: "──" in log_text(screen), what="the previous-log answer")
-        assert "not found" in log_text(screen) or "previous terminated container" in \
-            log_text(screen)
+        # search and filter in the tab, as in the workload view
+        for key in ("slash", *"line-3", "enter", "f"):
+            await pilot.press(key)
+        await until(pilot, lambda: log_text(screen) == "line-3", what="only the matching line")
+        assert "/line-3 1 of 1 lines" in str(screen.query_one("#logs-status").render())
+        await pilot.press("f")
+        await pilot.press("p")  # never restarted: no previous instance is asked for
+        await until(pilot, lambda: "+ previous instance" in
+                    str(screen.query_one("#logs-title").render()), what="the title")
+        await until(pilot, lambda: "late-line" in log_text(screen), what="read again")
         await pilot.press("escape")
         assert not isinstance(app.screen, PodDetailScreen)
     await app.cluster.close()

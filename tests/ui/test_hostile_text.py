@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import Log, Static
+from textual.widgets import Static
 
 from kubetui.safe_text import is_safe, visible
 from kubetui.screens.apf_tools import SchemaRulesScreen
 from kubetui.screens.pod_detail import PodDetailScreen
+from kubetui.widgets.log_view import LogView
 from tests.conftest import LocalCluster
 from tests.ui.conftest import make_app, set_status, unscheduled, until
 
@@ -101,12 +102,12 @@ async def test_hostile_text_in_every_view(local_cluster: LocalCluster, namespace
             await pilot.pause(0.2)
             assert_safe_screen(app, "yaml")
             await pilot.press("l")
-            log = detail.query_one("#logs-body", Log)
-            await until(pilot, lambda: any("␛]0;pwned␇" in line for line in log.lines),
+            log = detail.query_one(LogView)  # the rows as drawn
+            await until(pilot, lambda: any("␛]0;pwned␇" in line for line in log.drawn()),
                         what="the hostile log line")
-            await until(pilot, lambda: any("nul␀x" in line for line in log.lines),
+            await until(pilot, lambda: any("nul␀x" in line for line in log.drawn()),
                         what="the NUL in the log")
-            await until(pilot, lambda: any(line.startswith("zzzz") for line in log.lines),
+            await until(pilot, lambda: any(line.startswith("zzzz") for line in log.drawn()),
                         what="the 64 KiB log line")
             await pilot.pause(0.2)
             assert_safe_screen(app, "logs")

@@ -39,6 +39,10 @@ def numbers(replicas: int) -> str:
                                 "template": template}})
 
 
+def drawn(screen) -> str:
+    return "\n".join(screen.query_one(LogView).drawn())
+
+
 def held(screen: LogsScreen) -> list[Line]:
     b = screen.buffer
     return [b.line(i) for i in range(b.first, b.end)]
@@ -106,24 +110,25 @@ async def test_a_deployments_pods_in_one_stream(local_cluster: LocalCluster, nam
 
         # search: the count is the lines that say error, exactly
         await type_in(pilot, "slash", "error")
-        await until(pilot, lambda: screen.search is not None, what="the search")
+        await until(pilot, lambda: screen.panel.found.search is not None, what="the search")
         b = screen.buffer
         expected = [b.first + i for i, line in enumerate(held(screen))
                     if line.source >= 0 and "error" in line.text
-                    and b.first + i < screen.searched_to]
-        assert screen.matches == expected and len(expected) >= 3
-        assert screen.hit is not None
+                    and b.first + i < screen.panel.found.scanned]
+        assert screen.panel.found.matches == expected and len(expected) >= 3
+        assert screen.panel.found.hit is not None
         await pilot.press("f")  # only the matching lines
         await pilot.pause(0.3)
         view = screen.query_one(LogView)
-        assert view.shown is screen.matches
-        assert all("error" in screen.buffer.line(i).text for i in screen.matches)
+        assert view.shown is screen.panel.found.matches
+        assert all("error" in screen.buffer.line(i).text for i in screen.panel.found.matches)
         status = str(screen.query_one("#logs-status").render())
-        assert f"{len(screen.matches):,} lines" in status and "only matching lines" in status
+        matched = len(screen.panel.found.matches)
+        assert f"{matched:,} lines" in status and "only matching lines" in status
         await pilot.press("F")  # the others
         await pilot.pause(0.3)
-        assert view.shown is screen.others
-        assert not any("error" in screen.buffer.line(i).text for i in screen.others
+        assert view.shown is screen.panel.found.others
+        assert not any("error" in screen.buffer.line(i).text for i in screen.panel.found.others
                        if screen.buffer.line(i).source >= 0)
         await pilot.press("f")
 
@@ -132,7 +137,8 @@ async def test_a_deployments_pods_in_one_stream(local_cluster: LocalCluster, nam
         await type_in(pilot, "ctrl+s", str(out))
         await holds(pilot, lambda: out.exists() and out.stat().st_size, what="the file")
         body = [line for line in out.read_text().splitlines() if not line.startswith("# ")]
-        assert body == file_lines(screen.buffer, screen.matches[:len(body)], screen.names)
+        shown = screen.panel.found.matches[:len(body)]
+        assert body == file_lines(screen.buffer, shown, screen.names)
         assert len(body) >= len(expected)
         assert "# sources (" in out.read_text()
     await app.cluster.close()
@@ -169,6 +175,7 @@ async def test_one_pods_logs_and_its_previous_instance_on_request(
         await until(pilot, lambda: isinstance(app.screen, LogsScreen), what="the pod's logs")
         screen = app.screen
         assert screen.target.pods and screen.target.title.startswith("pod crasher-")
+        pod = screen.target.pods[0]
         await pilot.press("p")
         await until(pilot, lambda: any(n.endswith("/app (previous)") for n in screen.names)
                     and any(line.source >= 0 and screen.names[line.source].endswith(
@@ -183,6 +190,18 @@ async def test_one_pods_logs_and_its_previous_instance_on_request(
         await until(pilot, lambda: not isinstance(app.screen, LogsScreen), what="back")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the detail")
+        detail = app.screen
+        # its Logs tab, the same panel: p adds the previous instance, prefixed once there
+        # are two sources
+        await pilot.press("l")
+        await until(pilot, lambda: "second instance" in drawn(detail), what="the tab's log")
+        assert not any("/app" in row for row in detail.query_one(LogView).drawn())
+        await pilot.press("p")
+        await until(pilot, lambda: "instance seq=2 about to fail" in drawn(detail),
+                    timeout=30, what="the previous instance in the tab")
+        rows = detail.query_one(LogView).drawn()
+        assert any(row.startswith(f"{pod}/app (previous)") and row.endswith("about to fail")
+                   for row in rows), rows
         await pilot.press("L")
         await until(pilot, lambda: isinstance(app.screen, LogsScreen)
                     and app.screen.target.pods == screen.target.pods, what="its logs")

@@ -31,10 +31,11 @@ def test_file_and_env_override(tmp_path):
 
 def test_bad_values_warn_and_keep_defaults(tmp_path):
     f = tmp_path / "c.toml"
-    f.write_text('flows_poll_seconds = 0.01\nbogus = 1\nkeymap = "x"\n')
-    s = load_settings(f, environ={"KUBETUI_LOG_BUFFER_LINES": "lots"})
-    assert s.flows_poll_seconds == 2.0 and s.log_buffer_lines == 5000
-    assert len(s.warnings) == 4
+    f.write_text('flows_poll_seconds = 0.01\nbogus = 1\nkeymap = "x"\nlog_buffer_lines = 9\n')
+    s = load_settings(f, environ={"KUBETUI_LOG_VIEW_MIB": "lots"})
+    assert s.flows_poll_seconds == 2.0 and s.log_view_mib == 64
+    assert len(s.warnings) == 5
+    assert any("'log_buffer_lines' is no longer used" in w for w in s.warnings)
 
 
 def test_invalid_toml_is_one_warning(tmp_path):
