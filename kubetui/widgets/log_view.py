@@ -181,8 +181,8 @@ class LogView(Guarded, Widget, can_focus=True):
                 strips = strips[-height:]
                 self.first_shown = self._at(position + 1)
                 self.last_shown = self._at(total - 1)
-            else:
-                position = self._top_position()
+            else:  # a full screen when the kept line is near the end (a filter came on)
+                position = min(self._top_position(), max(0, total - height))
                 self.first_shown = self._at(position)
                 while position < total and len(strips) < height:
                     strips.extend(self._rows(self._at(position), width))
@@ -244,10 +244,9 @@ class LogView(Guarded, Widget, can_focus=True):
         self.post_message(self.Moved(self.following))
 
     def _current_top(self) -> int:
-        if self.following or self._top is None:
-            first = self.first_shown
-            return self._position(first) if first is not None else 0
-        return self._top_position()
+        """The position of the top row's line, as drawn."""
+        first = self.first_shown
+        return self._position(first) if first is not None else 0
 
     def action_scroll_lines(self, lines: int) -> None:
         self.scroll_to_position(self._current_top() + lines)
