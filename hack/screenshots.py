@@ -76,6 +76,10 @@ SHOTS = [
     ("logs-120x40.svg", (120, 40), ["colon", *"deploy", "enter", "WAIT", "slash", *"orders",
                                     "enter", "L", "WAIT", "WAIT", "t", "slash", *"error",
                                     "enter", "WAIT"], "kubetui-demo", False),
+    # The crash-looping pod's Logs tab: its failing container, the previous instance (the
+    # one that died) beside the current one, times on.
+    ("pod-logs-120x40.svg", (120, 40), ["slash", *"crashloop", "enter", "enter", "WAIT", "l",
+                                        "WAIT", "t"], "kubetui-demo", False),
     ("backups-crd-120x40.svg", (120, 40), ["colon", *"bk", "enter", "WAIT"], "kubetui-demo",
      False),
     ("debug-session-120x40.svg", (120, 40),

@@ -10,8 +10,11 @@ from kubetui.k8s.logs.sources import (
 )
 
 
-def pod(name, *containers, restarts=0, running=True, init=(), deleting=False):
+def pod(name, *containers, restarts=0, running=True, init=(), deleting=False, backoff=False):
     state = {"running": {}} if running else {"waiting": {"reason": "ContainerCreating"}}
+    last = {"terminated": {"exitCode": 1}} if backoff else {}
+    if backoff:
+        state = {"waiting": {"reason": "CrashLoopBackOff"}}
     meta = {"name": name, "namespace": "shop", "uid": f"uid-{name}"}
     if deleting:
         meta["deletionTimestamp"] = "2026-12-06T19:00:00Z"
@@ -19,7 +22,8 @@ def pod(name, *containers, restarts=0, running=True, init=(), deleting=False):
             "spec": {"containers": [{"name": c} for c in containers],
                      "initContainers": [{"name": c} for c in init]},
             "status": {"containerStatuses": [
-                {"name": c, "state": state, "restartCount": restarts} for c in containers],
+                {"name": c, "state": state, "lastState": last, "restartCount": restarts}
+                for c in containers],
                 "initContainerStatuses": [
                 {"name": c, "state": {"terminated": {"exitCode": 0}}} for c in init]}}
 
@@ -75,6 +79,18 @@ def test_a_pod_joins_restarts_and_goes():
     going = plan([pod("w-1", "app", restarts=1), pod("w-2", "app", deleting=True)], readings)
     assert going.gone == ["w-2"]
     assert plan([pod("w-1", "app", restarts=1)], readings).gone == []
+
+
+def test_in_back_off_the_previous_instance_is_read_once_not_twice():
+    """Waiting in back-off, a container's log (as the kubelet serves it) is its last instance:
+    that stream alone, not a second one for ``previous`` with the same lines."""
+    readings = {}
+    crashed = plan([pod("c-1", "app", restarts=3, backoff=True)], readings, previous=True)
+    assert [c.name for c in crashed.open] == ["c-1/app"] and crashed.previous == []
+    ended(readings, "c-1/app")
+    # it runs again: the new instance is read from where the last one ended, no previous
+    running = plan([pod("c-1", "app", restarts=4)], readings, previous=True)
+    assert [c.name for c in running.open] == ["c-1/app"] and running.previous == []
 
 
 def test_chosen_containers_only():

@@ -55,7 +55,8 @@ def plan(pods: Iterable[dict], readings: dict[str, Reading], *,
                 out.back.append(c.pod)
             if previous and c.restarts > 0 and not reading.previous_read:
                 reading.previous_read = True
-                out.previous.append(c)
+                if not c.waiting:  # waiting, its log is the previous instance's: read once
+                    out.previous.append(c)
             if c.readable and not reading.open and c.restarts != reading.restarts:
                 reading.open = True
                 reading.restarts = c.restarts

@@ -86,6 +86,8 @@ class Container:
     init: bool
     readable: bool  # it has started once: the kubelet has a log for it
     restarts: int
+    # waiting to run again (a back-off): the kubelet serves its last instance as its log
+    waiting: bool = False
 
     @property
     def name(self) -> str:
@@ -110,7 +112,8 @@ def containers_of(pod: dict) -> list[Container]:
             state, last = mapping(s.get("state")), mapping(s.get("lastState"))
             readable = "running" in state or "terminated" in state or "terminated" in last
             restarts = s.get("restartCount") if isinstance(s.get("restartCount"), int) else 0
-            out.append(Container(name, container, init, readable, restarts))
+            waiting = "running" not in state and "terminated" not in state
+            out.append(Container(name, container, init, readable, restarts, waiting))
     return out
 
 
