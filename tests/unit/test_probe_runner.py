@@ -34,7 +34,7 @@ from kubetui.k8s.probes.run import (
 from kubetui.k8s.probes.target import pod_probe_state, probe_event, probe_target
 from kubetui.k8s.transport.discovery import ServerVersion
 from kubetui.k8s.transport.exec import parse_status
-from kubetui.k8s.transport.portforward import ChannelReader, _runtime_error, port_prefix
+from kubetui.k8s.transport.portforward import ChannelReader, port_prefix, runtime_error
 from kubetui.widgets.probe_view import BARS, sparkline
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -150,7 +150,7 @@ def test_port_forward_framing():
     assert reader.feed(bytes([1, 0x90])) is None  # a prefix split over two messages
     assert reader.feed(bytes([1, 0x1F]) + b"dial tcp4 ...") == (1, b"dial tcp4 ...")
     assert reader.feed(bytes([0]) + b"SSH-2.0") == (0, b"SSH-2.0")
-    assert _runtime_error(
+    assert runtime_error(
         "error forwarding port 81 to pod abc, uid : failed to execute portforward in network "
         "namespace \"/var/run/netns/cni-1\": failed to connect to localhost:81 inside "
         "namespace \"x\", IPv4: dial tcp4 127.0.0.1:81: connect: connection refused IPv6 dial "

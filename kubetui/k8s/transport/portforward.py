@@ -102,11 +102,11 @@ async def tcp_connect(cluster: Cluster, namespace: str, pod: str, port: int,
         except TIMEOUTS:
             pass
     if error:
-        return Connect(False, _runtime_error(error.decode(errors="replace")))
+        return Connect(False, runtime_error(error.decode(errors="replace")))
     return Connect(True, f"connected: no refusal within {wait:g} s")
 
 
-def _runtime_error(text: str) -> str:
+def runtime_error(text: str) -> str:
     """The useful tail of the kubelet's "error forwarding port ...: failed to execute
     portforward in network namespace ...: ... dial tcp4 127.0.0.1:81: connect: connection
     refused"."""
