@@ -84,8 +84,7 @@ class LogReading(Guarded, Screen):
         parts = [f"{len(pods)} pods, {reading} streams"]
         if self.chosen is not None:
             parts.append("containers " + ",".join(self.chosen))
-        parts.append(f"since {q.since}" if str(q.since) else
-                     f"tail {q.tail}" if q.tail >= 0 else "all lines")
+        parts.append(q.reach)
         if q.previous:
             parts.append("+ previous")
         if self.failures:

@@ -88,7 +88,6 @@ class PodDetailScreen(AccessAware, QuietBehind, LogReading):
         self.chosen: tuple[str, ...] | None = None
         self.detail: PodDetail | None = None
         self._initial_tab = tab
-        self._generation = 0
         self.ephemeral: tuple[EphemeralRow, ...] = ()
         self._pod: dict | None = None  # the latest version, from the load or the watch
         self._shown: tuple[str, str] = ("", "")  # describe and YAML as last painted
@@ -333,8 +332,7 @@ class PodDetailScreen(AccessAware, QuietBehind, LogReading):
         parts = [f"container {self.container or '(all)'}"]
         if q.previous:
             parts.append("+ previous instance")
-        parts.append(f"since {q.since}" if str(q.since) else
-                     f"tail {q.tail}" if q.tail >= 0 else "all lines")
+        parts.append(q.reach)
         if self.failures:
             parts.append("; ".join(self.failures.values()))
         parts.append("c: next container · p: previous")

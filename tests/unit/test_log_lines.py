@@ -194,3 +194,9 @@ def test_the_saved_file_names_its_sources_and_time_range(tmp_path):
         write_new(path, ["again"])
     with pytest.raises(SaveError, match="is not a directory"):
         target_path(str(tmp_path / "no" / "such.log"), "x.log")
+
+
+def test_how_far_back_a_view_reads_as_its_title_says():
+    assert LogQuery().reach == "tail 500"
+    assert LogQuery(tail=-1).reach == "all lines"
+    assert LogQuery(since=parse_since("5m")).reach == "since 5m"

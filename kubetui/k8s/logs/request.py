@@ -75,6 +75,13 @@ class LogQuery:
     tail: int = 500  # per container; -1: all
     previous: bool = False  # the previous instances too (containers that restarted)
 
+    @property
+    def reach(self) -> str:
+        """How far back the view reads, for its title: ``since 5m``, ``tail 500``."""
+        if str(self.since):
+            return f"since {self.since}"
+        return f"tail {self.tail}" if self.tail >= 0 else "all lines"
+
 
 def log_params(container: str, query: LogQuery, *, follow: bool, previous: bool = False,
                after_ns: int = 0) -> dict[str, str]:
