@@ -10,6 +10,7 @@ from dataclasses import replace
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, SystemCommand
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -19,6 +20,7 @@ from kubetui.clipboard_actions import ClipboardActions
 from kubetui.config import Settings
 from kubetui.errorlog import record
 from kubetui.flows import Flows
+from kubetui.flows.forward_list import Forwards
 from kubetui.flows.routes import IntentRoutes
 from kubetui.flows.sessions import Sessions
 from kubetui.guard import Guarded
@@ -67,6 +69,7 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
     CSS_PATH = "styles/app.tcss"
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
+    forward_count: reactive[int] = reactive(0)  # the port-forwards open (the status bar)
 
     def __init__(self, cluster: Cluster | None, settings: Settings, *, readonly: bool = False,
                  theme: str | None = None, connect_options: ConnectOptions | None = None,
@@ -95,6 +98,7 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
         self.stores = self._stores_for(cluster) if cluster is not None else None  # type: ignore[assignment]
         self.flows = Flows(self)
         self.sessions = Sessions(self)  # open terminal sessions (TerminalSession screens)
+        self.forwards = Forwards(self)  # open port-forwards (the status bar counts them)
         self.actions = ActionPath(self)  # the one way writes are confirmed and sent
         self.main: MainScreen | None = None
         # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).
@@ -270,6 +274,13 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
             return
         self.flows.kinds.health()
 
+    def action_forwards(self) -> None:
+        """``W``: the port-forwards open (``:pf``)."""
+        from kubetui.screens.forwards_view import ForwardsView
+
+        if not isinstance(self.screen, ForwardsView):
+            self.push_screen(ForwardsView())
+
     def action_jump(self) -> None:
         if self._still_connecting():
             return
@@ -289,6 +300,10 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
             self.show_main_pane(jump.value or "pods")
         elif jump.action == "kind":
             self.flows.kinds.jump(jump.value or "", jump.all_namespaces)
+        elif jump.action == "forwards":
+            from kubetui.screens.forwards_view import ForwardsView
+
+            self.replace_views(ForwardsView())
         elif jump.action == "logs":
             self.flows.kinds.selector_logs(jump.value or "")
         elif jump.action == "namespace":
@@ -361,6 +376,8 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
 
     async def on_context_connected(self, message: ContextConnected) -> None:
         old = self._use_cluster(message.cluster)  # type: ignore[arg-type]
+        if old is not None and self.forwards:
+            self.flows.forwards.close_all("their context was left")
         self._show_info()
         self.notify(f"{self.info.context}: {self.info.version}", title="Connected", timeout=4)
         if old is not None:
@@ -371,5 +388,9 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
         self.flows.debug.register(namespace, names)
 
     async def action_quit(self) -> None:
-        """Quit; first offer to delete the debug pods kubetui created and still knows of."""
+        """Quit; first say which port-forwards close, then offer to delete the debug pods
+        kubetui created and still knows of."""
+        if self.forwards:
+            self.flows.forwards.quit(lambda: self.flows.debug.quit(lambda: self.exit(0)))
+            return
         self.flows.debug.quit(lambda: self.exit(0))

@@ -15,6 +15,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
     Binding("colon", "jump", "Jump", id="app.jump", key_display=":"),
     Binding("0", "health", "Health", id="app.health", show=False),
+    Binding("W", "forwards", "Forwards", id="app.forwards", show=False),
     Binding("ctrl+k", "copy_kubectl", "Copy kubectl", id="app.copy_kubectl", show=False),
 ]
 
@@ -69,6 +70,11 @@ NEEDS: dict[str, tuple[Need, ...]] = {
     # The runner opens with get pods; each run needs its handler's rule (pods/exec, pods/proxy,
     # pods/portforward), checked when it runs (kubetui.k8s.probes.run.ProbeCall.needs).
     "pods.probes": (Need("get", "pods"),),
+    # a forward's streams: get on pods/portforward (from 1.35 also create: the form says so)
+    "pods.forward": (Need("get", "pods"), Need("get", "pods/portforward")),
+    "detail.forward": (Need("get", "pods/portforward"),),
+    "kind.forward": (Need("get", "services"), Need("list", "pods"),
+                     Need("get", "pods/portforward")),
     "pvc.snapshot": (Need("create", "volumesnapshots", "snapshot.storage.k8s.io"),),
     "snapshots.delete": (Need("delete", "volumesnapshots", "snapshot.storage.k8s.io"),),
     "snapshots.restore": (Need("create", "persistentvolumeclaims"),),
@@ -95,4 +101,5 @@ MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec", 
                                       "snapshots.delete", "triage.debug", "kind.restart",
                                       "kind.undo", "kind.scale", "kind.trigger", "kind.suspend",
                                       "kind.delete", "pods.delete", "nodes.cordon",
-                                      "nodes.drain"})
+                                      "nodes.drain", "pods.forward", "detail.forward",
+                                      "kind.forward"})

@@ -66,3 +66,15 @@ def restarts_text(row: PodRow, now: float) -> str:
     if row.restarts and row.last_restart:
         return f"{row.restarts} ({human_duration(now - row.last_restart)} ago)"
     return str(row.restarts)
+
+
+def human_bytes(n: int) -> str:
+    """A byte count in a few cells: 512B, 3.4K, 120M, 1.1G (binary units)."""
+    if n < 1024:
+        return f"{n}B"
+    value = float(n)
+    for unit in "KMG":
+        value /= 1024
+        if value < 1024 or unit == "G":
+            break
+    return f"{value:.1f}{unit}" if value < 100 else f"{value:.0f}{unit}"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kubetui.actions import ActionPath
     from kubetui.config import Settings
     from kubetui.flows import Flows
+    from kubetui.flows.forward_list import Forwards
     from kubetui.flows.sessions import Sessions
     from kubetui.k8s.rbac.access import AccessRules, Need
     from kubetui.k8s.transport.cluster import Cluster, ClusterInfo
@@ -29,6 +30,8 @@ class Host(Protocol):
     stores: LiveStores
     flows: Flows
     sessions: Sessions
+    forwards: Forwards
+    forward_count: int  # a reactive: the status bar shows it
     actions: ActionPath
     settings: Settings
     readonly: bool

@@ -18,6 +18,7 @@ from textual.app import App
 if TYPE_CHECKING:
     from kubetui.flows.debug import DebugFlow
     from kubetui.flows.fixes import FixesFlow
+    from kubetui.flows.forwards import ForwardsFlow
     from kubetui.flows.kinds import KindsFlow
     from kubetui.flows.probes import ProbesFlow
     from kubetui.flows.storage import StorageFlow
@@ -63,3 +64,9 @@ class Flows:
         from kubetui.flows.kinds import KindsFlow
 
         return KindsFlow(self.app)
+
+    @cached_property
+    def forwards(self) -> ForwardsFlow:
+        from kubetui.flows.forwards import ForwardsFlow
+
+        return ForwardsFlow(self.app)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kubetui.intents import forwards as forward_intents
 from kubetui.intents import kinds as kind_intents
 from kubetui.intents import nodes as node_intents
 from kubetui.intents import pods as pod_intents
@@ -32,6 +33,18 @@ class IntentRoutes(Base):
 
     def on_open_stream(self, intent: pod_intents.OpenStream) -> None:
         self.flows.streams.open(intent.ns, intent.name, intent.kind)
+
+    def on_forward_ports(self, intent: pod_intents.ForwardPorts) -> None:
+        self.flows.forwards.open(intent.ns, intent.kind, intent.name)
+
+    def on_stop_forwards(self, intent: forward_intents.StopForwards) -> None:
+        self.flows.forwards.stop(intent.numbers)
+
+    def on_move_forward(self, intent: forward_intents.MoveForward) -> None:
+        self.flows.forwards.move(intent.number, intent.typed)
+
+    def on_check_forward(self, intent: forward_intents.CheckForward) -> None:
+        self.flows.forwards.check(intent.number, intent.check, intent.reply)
 
     def on_debug_pod(self, intent: pod_intents.DebugPod) -> None:
         self.flows.debug.start(intent.ns, intent.name)

@@ -61,3 +61,12 @@ class PodsLogs(Message):
 
     ns: str
     names: tuple[str, ...]
+
+
+@dataclass
+class ForwardPorts(Message):
+    """``F``: a port-forward to a pod, or to a Service (``kind``: "pod" or "service")."""
+
+    ns: str
+    kind: str
+    name: str

@@ -24,7 +24,14 @@ from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration
 from kubetui.host import host
 from kubetui.intents.kinds import OpenController, TriageObject
-from kubetui.intents.pods import DebugPod, OpenProbes, OpenStream, PodsLogs, StreamKind
+from kubetui.intents.pods import (
+    DebugPod,
+    ForwardPorts,
+    OpenProbes,
+    OpenStream,
+    PodsLogs,
+    StreamKind,
+)
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pod_detail import (
     PodDetail,
@@ -70,6 +77,7 @@ class PodDetailScreen(AccessAware, QuietBehind, LogReading):
         Binding("a", "attach", "Attach", id="detail.attach", show=False),
         Binding("D", "debug", "Debug", id="detail.debug"),
         Binding("P", "probes", "Probes", id="detail.probes"),
+        Binding("F", "forward", "Forward", id="detail.forward", show=False),
         Binding("L", "all_logs", "All logs", id="detail.all_logs", show=False),
         Binding("Y", "copy", "Copy", id="detail.copy", show=False),
         Binding("O", "owner", "Owner", id="detail.owner"),
@@ -288,6 +296,9 @@ class PodDetailScreen(AccessAware, QuietBehind, LogReading):
 
     def action_debug(self) -> None:
         self.post_message(DebugPod(self.pod_namespace, self.pod_name))
+
+    def action_forward(self) -> None:
+        self.post_message(ForwardPorts(self.pod_namespace, "pod", self.pod_name))
 
     def action_probes(self) -> None:
         self.post_message(OpenProbes(self.pod_namespace, self.pod_name, self.container))

@@ -29,11 +29,19 @@ class ClusterBar(Guarded, Horizontal):
         yield Label(id="context")
         yield Label(id="version")
         yield Label(id="scope")
+        yield Label(id="forward-count")
         if self._readonly:
             yield Label(" READ-ONLY ", id="readonly-badge")
 
     def on_mount(self) -> None:
         self._show(self.info)
+        if hasattr(self.app, "forward_count"):  # the app's count of open port-forwards
+            self.watch(self.app, "forward_count", self._show_forwards)
+
+    def _show_forwards(self, count: int) -> None:
+        label = self.query_one("#forward-count", Label)
+        label.update(f"⇄ {count} fwd" if count else "")
+        label.display = bool(count)
 
     def watch_info(self, info: ClusterInfo | None) -> None:
         if self.is_attached:

@@ -27,6 +27,7 @@ from kubetui.intents.kinds import (
     RevealSecret,
     TriageObject,
 )
+from kubetui.intents.pods import ForwardPorts
 from kubetui.k8s.core.pods import parse_time
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.config import KEYS, secret_keys
@@ -118,6 +119,7 @@ class KindPane(AccessAware, LivePane):
         Binding("v", "reveal", "Reveal", id="kind.reveal"),
         Binding("exclamation_mark", "triage", "Why", id="kind.triage", key_display="!"),
         Binding("L", "logs", "Logs", id="kind.logs"),
+        Binding("F", "forward", "Forward", id="kind.forward"),
         Binding("R", "fix('restart')", "Restart", id="kind.restart"),
         Binding("U", "fix('undo')", "Undo", id="kind.undo"),
         Binding("S", "fix('scale')", "Scale", id="kind.scale"),
@@ -282,6 +284,8 @@ class KindPane(AccessAware, LivePane):
             return False  # only a Secret has values to reveal
         if action == "logs" and (self.kind.group, self.kind.kind) not in LOGGED:
             return False  # no pods to read
+        if action == "forward" and (self.kind.group, self.kind.kind) != ("", "Service"):
+            return False  # a Service's pods serve its ports; other kinds have none
         if action == "fix" and (self.kind.group, self.kind.kind) not in FIXES.get(
                 parameters[0] if parameters else "", ()):
             return False  # not this kind's: not shown
@@ -298,6 +302,8 @@ class KindPane(AccessAware, LivePane):
             if (kind.group, kind.kind) not in FIXES[fix]:
                 return ()  # the key is not this kind's: nothing to explain
             return FIX_NEEDS[fix](kind)
+        if binding_id == "kind.forward" and (kind.group, kind.kind) != ("", "Service"):
+            return ()
         if binding_id == "kind.logs":
             return (Need("list", "pods"), Need("get", "pods/log")) if \
                 (kind.group, kind.kind) in LOGGED else ()
@@ -331,6 +337,11 @@ class KindPane(AccessAware, LivePane):
         row = self.table.cursor_row
         if row is not None:
             self.post_message(FixObject(action, self.kind, row.namespace, row.name))
+
+    def action_forward(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(ForwardPorts(row.namespace, "service", row.name))
 
     def action_logs(self) -> None:
         row = self.table.cursor_row

@@ -12,6 +12,7 @@ from kubetui.intents.kinds import TriageObject
 from kubetui.intents.pods import (
     DebugPod,
     DeletePods,
+    ForwardPorts,
     OpenPod,
     OpenProbes,
     OpenStream,
@@ -66,6 +67,7 @@ class PodsPane(AccessAware, LivePane):
         Binding("e", "stream('command')", "Exec", id="pods.exec", show=False),
         Binding("D", "debug", "Debug", id="pods.debug"),
         Binding("P", "probes", "Probes", id="pods.probes"),
+        Binding("F", "forward", "Forward", id="pods.forward", show=False),
         Binding("exclamation_mark", "triage", "Why", id="pods.triage", key_display="!"),
         Binding("space", "mark", "Mark", id="pods.mark", show=False),
         Binding("ctrl+d", "delete", "Delete", id="pods.delete"),
@@ -128,6 +130,11 @@ class PodsPane(AccessAware, LivePane):
         row = self.table.cursor_row
         if row is not None:
             self.post_message(TriageObject("", "Pod", row.namespace, row.name))
+
+    def action_forward(self) -> None:
+        row = self.table.cursor_row
+        if row is not None:
+            self.post_message(ForwardPorts(row.namespace, "pod", row.name))
 
     def action_probes(self) -> None:
         row = self.table.cursor_row

@@ -24,6 +24,8 @@ from kubetui.jump import Jump, parse_jump
                                                 all_namespaces=True)),
     ("ns", Jump("kind", "namespaces")),
     ("nodesx", Jump("kind", "nodesx")),
+    (":pf", Jump("forwards")),
+    ("port-forward", Jump("forwards")),
 ])
 def test_valid_jumps(text, expected):
     assert parse_jump(text) == expected

@@ -98,7 +98,14 @@ def parse_answer(data: bytes) -> Answer:
                   len(rest) > PREVIEW)
 
 
+def connect_address(address: str) -> str:
+    """Where to connect to reach a forward listening on ``address`` (every interface is
+    reached on loopback)."""
+    return {"0.0.0.0": "127.0.0.1", "::": "::1", "localhost": "127.0.0.1"}.get(address, address)
+
+
 def curl_command(address: str, port: int, check: HttpCheck) -> str:
+    address = connect_address(address)
     host = f"[{address}]" if ":" in address else address
     words = ["curl", "-sS", "-i"]
     if check.method != ("POST" if check.body else "GET"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,6 +36,18 @@ from kubetui.k8s.transport.portforward import (
 
 CHUNK = 64 * 1024
 DRAIN = 1.0  # seconds of silence from the pod after the local side stopped sending
+
+
+def port_free(address: str, port: int) -> bool:
+    """Whether ``port`` can be listened on at ``address`` now (the form's suggestion)."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError:
+            return False
+    return True
 
 
 @dataclass

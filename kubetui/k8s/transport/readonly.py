@@ -10,8 +10,10 @@ ACCESS_REVIEWS = ("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
                   "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews")
 
 
-#: GETs that can change a container: a command run in it, or input to its main process.
-_STREAMS_THAT_WRITE = ("/exec", "/attach")
+#: GETs that open a stream into a pod: a command run in it, input to its main process, or a
+#: connection to one of its ports (a port-forward, and the probe runner's tcpSocket check,
+#: which rides one): each can change what runs there.
+_STREAMS_THAT_WRITE = ("/exec", "/attach", "/portforward")
 
 
 def is_read(method: str, path: str) -> bool:

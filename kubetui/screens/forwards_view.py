@@ -1,0 +1,142 @@
+"""The forwards view (``:pf``, ``ctrl+f``): each local port, what it reaches, the pod serving it
+now, bytes each way, connections open, and its state in words (listening, waiting for its pod,
+re-resolved, the last connection's failure). ``x`` stops the marked forwards or the one under
+the cursor, ``p`` moves one to another local port, ``r`` sends an HTTP request through it.
+
+The rows come from the app's list (``flows/forward_list.py``), redrawn when it says something
+changed; while a connection is open the byte counts are redrawn once a second (nothing runs
+while no connection is open).
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kubetui.formatting import human_bytes
+from kubetui.guard import Guarded
+from kubetui.host import host
+from kubetui.intents.forwards import MoveForward, StopForwards
+from kubetui.safe_text import plain
+from kubetui.screens.quiet import QuietBehind
+from kubetui.widgets.cluster_bar import ClusterBar
+from kubetui.widgets.fit_footer import FitFooter
+from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
+
+EMPTY = ("No port-forwards are open. F on a pod (pods pane, pod detail) or on a Service "
+         "(:svc) opens one.")
+
+
+def _state(row) -> str:
+    words = row.state
+    if row.note:
+        words += f" · {row.note}"
+    if row.error:
+        words += f" · last connection: {row.error}"
+    return words
+
+
+class ForwardsView(QuietBehind, Guarded, Screen):
+    stacked_view = True  # closed by the app when ``:`` opens another view or a pane
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="forwards.back"),
+        Binding("r", "check", "Request", id="forwards.check"),
+        Binding("x", "stop", "Stop", id="forwards.stop"),
+        Binding("space", "mark", "Mark", id="forwards.mark"),
+        Binding("p", "move", "Local port", id="forwards.move"),
+    ]
+    DEFAULT_CSS = """
+    ForwardsView #forwards-title { height: 1; text-style: bold; padding: 0 1; }
+    ForwardsView #forwards-empty { padding: 1 2; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(classes="forwards")
+        self.marked: set[int] = set()
+        self._unsubscribe = lambda: None
+
+    def compose(self) -> ComposeResult:
+        yield ClusterBar(host(self.app).info, host(self.app).readonly)
+        yield Static(id="forwards-title")
+        yield ResourceTable(
+            [Column("mark", "", width=1, min_width=1), Column("local", "LOCAL", width=15),
+             Column("target", "TARGET", min_width=12), Column("pod", "POD", min_width=10,
+                                                              min_terminal=100),
+             Column("io", "IN/OUT", width=15), Column("conn", "CONN", width=6, align="right"),
+             Column("state", "STATE", min_width=12)],
+            self._cells, {"number": lambda r: r.number}, default_sort=SortSpec("number"),
+            clock=host(self.app).clock, id="forwards-table")
+        yield Static(plain(EMPTY), id="forwards-empty")
+        yield FitFooter()
+
+    def on_mount(self) -> None:
+        self._ticking = self.set_interval(1.0, self._redraw, pause=True)
+        self._unsubscribe = host(self.app).forwards.subscribe(self._redraw)
+        self._redraw()
+        self.query_one(ResourceTable).focus()
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
+
+    def _cells(self, row, now: float) -> dict[str, str]:
+        return {"mark": "●" if row.number in self.marked else "", "local": row.local,
+                "target": f"{row.target}:{row.remote}",
+                "pod": f"{row.pod}:{row.pod_port}" if row.pod else "-",
+                "io": f"{human_bytes(row.bytes_in)}/{human_bytes(row.bytes_out)}",
+                "conn": f"{row.open}/{row.total}", "state": _state(row)}
+
+    def _redraw(self) -> None:
+        rows = host(self.app).forwards.rows()
+        table = self.query_one(ResourceTable)
+        keys = {r.key: r for r in rows}
+        self.marked &= {r.number for r in rows}
+        with self.app.batch_update():
+            table.apply(keys, [k for k in table.rows if k not in keys])
+        self.query_one("#forwards-empty").display = not rows
+        table.display = bool(rows)
+        open_now = sum(r.open for r in rows)
+        self.query_one("#forwards-title", Static).update(plain(
+            f"Port-forwards: {len(rows)} · {open_now} connection{'s' * (open_now != 1)} open"
+            + (f" · {len(self.marked)} marked" if self.marked else "")))
+        if open_now:
+            self._ticking.resume()
+        else:
+            self._ticking.pause()
+
+    def _current(self):
+        return self.query_one(ResourceTable).cursor_row
+
+    def action_mark(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.marked ^= {row.number}
+            self.query_one(ResourceTable).action_cursor(1)
+            self._redraw()
+
+    def action_stop(self) -> None:
+        numbers = tuple(sorted(self.marked)) or (
+            (self._current().number,) if self._current() is not None else ())
+        if numbers:
+            self.marked.clear()
+            self.post_message(StopForwards(numbers))
+
+    def action_move(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        from kubetui.screens.text_prompt import TextPrompt
+
+        self.app.push_screen(
+            TextPrompt(f"new local port for {row.local} (0: a free one)"),
+            lambda typed: typed is not None and self.post_message(MoveForward(row.number,
+                                                                              typed)))
+
+    def action_check(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        from kubetui.screens.http_check import HttpCheckScreen
+
+        self.app.push_screen(HttpCheckScreen(row))
