@@ -384,6 +384,9 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
             await old.retire()
 
     # -- quitting -------------------------------------------------------------------------
+    def on_unmount(self) -> None:
+        self.forwards.shut()
+
     def register_debug_pods(self, namespace: str, names: tuple[str, ...]) -> None:
         self.flows.debug.register(namespace, names)
 

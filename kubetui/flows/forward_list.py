@@ -273,6 +273,13 @@ class Forwards:
                         severity=severity, timeout=6)  # type: ignore[arg-type]
         self.changed()
 
+    def shut(self) -> None:
+        """The app is exiting, however it exits: no local port stays open behind it."""
+        for forward in self.forwards.values():
+            forward.tunnel.close_now()
+        self.forwards.clear()
+        self.close()
+
     def close(self) -> None:
         """The watches given back (the app quits, or another context)."""
         for held in self._held.values():

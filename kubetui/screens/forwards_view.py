@@ -19,7 +19,7 @@ from kubetui.formatting import human_bytes
 from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.intents.forwards import MoveForward, StopForwards
-from kubetui.safe_text import plain
+from kubetui.safe_text import plain, plain_lines
 from kubetui.screens.quiet import QuietBehind
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.fit_footer import FitFooter
@@ -50,6 +50,9 @@ class ForwardsView(QuietBehind, Guarded, Screen):
     DEFAULT_CSS = """
     ForwardsView #forwards-title { height: 1; text-style: bold; padding: 0 1; }
     ForwardsView #forwards-empty { padding: 1 2; color: $text-muted; }
+    ForwardsView #forwards-header { height: 1; text-style: bold; color: $text-muted; }
+    ForwardsView #forwards-detail { height: auto; max-height: 4; padding: 0 1;
+                                    border-top: solid $panel; }
     """
 
     def __init__(self) -> None:
@@ -60,14 +63,17 @@ class ForwardsView(QuietBehind, Guarded, Screen):
     def compose(self) -> ComposeResult:
         yield ClusterBar(host(self.app).info, host(self.app).readonly)
         yield Static(id="forwards-title")
+        yield Static(id="forwards-header")
         yield ResourceTable(
             [Column("mark", "", width=1, min_width=1), Column("local", "LOCAL", width=15),
-             Column("target", "TARGET", min_width=12), Column("pod", "POD", min_width=10,
-                                                              min_terminal=100),
-             Column("io", "IN/OUT", width=15), Column("conn", "CONN", width=6, align="right"),
-             Column("state", "STATE", min_width=12)],
+             Column("target", "TARGET", width=14, wide=(20, 120)),
+             Column("namespace", "NAMESPACE", width=20, min_terminal=100),
+             Column("pod", "POD", width=12, wide=(20, 120)), Column("io", "IN/OUT", width=11),
+             Column("conn", "CONN", width=5, align="right"),
+             Column("state", "STATE", min_width=14)],
             self._cells, {"number": lambda r: r.number}, default_sort=SortSpec("number"),
             clock=host(self.app).clock, id="forwards-table")
+        yield Static(id="forwards-detail")
         yield Static(plain(EMPTY), id="forwards-empty")
         yield FitFooter()
 
@@ -77,13 +83,18 @@ class ForwardsView(QuietBehind, Guarded, Screen):
         self._redraw()
         self.query_one(ResourceTable).focus()
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._redraw)
+
     def on_unmount(self) -> None:
         self._unsubscribe()
 
     def _cells(self, row, now: float) -> dict[str, str]:
+        namespace, _, ref = row.target.partition("/")
         return {"mark": "●" if row.number in self.marked else "", "local": row.local,
-                "target": f"{row.target}:{row.remote}",
-                "pod": f"{row.pod}:{row.pod_port}" if row.pod else "-",
+                "target": f"{ref}:{row.remote}", "namespace": namespace,
+                "pod": f"{row.pod}:{row.pod_port}" if row.pod and row.state != "waiting"
+                else "-",
                 "io": f"{human_bytes(row.bytes_in)}/{human_bytes(row.bytes_out)}",
                 "conn": f"{row.open}/{row.total}", "state": _state(row)}
 
@@ -96,6 +107,9 @@ class ForwardsView(QuietBehind, Guarded, Screen):
             table.apply(keys, [k for k in table.rows if k not in keys])
         self.query_one("#forwards-empty").display = not rows
         table.display = bool(rows)
+        self.query_one("#forwards-header", Static).update(plain(table.header_text()))
+        self.query_one("#forwards-detail").display = bool(rows)
+        self._detail()
         open_now = sum(r.open for r in rows)
         self.query_one("#forwards-title", Static).update(plain(
             f"Port-forwards: {len(rows)} · {open_now} connection{'s' * (open_now != 1)} open"
@@ -104,6 +118,18 @@ class ForwardsView(QuietBehind, Guarded, Screen):
             self._ticking.resume()
         else:
             self._ticking.pause()
+
+    def on_resource_table_cursor_moved(self) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        """The row under the cursor in full: at 80 columns its state is cut in the table."""
+        row = self._current()
+        text = "" if row is None else (f"{row.local} → {row.target}:{row.remote}"
+                                       + (f" (pod {row.pod}:{row.pod_port})"
+                                          if row.pod and row.state != "waiting" else "")
+                                       + f"\n{_state(row)}")
+        self.query_one("#forwards-detail", Static).update(plain_lines(text))
 
     def _current(self):
         return self.query_one(ResourceTable).cursor_row

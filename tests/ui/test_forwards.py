@@ -19,8 +19,8 @@ from kubetui.screens.http_check import HttpCheckScreen
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster
 from tests.integration.test_forward_tunnel import SERVER, web_pod
-from tests.ui.test_rbac_keys import explained, pods_only_user
 from tests.ui.conftest import make_app, until
+from tests.ui.test_rbac_keys import explained, pods_only_user
 
 
 def get(port: int, path: str = "/index.html") -> httpx.Response:

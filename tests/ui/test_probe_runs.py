@@ -193,7 +193,7 @@ async def test_expansion_exit_codes_and_output(local_cluster: LocalCluster, name
         assert run.result == "error" and "executable file not found" in run.detail
 
 
-async def test_http_and_tcp_probes_without_exec(seeded: LocalCluster):
+async def test_http_and_tcp_probes_and_readonly_refuses_tcp(seeded: LocalCluster):
     app = await make_app(seeded.kubeconfig, namespace="kubetui-demo", readonly=True)
     seeded.wait_for(lambda: seeded.kubectl(
         "-n", "kubetui-demo", "get", "pod", "http-probes", "-o",
@@ -213,7 +213,25 @@ async def test_http_and_tcp_probes_without_exec(seeded: LocalCluster):
         await until(pilot, lambda: app.screen is runner, what="back in the runner")
         run = await run_and_wait(pilot, runner, "readiness")
         assert run.result == "failure" and run.detail == "HTTP 404 Not Found"
-        # tcpSocket: an open port connects, a closed one is refused.
+        # tcpSocket rides a port-forward stream: --readonly refuses it, as it refuses exec.
+        await select_probe(pilot, runner, "liveness")
+        run = await run_and_wait(pilot, runner, "liveness")
+        assert run.result == "error" and "read-only" in run.detail, run
+    # Read-only: the proxy is a read; nothing else was sent, no port-forward was opened.
+    sent = audit_events(seeded, since=since)
+    # The proxied probe carries the kubelet's User-Agent, marked as kubetui's.
+    proxied = audit_events(seeded, since=since, user_agent="kube-probe/1.20 (kubetui)")
+    assert {e["objectRef"].get("subresource") for e in proxied} == {"proxy"}
+    sent += proxied
+    subresources = {(e["verb"], e.get("objectRef", {}).get("subresource")) for e in sent
+                    if e.get("objectRef", {}).get("resource") == "pods"}
+    assert ("get", "proxy") in subresources and ("get", "portforward") not in subresources
+    assert not [e for e in sent if e["verb"] not in ("get", "list", "watch")
+                and e.get("objectRef", {}).get("resource") != "selfsubjectrulesreviews"]
+    # Read-write: tcpSocket connects to an open port, and a closed one is refused.
+    app = await make_app(seeded.kubeconfig, namespace="kubetui-demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        runner = await open_runner(pilot, "http-probes")
         await select_probe(pilot, runner, "liveness")
         run = await run_and_wait(pilot, runner, "liveness")
         assert run.result == "success" and run.detail.startswith("connected"), run
@@ -222,17 +240,6 @@ async def test_http_and_tcp_probes_without_exec(seeded: LocalCluster):
         await until(pilot, lambda: app.screen is runner, what="back in the runner")
         run = await run_and_wait(pilot, runner, "liveness")
         assert run.result == "failure" and "connection refused" in run.detail, run
-    # Read-only: the proxy and the port-forward are reads; nothing else was sent.
-    sent = audit_events(seeded, since=since)
-    # The proxied probe carries the kubelet's User-Agent, marked as kubetui's.
-    proxied = audit_events(seeded, since=since, user_agent="kube-probe/1.20 (kubetui)")
-    assert {e["objectRef"].get("subresource") for e in proxied} == {"proxy"}
-    sent += proxied
-    subresources = {(e["verb"], e.get("objectRef", {}).get("subresource")) for e in sent
-                    if e.get("objectRef", {}).get("resource") == "pods"}
-    assert ("get", "proxy") in subresources and ("get", "portforward") in subresources
-    assert not [e for e in sent if e["verb"] not in ("get", "list", "watch")
-                and e.get("objectRef", {}).get("resource") != "selfsubjectrulesreviews"]
 
 
 async def test_readonly_refuses_exec_probes(local_cluster: LocalCluster, namespace: str):

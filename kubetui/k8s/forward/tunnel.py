@@ -89,6 +89,13 @@ class Tunnel:
         self.local_port = self._server.sockets[0].getsockname()[1]
         return self.local_port
 
+    def close_now(self) -> None:
+        """Stop listening and end the connections without waiting (the app is exiting)."""
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._connections):
+            task.cancel()
+
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()
