@@ -100,3 +100,33 @@ async def test_what_goes_wrong_is_told(local_cluster: LocalCluster, namespace: s
             await t.stop()
         await cluster.close()
         await viewer.close()
+
+
+async def test_a_connection_after_the_token_expired_uses_a_fresh_one(
+        local_cluster: LocalCluster, namespace: str, tmp_path):
+    """Each connection opens its stream with the credentials of the moment: a token revoked
+    between two connections is refreshed (the plugin runs again) and the second one carries."""
+    from tests.integration.test_credentials_refresh import minting_kubeconfig, revoke, runs
+
+    c = local_cluster
+    web_pod(c, namespace)
+    kubeconfig = minting_kubeconfig(c, namespace, tmp_path)
+    c.kubectl("-n", namespace, "create", "role", "forward", "--verb=get,create",
+              "--resource=pods/portforward")
+    c.kubectl("-n", namespace, "create", "rolebinding", "minted-forward", "--role=forward",
+              f"--serviceaccount={namespace}:minted")
+    cluster = await connected(kubeconfig)
+    tunnel = Tunnel(cluster, namespace, lambda: "web", 8080)
+    try:
+        port = await tunnel.start()
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            close = {"Connection": "close"}  # each request on its own connection
+            assert (await http.get("/index.html", headers=close)).text == "hello-from-web\n"
+            assert runs(tmp_path) == 1
+            revoke(c, namespace, 1)
+            assert (await http.get("/index.html", headers=close)).text == "hello-from-web\n", \
+                tunnel.last_error
+        assert runs(tmp_path) == 2 and tunnel.last_error == ""
+    finally:
+        await tunnel.stop()
+        await cluster.close()
