@@ -80,6 +80,11 @@ SHOTS = [
     # one that died) beside the current one, times on.
     ("pod-logs-120x40.svg", (120, 40), ["slash", *"crashloop", "enter", "enter", "WAIT", "l",
                                         "WAIT", "t"], "kubetui-demo", False),
+    # F on the checkout Service (its pod chosen, a free local port), then W: the forwards
+    # view, and r: GET /health through the forward.
+    ("forwards-120x40.svg", (120, 40),
+     ["colon", *"svc", "enter", "WAIT", "F", "WAIT", "ctrl+s", "WAIT", "W", "WAIT", "r",
+      "ctrl+u", *"GET /health", "enter", "WAIT"], "kubetui-demo", False),
     ("backups-crd-120x40.svg", (120, 40), ["colon", *"bk", "enter", "WAIT"], "kubetui-demo",
      False),
     ("debug-session-120x40.svg", (120, 40),

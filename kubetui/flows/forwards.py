@@ -20,6 +20,7 @@ from kubetui.flows.forward_list import Forward
 from kubetui.k8s.forward.http_check import (
     Answer,
     HttpCheck,
+    answer_complete,
     connect_address,
     parse_answer,
     request_bytes,
@@ -51,6 +52,7 @@ class CheckResult:
     seconds: float
     answer: Answer | None = None
     error: str = ""
+    pod: str = ""  # the pod serving the forward when the answer came
 
 
 class ForwardsFlow(Flow):
@@ -155,11 +157,12 @@ class ForwardsFlow(Flow):
         forward = self.host.forwards.forwards.get(number)
         if forward is None:
             return
-        self.run(self._check(forward.address, forward.tunnel.local_port, check, reply),
+        self.run(self._check(forward, check, reply),
                  "forward-check", f"HTTP check through {forward.local}")
 
-    async def _check(self, address: str, port: int, check: HttpCheck,
+    async def _check(self, forward: Forward, check: HttpCheck,
                      reply: Callable[[CheckResult], None]) -> None:
+        address, port = forward.address, forward.tunnel.local_port
         started = time.monotonic()
         connect_to = connect_address(address)
         got = bytearray()
@@ -172,6 +175,8 @@ class ForwardsFlow(Flow):
                 await writer.drain()
                 while len(got) < CHECK_READ and (chunk := await reader.read(CHECK_READ)):
                     got.extend(chunk)
+                    if answer_complete(bytes(got), check.method):
+                        break
             finally:
                 writer.close()
         try:
@@ -188,7 +193,8 @@ class ForwardsFlow(Flow):
                 answer = parse_answer(data)
             except (ProtocolError, KubeError, ValueError) as exc:
                 error = str(exc)
-        self.then(reply, CheckResult(check, connect_to, port, seconds, answer, error))
+        self.then(reply, CheckResult(check, connect_to, port, seconds, answer, error,
+                                     forward.pod))
 
     # -- leaving -------------------------------------------------------------------------------
     def quit(self, leave: Callable[[], None]) -> None:

@@ -23,7 +23,8 @@ def answer_text(result) -> str:
     if result.answer is None:
         return f"No answer: {result.error} ({result.seconds * 1000:.0f} ms)"
     a = result.answer
-    lines = [f"HTTP {a.status} {a.reason} · {result.seconds * 1000:.0f} ms", ""]
+    via = f" · pod {result.pod}" if result.pod else ""
+    lines = [f"HTTP {a.status} {a.reason} · {result.seconds * 1000:.0f} ms{via}", ""]
     lines += [f"{name}: {value}" for name, value in a.headers]
     body = a.body.decode("utf-8", errors="replace")
     lines += ["", f"Body (first {PREVIEW} bytes{', more follows' if a.more else ''}):"

@@ -61,3 +61,19 @@ def test_the_curl_equivalent():
         "curl -sS -i -X DELETE -H 'A: b' 'http://[::1]:80/x'"
     assert curl_command("127.0.0.1", 80, parse_check("/s -d q")) == \
         "curl -sS -i -d q http://127.0.0.1:80/s"
+
+
+def test_an_answer_is_whole_by_its_length_its_last_chunk_or_its_kind():
+    from kubetui.k8s.forward.http_check import answer_complete
+
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    assert not answer_complete(head + b"hel", "GET")
+    assert answer_complete(head + b"hello", "GET")
+    assert answer_complete(head, "HEAD")
+    chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+    assert not answer_complete(chunked, "GET")
+    assert answer_complete(chunked + b"0\r\n\r\n", "GET")
+    assert answer_complete(b"HTTP/1.1 204 No Content\r\n\r\n", "DELETE")
+    # no length: the answer ends with the connection
+    assert not answer_complete(b"HTTP/1.0 200 OK\r\n\r\nsome", "GET")
+    assert not answer_complete(b"HTTP/1.1 200 OK\r\nContent-", "GET")

@@ -98,6 +98,26 @@ def parse_answer(data: bytes) -> Answer:
                   len(rest) > PREVIEW)
 
 
+def answer_complete(data: bytes, method: str) -> bool:
+    """Whether ``data`` holds the whole answer, so the check's time is the answer's and not the
+    stream's close (the kubelet ends a forward's stream about a second after the pod's side
+    closed). Without a length or chunked end, the answer ends when the connection does."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        return False
+    try:
+        head = Head.parse(data[:end])
+    except ProtocolError:
+        return True  # nothing more will make sense of it
+    if method == "HEAD" or head.status in (204, 304) or 100 <= head.status < 200:
+        return True
+    body = data[end + 4:]
+    if "chunked" in (head.get("transfer-encoding") or "").lower():
+        return body.endswith(b"0\r\n\r\n")
+    length = head.get("content-length")
+    return length is not None and length.strip().isdigit() and len(body) >= int(length)
+
+
 def connect_address(address: str) -> str:
     """Where to connect to reach a forward listening on ``address`` (every interface is
     reached on loopback)."""

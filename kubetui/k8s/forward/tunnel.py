@@ -35,6 +35,7 @@ from kubetui.k8s.transport.portforward import (
 )
 
 CHUNK = 64 * 1024
+BACKLOG = 1024 * 1024  # bytes waiting for the local client before the pod's side waits too
 DRAIN = 1.0  # seconds of silence from the pod after the local side stopped sending
 
 
@@ -117,6 +118,8 @@ class Tunnel:
         self.changed()
         try:
             await self._carry(reader, writer)
+        except asyncio.CancelledError:
+            pass  # stopped: the connection ends here (asyncio would log the cancellation)
         finally:
             self._connections.discard(task)
             self.counters.open -= 1
@@ -178,9 +181,12 @@ class Tunnel:
             if channel == DATA:
                 writer.write(data)
                 self.counters.bytes_in += len(data)
-                try:
-                    await writer.drain()
-                except (ConnectionError, OSError):
+                if writer.transport.get_write_buffer_size() > BACKLOG:
+                    try:  # a slow local client holds the pod's stream back, no further
+                        await writer.drain()
+                    except (ConnectionError, OSError):
+                        return
+                elif writer.is_closing():
                     return
 
     def _failed(self, reason: str) -> None:
