@@ -38,7 +38,8 @@ echo "== pytest"
 SMOKE=(tests/ui/test_start_up.py tests/ui/test_snapshots.py tests/ui/test_kind_snapshots.py
        tests/ui/test_hostile_text.py tests/ui/test_terminal.py tests/ui/test_logs_snapshots.py
        tests/ui/test_resource_table.py
-       tests/ui/test_fit_footer.py tests/ui/test_log_view.py tests/ui/test_no_traceback.py)
+       tests/ui/test_fit_footer.py tests/ui/test_log_view.py tests/ui/test_no_traceback.py
+       tests/ui/test_line_input.py)
 if [[ $# -eq 0 ]]; then
   for version in 3.10 3.13; do
     echo "== unit tests and the UI smoke set on Python $version"

@@ -14,6 +14,7 @@ from kubetui.bindings import MODAL_BINDINGS
 from kubetui.guard import Guarded
 from kubetui.k8s.apf.flowcontrol import FlowSchemaRow, RequestAttrs, match_flow_schema
 from kubetui.safe_text import plain_lines
+from kubetui.widgets.line_input import LineInput
 
 
 def rules_text(schema: FlowSchemaRow) -> str:
@@ -91,7 +92,7 @@ class WhoMatchesScreen(Guarded, ModalScreen[None]):
                                        ("namespace", "namespace (empty: cluster-scoped)")):
                 with Horizontal(classes="apf-field"):
                     yield Label(f"{field:>9} ")
-                    yield Input(placeholder=placeholder, id=f"who-{field}")
+                    yield LineInput(placeholder=placeholder, id=f"who-{field}")
             yield Static("", id="who-result")
 
     def on_mount(self) -> None:

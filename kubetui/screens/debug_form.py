@@ -25,6 +25,7 @@ from kubetui.k8s.debug.target import MODE_LABELS, DebugTarget
 from kubetui.k8s.rbac.access import Need
 from kubetui.safe_text import visible
 from kubetui.screens.plan_form import PlanForm
+from kubetui.widgets.line_input import LineInput
 
 NEVER_REMOVED = ("An ephemeral container can never be removed from the pod: it stays in its spec "
                  "(and its status) until the pod is deleted.")
@@ -62,20 +63,20 @@ class DebugForm(PlanForm):
         row = self.row
         yield row("Debug with", Select(modes, value=EPHEMERAL, allow_blank=False, id="mode",
                                        compact=True))
-        yield row("Image", Input(self._image, id="image", compact=True))
+        yield row("Image", LineInput(self._image, id="image", compact=True))
         yield row("Profile", Select([(p, p) for p in PROFILES], value="general",
                                     allow_blank=False, id="profile", compact=True))
         yield row("Target", Select(containers, value=t.first_running or Select.NULL,
                                    prompt="(no process sharing)",
                                    id="target", compact=True), "ephemeral-only")
-        yield row("Command", Input(placeholder="the image's entrypoint (e.g. sh)",
+        yield row("Command", LineInput(placeholder="the image's entrypoint (e.g. sh)",
                                    id="command", compact=True))
         yield row("Pull policy", Select([(p, p) for p in PULL_POLICIES], value="IfNotPresent",
                                         allow_blank=False, id="pull", compact=True))
-        yield row("Container", Input(placeholder="debugger-xxxxx", id="name", compact=True))
-        yield row("Copy name", Input(placeholder=f"{t.pod}-debug", id="copy-name",
+        yield row("Container", LineInput(placeholder="debugger-xxxxx", id="name", compact=True))
+        yield row("Copy name", LineInput(placeholder=f"{t.pod}-debug", id="copy-name",
                                      compact=True), "copy-only")
-        yield row("Set images", Input(placeholder="app=IMAGE,*=IMAGE (optional)",
+        yield row("Set images", LineInput(placeholder="app=IMAGE,*=IMAGE (optional)",
                                       id="set-images", compact=True), "copy-only")
         with Horizontal(classes="row"):
             yield Label("Session")

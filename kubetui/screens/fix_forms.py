@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Select
 
 from kubetui.k8s.fixes.pods import PodRef, plan_delete_pods
 from kubetui.k8s.fixes.rollout import Revision, plan_undo, template_diff
@@ -17,6 +17,7 @@ from kubetui.k8s.fixes.scale import autoscaler_warning, plan_scale
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.safe_text import visible
 from kubetui.screens.plan_form import PlanForm
+from kubetui.widgets.line_input import LineInput
 
 
 def _whole_number(value: str, what: str) -> int | None:
@@ -47,7 +48,7 @@ class ScaleForm(PlanForm):
                            f"(now {self.current} replicas)")
 
     def fields(self) -> ComposeResult:
-        yield self.row("Replicas", Input(str(self.current), id="replicas", compact=True))
+        yield self.row("Replicas", LineInput(str(self.current), id="replicas", compact=True))
 
     def build(self):
         replicas = _whole_number(self.value("#replicas") or "", "replicas")
@@ -81,7 +82,7 @@ class DeletePodsForm(PlanForm):
     def fields(self) -> ComposeResult:
         graces = sorted({p.grace for p in self.pods})
         own = f"{graces[0]}" if len(graces) == 1 else "each pod's own"
-        yield self.row("Grace (s)", Input("", placeholder=f"{own} (the pod's own)", id="grace",
+        yield self.row("Grace (s)", LineInput("", placeholder=f"{own} (the pod's own)", id="grace",
                                           compact=True))
         yield self.row("Force", Checkbox("now: do not wait for the kubelet (grace 0)",
                                          id="force", compact=True))

@@ -5,7 +5,7 @@ the warning), the pod serving it now, each connection's request and the kubectl 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from kubetui.k8s.forward.plan import SERVICE, Target, plan_forward, suggested_ports
 from kubetui.k8s.forward.resolve import Resolved
@@ -13,6 +13,7 @@ from kubetui.k8s.rbac.access import Need
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.safe_text import plain_lines
 from kubetui.screens.plan_form import PlanForm
+from kubetui.widgets.line_input import LineInput
 
 
 class ForwardForm(PlanForm):
@@ -29,10 +30,10 @@ class ForwardForm(PlanForm):
 
     def fields(self) -> ComposeResult:
         suggested = suggested_ports(self.resolved.offered, set(self.resolved.free))
-        yield self.row("Ports", Input(suggested,
+        yield self.row("Ports", LineInput(suggested,
                                       placeholder="LOCAL:REMOTE … (8080:80, :http, 9090)",
                                       id="ports", compact=True))
-        yield self.row("Address", Input("127.0.0.1", placeholder="127.0.0.1", id="address",
+        yield self.row("Address", LineInput("127.0.0.1", placeholder="127.0.0.1", id="address",
                                         compact=True))
         yield Static(plain_lines(self._offered()), id="forward-offered")
 

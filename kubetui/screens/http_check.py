@@ -16,6 +16,7 @@ from kubetui.intents.forwards import CheckForward
 from kubetui.k8s.forward.http_check import PREVIEW, HttpCheck, curl_command, parse_check
 from kubetui.k8s.forward.ports import PortError
 from kubetui.safe_text import plain, plain_lines
+from kubetui.widgets.line_input import LineInput
 
 
 def answer_text(result) -> str:
@@ -55,7 +56,7 @@ class HttpCheckScreen(Guarded, ModalScreen):
         with Vertical():
             yield Static(plain(f"HTTP request through {self.row.local} → {self.row.target}:"
                                f"{self.row.remote}"), id="check-title")
-            yield Input("GET /", placeholder="[METHOD] /PATH [-H 'Name: value'] [-d BODY]",
+            yield LineInput("GET /", placeholder="[METHOD] /PATH [-H 'Name: value'] [-d BODY]",
                         id="check-request", compact=True)
             yield Static(id="check-equivalents")
             with VerticalScroll(id="check-answer-scroll"):

@@ -13,6 +13,7 @@ from kubetui.bindings import MODAL_BINDINGS
 from kubetui.guard import Guarded
 from kubetui.jump import ALIASES, SUGGESTIONS
 from kubetui.recent import recent_kinds
+from kubetui.widgets.line_input import LineInput
 
 
 class JumpSuggester(Suggester):
@@ -42,7 +43,7 @@ class JumpPrompt(Guarded, ModalScreen[str | None]):
         self._suggester = JumpSuggester(words, kinds)
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="deploy | svc | pods | any kind | ns NAME | ctx NAME | q",
+        yield LineInput(placeholder="deploy | svc | pods | any kind | ns NAME | ctx NAME | q",
                     suggester=self._suggester, id="jump-input")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

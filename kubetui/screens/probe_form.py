@@ -33,6 +33,7 @@ from kubetui.k8s.probes.edit import (
 )
 from kubetui.k8s.probes.run import ProbeInputError
 from kubetui.safe_text import plain, plain_lines
+from kubetui.widgets.line_input import LineInput
 
 
 class ProbeForm(Guarded, ModalScreen[dict | None]):
@@ -75,19 +76,19 @@ class ProbeForm(Guarded, ModalScreen[dict | None]):
                          id="probe-form-title")
             if c.handler == "exec":
                 command = shlex.join(str(w) for w in action.get("command") or ())
-                yield self._row("Command", Input(command, id="command", compact=True))
+                yield self._row("Command", LineInput(command, id="command", compact=True))
             if c.handler == "httpGet":
-                yield self._row("Path", Input(str(action.get("path") or "/"), id="path",
+                yield self._row("Path", LineInput(str(action.get("path") or "/"), id="path",
                                               compact=True))
             if c.handler in ("httpGet", "tcpSocket"):
-                yield self._row("Port", Input(str(action.get("port") or ""), id="port",
+                yield self._row("Port", LineInput(str(action.get("port") or ""), id="port",
                                               compact=True))
             for label, ident, value in (("Timeout (s)", "timeout", c.timeout),
                                         ("Period (s)", "period", c.period),
                                         ("Success thresh.", "success", c.success_threshold),
                                         ("Failure thresh.", "failure", c.failure_threshold),
                                         ("Initial delay", "delay", c.initial_delay)):
-                yield self._row(label, Input(str(value), id=ident, compact=True))
+                yield self._row(label, LineInput(str(value), id=ident, compact=True))
             yield Static(id="probe-form-problem")
             with VerticalScroll(id="probe-form-preview-scroll"):
                 yield Static(id="probe-form-preview")

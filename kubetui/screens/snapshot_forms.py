@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Label, Select
 
 from kubetui.k8s.storage.claims import ACCESS_SHORT, PvcRow
 from kubetui.k8s.storage.snapshots import (
@@ -17,6 +17,7 @@ from kubetui.k8s.storage.snapshots import (
 )
 from kubetui.safe_text import visible
 from kubetui.screens.plan_form import PlanForm
+from kubetui.widgets.line_input import LineInput
 
 
 class SnapshotForm(PlanForm):
@@ -35,7 +36,7 @@ class SnapshotForm(PlanForm):
         yield self.row("Class", Select(classes, value=self.choice.preselected or Select.NULL,
                                        prompt="(choose a VolumeSnapshotClass)", id="class",
                                        compact=True))
-        yield self.row("Name", Input(self._name, id="name", compact=True))
+        yield self.row("Name", LineInput(self._name, id="name", compact=True))
 
     def build(self):
         return plan_snapshot(self.pvc.namespace, self.pvc.name, self.value("#name") or "",
@@ -62,7 +63,7 @@ class RestoreForm(PlanForm):
         source = self.source
         default_class = source.storage_class if source and source.storage_class else None
         size = self.snapshot.restore_size or (source.requested if source else "") or "1Gi"
-        yield self.row("Claim name", Input(f"{self.snapshot.name}-restore"[:253], id="name",
+        yield self.row("Claim name", LineInput(f"{self.snapshot.name}-restore"[:253], id="name",
                                            compact=True))
         classes = [(visible(c), c) for c in self.storage_classes]
         yield self.row("Storage class", Select(classes, value=default_class
@@ -70,7 +71,7 @@ class RestoreForm(PlanForm):
                                                else Select.NULL,
                                                prompt="(the cluster's default)", id="class",
                                                compact=True))
-        yield self.row("Size", Input(size, id="size", compact=True))
+        yield self.row("Size", LineInput(size, id="size", compact=True))
         modes = source.access if source and source.access else ("ReadWriteOnce",)
         yield Horizontal(Label("Access"), *(
             Checkbox(ACCESS_SHORT[m], m in modes, id=f"mode-{ACCESS_SHORT[m]}", compact=True)

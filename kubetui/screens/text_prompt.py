@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from kubetui.bindings import MODAL_BINDINGS
 from kubetui.guard import Guarded
+from kubetui.widgets.line_input import LineInput
 
 
 class TextPrompt(Guarded, ModalScreen[str | None]):
@@ -25,7 +26,7 @@ class TextPrompt(Guarded, ModalScreen[str | None]):
         self._placeholder, self._value = placeholder, value
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self._value, placeholder=self._placeholder)
+        yield LineInput(value=self._value, placeholder=self._placeholder)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)

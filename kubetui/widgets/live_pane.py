@@ -24,6 +24,7 @@ from kubetui.k8s.watch.reflector import Delta, ReflectorStatus
 from kubetui.live.store import LiveStore, StoreChange
 from kubetui.safe_text import plain, plain_lines
 from kubetui.widgets.age_ticks import Timestamps
+from kubetui.widgets.line_input import LineInput
 from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
 
 
@@ -127,7 +128,7 @@ class LivePane(Guarded, Vertical):
         yield Static(classes="pane-status")
         yield Static(classes="pane-header")
         yield self.table
-        yield Input(placeholder="filter: text or regex; l:app=web for a label selector",
+        yield LineInput(placeholder="filter: text or regex; l:app=web for a label selector",
                     classes="pane-filter")
 
     def on_mount(self) -> None:

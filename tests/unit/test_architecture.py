@@ -110,3 +110,14 @@ def test_views_and_flows_do_not_reach_into_the_app_untyped():
              for n, line in enumerate(p.read_text().splitlines(), 1)
              if "type: ignore[attr-defined]" in line]
     assert found == []
+
+
+def test_every_input_applies_its_keys_in_order():
+    """A line is typed through ``LineInput`` (widgets/line_input.py): Textual's ``Input`` runs
+    its bound keys after the keys typed behind them when they arrive in one read."""
+    import re
+
+    found = [f"{p.relative_to(REPO)}:{n}" for p in _sources(PACKAGE)
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if re.search(r"(?<![\w.])Input\(", line) and not line.lstrip().startswith("class ")]
+    assert found == []

@@ -77,3 +77,17 @@ def test_an_answer_is_whole_by_its_length_its_last_chunk_or_its_kind():
     # no length: the answer ends with the connection
     assert not answer_complete(b"HTTP/1.0 200 OK\r\n\r\nsome", "GET")
     assert not answer_complete(b"HTTP/1.1 200 OK\r\nContent-", "GET")
+
+
+def test_a_hostile_answer_is_shown_as_text():
+    from kubetui.flows.forwards import CheckResult
+    from kubetui.k8s.forward.http_check import HttpCheck, parse_answer
+    from kubetui.safe_text import plain_lines
+    from kubetui.screens.http_check import answer_text
+
+    answer = parse_answer(b"HTTP/1.1 200 OK\r\nX-Evil: \x1b]52;c;aGk=\x07\r\nContent-Length: 9\r\n"
+                          b"\r\n\x1b[2J[b]x[/b]")
+    shown = plain_lines(answer_text(CheckResult(HttpCheck(), "127.0.0.1", 1, 0.01, answer,
+                                                pod="web"))).plain
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "␛[2J[b]x[/b]" in shown and "HTTP 200 OK · 10 ms · pod web" in shown
