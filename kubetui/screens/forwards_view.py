@@ -51,7 +51,7 @@ class ForwardsView(QuietBehind, Guarded, Screen):
     ForwardsView #forwards-title { height: 1; text-style: bold; padding: 0 1; }
     ForwardsView #forwards-empty { padding: 1 2; color: $text-muted; }
     ForwardsView #forwards-header { height: 1; text-style: bold; color: $text-muted; }
-    ForwardsView #forwards-detail { height: auto; max-height: 4; padding: 0 1;
+    ForwardsView #forwards-detail { height: auto; max-height: 6; padding: 0 1;
                                     border-top: solid $panel; }
     """
 
@@ -66,7 +66,7 @@ class ForwardsView(QuietBehind, Guarded, Screen):
         yield Static(id="forwards-header")
         yield ResourceTable(
             [Column("mark", "", width=1, min_width=1), Column("local", "LOCAL", width=15),
-             Column("target", "TARGET", width=14, wide=(20, 120)),
+             Column("target", "TARGET", width=16, wide=(20, 120)),
              Column("namespace", "NAMESPACE", width=20, min_terminal=100),
              Column("pod", "POD", width=12, wide=(20, 120)), Column("io", "IN/OUT", width=11),
              Column("conn", "CONN", width=5, align="right"),

@@ -253,3 +253,23 @@ async def test_without_the_rule_the_key_says_which(local_cluster: LocalCluster, 
         note = await explained(pilot, app, "F")
         assert "get pods/portforward" in note.message
         assert not isinstance(app.screen, ForwardForm)
+
+
+async def test_another_context_closes_the_forwards_and_says_so(
+        local_cluster: LocalCluster, namespace: str, two_context_kubeconfig: Path):
+    c = local_cluster
+    web_pod(c, namespace)
+    app = await make_app(two_context_kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
+        await pilot.press("F")
+        await until(pilot, lambda: isinstance(app.screen, ForwardForm), what="the form")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: len(app.forwards) == 1, what="the forward")
+        port = only_forward(app).tunnel.local_port
+        app.switch_context("viewer")
+        await until(pilot, lambda: len(app.forwards) == 0, what="closed")
+        assert any("their context was left" in n.message for n in app._notifications)
+        assert app.forward_count == 0
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0
