@@ -62,6 +62,14 @@ def web_service(c: LocalCluster, ns: str, replicas: int = 2) -> None:
     c.kubectl("-n", ns, "rollout", "status", "deploy/shop", "--timeout=90s")
 
 
+async def form_on_the_pod(pilot, app) -> ForwardForm:
+    """The web pod listed, ``F`` on it: its form."""
+    await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
+    await pilot.press("F")
+    await until(pilot, lambda: isinstance(app.screen, ForwardForm), what="the form")
+    return app.screen
+
+
 def only_forward(app):
     forwards = list(app.forwards.forwards.values())
     assert len(forwards) == 1, forwards
@@ -74,10 +82,7 @@ async def test_a_pod_forward_carries_http_is_checked_and_waits_for_its_pod(
     web_pod(c, namespace)
     app = await make_app(c.kubeconfig, namespace=namespace)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
-        await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, ForwardForm), what="the form")
-        form = app.screen
+        form = await form_on_the_pod(pilot, app)
         assert "Declared ports: 8080" in str(form.query_one("#forward-offered").render())
         form.query_one("#ports").value = ":http"  # a free local port for the port named http
         await pilot.pause(0.1)
@@ -174,7 +179,8 @@ async def test_a_service_forward_moves_to_another_pod_when_its_pod_is_deleted(
         c.kubectl("-n", namespace, "delete", "pod", first, "--wait=false")
         await until(pilot, lambda: forward.pod != first, what="re-resolved", timeout=60)
         assert forward.state == LISTENING and "re-resolved" in forward.note
-        assert any("re-resolved" in n.message for n in app._notifications)
+        await until(pilot, lambda: any("re-resolved" in n.message for n in app._notifications),
+                    what="said so")
         answer = await fetched(pilot, port)
         assert answer.text == f"hello-from-{forward.pod}\n" and forward.pod != first
         # quitting says the forward is open; yes closes it
@@ -198,10 +204,8 @@ async def test_a_busy_local_port_is_said_and_nothing_else_is_lost(local_cluster:
     app = await make_app(c.kubeconfig, namespace=namespace)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
-            await pilot.press("F")
-            await until(pilot, lambda: isinstance(app.screen, ForwardForm), what="the form")
-            app.screen.query_one("#ports").value = f"{busy}:8080 0:8080"
+            form = await form_on_the_pod(pilot, app)
+            form.query_one("#ports").value = f"{busy}:8080 0:8080"
             await pilot.pause(0.1)
             await pilot.press("ctrl+s")
             await until(pilot, lambda: any(n.title == "Port-forward not started"
@@ -261,15 +265,14 @@ async def test_another_context_closes_the_forwards_and_says_so(
     web_pod(c, namespace)
     app = await make_app(two_context_kubeconfig, namespace=namespace)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
-        await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, ForwardForm), what="the form")
+        await form_on_the_pod(pilot, app)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: len(app.forwards) == 1, what="the forward")
         port = only_forward(app).tunnel.local_port
         app.switch_context("viewer")
         await until(pilot, lambda: len(app.forwards) == 0, what="closed")
-        assert any("their context was left" in n.message for n in app._notifications)
+        await until(pilot, lambda: any("their context was left" in n.message
+                                       for n in app._notifications), what="said so")
         assert app.forward_count == 0
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0
