@@ -25,6 +25,8 @@ from kubetui.k8s.fixes.plan import dry_run_answer
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.writes import Write, WriteResult, dry_run, send_write
 from kubetui.screens.confirm import ConfirmScreen
+from kubetui.timeline.entries import ACTION
+from kubetui.timeline.recorder import object_of
 
 DRY_RUNS_AT_ONCE = 8
 
@@ -90,9 +92,10 @@ class ActionPath:
         def answered(yes: bool | None) -> None:
             if yes and on_yes is not None:
                 self.last_kubectl = "\n".join(p.kubectl for p in writes if p.kubectl)
+                self._record(title, writes, "confirmed: sent from its own screen", dry_run)
                 on_yes()
             elif yes:
-                self.send(writes, reply, report_errors=report_errors)
+                self.send(writes, reply, report_errors=report_errors, dry_run=dry_run)
             elif on_no is not None:
                 on_no()
 
@@ -136,33 +139,45 @@ class ActionPath:
         self.confirm(title, body, writes, reply, dry_run="\n".join(answers), on_yes=on_yes)
 
     def send(self, writes: Sequence[Planned], reply: Reply | None = None, *,
-             report_errors: bool = True) -> None:
+             report_errors: bool = True, dry_run: str = "") -> None:
         """One worker sends ``writes`` in order (an earlier refusal does not stop the rest:
-        each is a separate object), then replies once."""
+        each is a separate object), then replies once. Each outcome goes to the timeline."""
         self.last_kubectl = "\n".join(p.kubectl for p in writes if p.kubectl)
-        self.app.run_worker(self._send(tuple(writes), reply, report_errors),
+        self.app.run_worker(self._send(tuple(writes), reply, report_errors, dry_run),
                             name=writes[0].write.what if writes else "writes",
                             group="writes", exit_on_error=False)
 
     async def _send(self, writes: tuple[Planned, ...], reply: Reply | None,
-                    report_errors: bool) -> None:
+                    report_errors: bool, dry_run: str = "") -> None:
         outcomes = []
         for planned in writes:
             try:
                 result = await send_write(host(self.app).cluster, planned.write)
             except KubeError as error:
                 outcomes.append(Outcome(planned, error=error))
+                self._record(planned.write.what, (planned,), f"refused: {error.summary}",
+                             dry_run)
                 if report_errors:
                     self.app.call_later(host(self.app).report_error, error,
                                         planned.write.what)
                 continue
             outcomes.append(Outcome(planned, result=result))
+            self._record(planned.write.what, (planned,), "done", dry_run)
             if result.confirmed_after_unknown:
                 self.app.notify(f"{planned.write.what}: the answer was lost, but the server "
                                 "shows it was done (checked before anything was sent again).",
                                 title="Done", timeout=6)
         if reply is not None:
             self.app.call_later(reply, ActionResult(tuple(outcomes)))
+
+    def _record(self, summary: str, writes: Sequence[Planned], outcome: str,
+                dry_run: str) -> None:
+        """The action in the incident timeline: what, the kubectl equivalent, the outcome and
+        the dry-run answer the user saw."""
+        namespace, obj = object_of(writes[0].write.path) if writes else ("", "")
+        host(self.app).timeline.record(
+            ACTION, summary, namespace=namespace, object=obj, outcome=outcome, dry_run=dry_run,
+            kubectl="\n".join(p.kubectl for p in writes if p.kubectl))
 
     def action_copy_kubectl(self) -> None:
         if not self.last_kubectl:

@@ -38,6 +38,7 @@ from kubetui.screens.main import MainScreen
 from kubetui.screens.quiet import opaque
 from kubetui.shown_views import ShownViews
 from kubetui.themes import THEME_VARIABLE_DEFAULTS, automatic_theme, load_all_themes
+from kubetui.timeline.recorder import Timeline
 
 ERROR_TITLES = {
     ErrorKind.FORBIDDEN: "Forbidden (RBAC)", ErrorKind.UNAUTHORIZED: "Credentials rejected",
@@ -99,6 +100,9 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
         self.flows = Flows(self)
         self.sessions = Sessions(self)  # open terminal sessions (TerminalSession screens)
         self.forwards = Forwards(self)  # open port-forwards (the status bar counts them)
+        self.timeline = Timeline.from_settings(  # the incident record, as it happens
+            settings, clock=lambda: self.clock(), warn=lambda text: self.notify(
+                text, title="Timeline", severity="warning", timeout=10))
         self.actions = ActionPath(self)  # the one way writes are confirmed and sent
         self.main: MainScreen | None = None
         # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).
@@ -170,6 +174,8 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
                 self.stores.close()  # the old cluster's watches stop now
             self.stores = self._stores_for(cluster)
         self.info = cluster.info
+        self.timeline.connected(self.info.context, self.info.namespace, self.info.server,
+                                self.info.user)
         self.connection += 1
         self.forget_rights()
         self.request_access(self.info.namespace)
@@ -274,13 +280,6 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
             return
         self.flows.kinds.health()
 
-    def action_forwards(self) -> None:
-        """``W``: the port-forwards open (``:pf``)."""
-        from kubetui.screens.forwards_view import ForwardsView
-
-        if not isinstance(self.screen, ForwardsView):
-            self.push_screen(ForwardsView())
-
     def action_jump(self) -> None:
         if self._still_connecting():
             return
@@ -301,9 +300,7 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
         elif jump.action == "kind":
             self.flows.kinds.jump(jump.value or "", jump.all_namespaces)
         elif jump.action == "forwards":
-            from kubetui.screens.forwards_view import ForwardsView
-
-            self.replace_views(ForwardsView())
+            self.action_forwards(replace=True)
         elif jump.action == "logs":
             self.flows.kinds.selector_logs(jump.value or "")
         elif jump.action == "namespace":
@@ -386,6 +383,7 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
     # -- quitting -------------------------------------------------------------------------
     def on_unmount(self) -> None:
         self.forwards.shut()
+        self.timeline.close()
 
     def register_debug_pods(self, namespace: str, names: tuple[str, ...]) -> None:
         self.flows.debug.register(namespace, names)

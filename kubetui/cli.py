@@ -29,7 +29,8 @@ def build_parser(prog: str = "kubetui") -> argparse.ArgumentParser:
         prog=prog,
         description="A keyboard-driven Kubernetes debugging console.",
         epilog="Keys: ? help, : jump (pods, events, flows, pvc, ns NAME, ctx NAME), "
-               "ctrl+p commands, q quit.")
+               "ctrl+p commands, q quit. `kubetui timeline list|export [FILE]`: the incident "
+               "timelines recorded.")
     p.add_argument("--kubeconfig", metavar="PATH",
                    help="kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)")
     p.add_argument("--context", metavar="NAME", help="kubeconfig context to use")
@@ -49,6 +50,11 @@ def build_parser(prog: str = "kubetui") -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, prog: str = "kubetui") -> int:
+    words = sys.argv[1:] if argv is None else argv
+    if words[:1] == ["timeline"]:  # the recorded sessions, without the UI or a cluster
+        from kubetui.timeline.command import main as timeline
+
+        return timeline(words[1:], prog)
     args = build_parser(prog).parse_args(argv)
     settings = load_settings()
     options = ConnectOptions(kubeconfig=args.kubeconfig, context=args.context,

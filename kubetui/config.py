@@ -38,13 +38,19 @@ class Settings:
     # A blinking cursor repaints its line twice a second, a steady stream over SSH: off unless
     # asked for.
     cursor_blink: bool = False
+    # The incident timeline: every action, probe run and forward of a session, one JSON line
+    # each, in timeline_dir (empty: $XDG_STATE_HOME/kubetui/incidents), kept timeline_keep_days.
+    timeline: bool = True
+    timeline_dir: str = ""
+    timeline_keep_days: int = 30
     warnings: tuple[str, ...] = ()
 
 
 _CHOICES = {"clipboard": ("auto", "osc52", "pyperclip", "off")}
 _BOOLEAN = {"true": True, "yes": True, "on": True, "1": True,
             "false": False, "no": False, "off": False, "0": False}
-_NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_view_mib": (int, 8, 2048)}
+_NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_view_mib": (int, 8, 2048),
+            "timeline_keep_days": (int, 1, 3650)}
 #: settings that were, with what replaced them
 _OBSOLETE = {"log_buffer_lines": "log views hold log_view_mib of lines"}
 
@@ -59,6 +65,11 @@ def config_file() -> Path:
 
 
 def _coerce(name: str, value: object, warnings: list[str], origin: str) -> object | None:
+    if name == "timeline_dir":
+        if isinstance(value, str):
+            return value.strip()
+        warnings.append(f"{origin}: {name} must be a path (a string)")
+        return None
     if name in ("theme", "debug_image"):
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -69,7 +80,7 @@ def _coerce(name: str, value: object, warnings: list[str], origin: str) -> objec
             return value.strip().lower()
         warnings.append(f"{origin}: {name} must be one of {', '.join(_CHOICES[name])}")
         return None
-    if name == "cursor_blink":
+    if name in ("cursor_blink", "timeline"):
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in _BOOLEAN:

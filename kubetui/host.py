@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kubetui.k8s.rbac.access import AccessRules, Need
     from kubetui.k8s.transport.cluster import Cluster, ClusterInfo
     from kubetui.live.registry import LiveStores
+    from kubetui.timeline.recorder import Timeline
 
 
 class Host(Protocol):
@@ -32,6 +33,7 @@ class Host(Protocol):
     sessions: Sessions
     forwards: Forwards
     forward_count: int  # a reactive: the status bar shows it
+    timeline: Timeline  # the incident record (``record``)
     actions: ActionPath
     settings: Settings
     readonly: bool

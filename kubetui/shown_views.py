@@ -45,6 +45,16 @@ class ShownViews(Base):
         while getattr(self.screen, "stacked_view", False):
             self.pop_screen()
 
+    def action_forwards(self, replace: bool = False) -> None:
+        """``W`` (stacked on the view) and ``:pf`` (in place of the kind views open): the
+        port-forwards open."""
+        from kubetui.screens.forwards_view import ForwardsView
+
+        if replace:
+            self.replace_views(ForwardsView())
+        elif not isinstance(self.screen, ForwardsView):
+            self.push_screen(ForwardsView())
+
     def show_pane(self, pane: str, *, select=None, only=None, label: str = "") -> None:
         """A flow's result shown in the main screen's panes (the snapshot just taken)."""
         self._main().show_pane(pane, select=select, only=only, label=label)

@@ -30,6 +30,7 @@ from kubetui.k8s.forward.ports import PortError
 from kubetui.k8s.forward.resolve import Resolved, read_pod_target, read_service_target
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.lines import ProtocolError
+from kubetui.timeline.entries import FORWARD
 
 CHECK_TIMEOUT = 10.0  # seconds for an HTTP check's whole answer
 CHECK_READ = 64 * 1024  # bytes read of an answer (the first KB of the body is shown)
@@ -107,6 +108,12 @@ class ForwardsFlow(Flow):
     def _started(self, result: ForwardsStarted) -> None:
         lines = [f"{f.local} → {f.target.ref}:{f.remote} (pod {f.pod}:{f.tunnel.remote_port})"
                  for f in result.started]
+        target = result.plan.target
+        self.host.timeline.record(
+            FORWARD, f"port-forward {target.ref}", namespace=target.namespace,
+            object=target.ref, kubectl=result.plan.kubectl,
+            outcome="; ".join([*(f"listening: {line}" for line in lines),
+                               *(f"not started: {line}" for line in result.failed)]))
         if lines:
             self.notify("\n".join(lines) + "\n:pf lists the forwards.", title="Forwarding",
                         timeout=8)
@@ -124,6 +131,12 @@ class ForwardsFlow(Flow):
         await asyncio.gather(*(f.tunnel.stop() for f in chosen))
         for forward in chosen:
             self.then(self.host.forwards.remove, forward)
+            counters = forward.tunnel.counters
+            self.host.timeline.record(
+                FORWARD, f"port-forward {forward.local} stopped",
+                namespace=forward.target.namespace, object=forward.target.ref,
+                outcome=f"{counters.total} connections, {counters.bytes_in} bytes in, "
+                        f"{counters.bytes_out} out")
 
     def move(self, number: int, typed: str) -> None:
         """Another local port for one forward: the new one listens before the old one stops,

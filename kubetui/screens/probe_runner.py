@@ -4,10 +4,10 @@ The screen gets a frozen ``ProbeTarget`` and plans each run with the pure builde
 (``probe_call``): ``r`` runs the selected probe once with its ``timeoutSeconds`` as the one
 deadline, ``w`` runs it every ``periodSeconds`` (a tick skipped while a run is still going, as
 the kubelet's ticker does) and judges the runs with the probe's thresholds, ``e`` edits a copy
-of the probe (never the pod), ``u`` forgets the edit, ``y`` copies the probe as YAML, ``c`` goes
-to the next container. Live stores keep the restarts, the container's state and its probe
-events current (``live/queries.py`` matches events to the pod). In read-only mode exec probes
-are not run (they can have side effects); httpGet and tcpSocket probes are.
+of the probe (never the pod), ``u`` forgets the edit, ``y`` copies it as YAML, ``c`` goes to the
+next container. Live stores keep the restarts, state and probe events current. Read-only runs
+httpGet probes only (exec and the port-forward under tcpSocket reach into the pod). Each run
+goes to the incident timeline.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ from kubetui.widgets.probe_view import (
 )
 
 READONLY_EXEC = ("Exec probes are not run in read-only mode: a probe command runs in the "
-                 "container and can have side effects. httpGet and tcpSocket probes still run.")
+                 "container and can have side effects. httpGet probes still run.")
 
 
 @dataclass
@@ -93,8 +93,7 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
                  follow: bool = True) -> None:
         """``follow`` False: no watches, the pod as read (a fixed picture for screenshots)."""
         super().__init__(id="probe-runner")
-        self.target = target
-        self.follow = follow
+        self.target, self.follow = target, follow
         names = target.with_probes or target.containers
         self.container = container if container in names else names[0]
         self.edits: dict[tuple[str, str], dict] = {}
@@ -302,9 +301,10 @@ class ProbeRunnerScreen(QuietBehind, Guarded, Screen):
             await asyncio.sleep(start + ticks * period - now)
 
     def on_probe_ran(self, message: ProbeRan) -> None:
+        host(self.app).timeline.probe_ran(self.target.namespace, self.target.pod, *message.key,
+                                          message.run.result, message.run.detail)
         self.history.setdefault(message.key, []).append(message.run)
-        if len(self.history[message.key]) > 1000:
-            del self.history[message.key][:-1000]
+        del self.history[message.key][:-1000]  # the last 1,000 runs
         chosen = self.selected()
         if chosen is not None and self.key(chosen[0]) == message.key:
             self.refresh_history()

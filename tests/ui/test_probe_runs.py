@@ -207,6 +207,14 @@ async def test_http_and_tcp_probes_and_readonly_refuses_tcp(seeded: LocalCluster
             "proxy/healthz" in str(runner.query_one("#probe-config").render())
         run = await run_and_wait(pilot, runner, "readiness")
         assert run.result == "success" and run.detail == "HTTP 200 OK" and run.output == "ok\n"
+        # the run and its verdict are in the incident timeline
+        from kubetui.timeline.journal import read
+
+        probe = [e for e in read(app.timeline.path) if e.kind == "probe"][-1]
+        assert probe.summary.startswith("readiness probe of http-probes/") and \
+            probe.summary.endswith(": HTTP 200 OK")
+        assert (probe.outcome, probe.object, probe.namespace) == (
+            "success", "pods/http-probes", "kubetui-demo")
         form = await edit(pilot, runner, path="/missing")
         assert "\n-    path: /healthz\n+    path: /missing\n" in form_preview(form)
         await pilot.press("ctrl+s")
