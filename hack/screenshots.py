@@ -85,6 +85,9 @@ SHOTS = [
     ("forwards-120x40.svg", (120, 40),
      ["colon", *"svc", "enter", "WAIT", "F", "WAIT", "ctrl+s", "WAIT", "W", "WAIT", "r",
       "ctrl+u", *"GET /health", "enter", "WAIT"], "kubetui-demo", False),
+    # ! on the crash-looping pod (its cause goes to the timeline), then I: the timeline.
+    ("timeline-120x40.svg", (120, 40), ["slash", *"crashloop", "enter", "exclamation_mark",
+                                        "WAIT", "escape", "I", "WAIT"], "kubetui-demo", False),
     ("backups-crd-120x40.svg", (120, 40), ["colon", *"bk", "enter", "WAIT"], "kubetui-demo",
      False),
     ("debug-session-120x40.svg", (120, 40),

@@ -299,8 +299,8 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
             self.show_main_pane(jump.value or "pods")
         elif jump.action == "kind":
             self.flows.kinds.jump(jump.value or "", jump.all_namespaces)
-        elif jump.action == "forwards":
-            self.action_forwards(replace=True)
+        elif jump.action in ("forwards", "timeline"):
+            getattr(self, f"action_{jump.action}")(replace=True)
         elif jump.action == "logs":
             self.flows.kinds.selector_logs(jump.value or "")
         elif jump.action == "namespace":

@@ -16,6 +16,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("colon", "jump", "Jump", id="app.jump", key_display=":"),
     Binding("0", "health", "Health", id="app.health", show=False),
     Binding("W", "forwards", "Forwards", id="app.forwards", show=False),
+    Binding("I", "timeline", "Timeline", id="app.timeline", show=False),
     Binding("ctrl+k", "copy_kubectl", "Copy kubectl", id="app.copy_kubectl", show=False),
 ]
 

@@ -26,6 +26,7 @@ CONTEXT_WORDS = ("ctx", "context", "contexts")
 QUIT_WORDS = ("q", "q!", "quit", "exit")
 LOG_WORDS = ("logs", "log")
 FORWARD_WORDS = ("pf", "portforward", "portforwards", "port-forward", "forwards")
+TIMELINE_WORDS = ("timeline", "tl", "incident")
 # One requirement of a label selector: key=v, key==v, key!=v, key in (a,b), key notin (a), key, !key
 _KEY = r"([a-z0-9A-Z]([-a-z0-9A-Z_./]*[a-z0-9A-Z])?)"
 _VALUE = r"[-a-z0-9A-Z_.]*"
@@ -34,12 +35,13 @@ REQUIREMENT = re.compile(rf"!?{_KEY}|{_KEY}\s*(==?|!=)\s*{_VALUE}|{_KEY}\s+(in|n
 ALL_WORDS = ("all", "-a", "*", "-A")
 # A resource's name, optionally with version and group: deployments, deploy.apps, foos.v1.x.io
 KIND_WORD = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
-SUGGESTIONS = tuple(sorted(set(PANES) | {"ns ", "ctx ", "quit", "pf"}))
+SUGGESTIONS = tuple(sorted(set(PANES) | {"ns ", "ctx ", "quit", "pf", "timeline"}))
 
 
 @dataclass(frozen=True)
 class Jump:
-    action: str  # "pane" | "kind" | "namespace" | "context" | "quit" | "forwards" | "error"
+    # "pane" | "kind" | "namespace" | "context" | "quit" | "forwards" | "timeline" | "error"
+    action: str
     value: str | None = None
     all_namespaces: bool = False  # a kind's view over every namespace (``:deploy -A``)
 
@@ -63,6 +65,8 @@ def parse_jump(text: str) -> Jump:
         return _logs(rest)
     if head in FORWARD_WORDS and not rest:
         return Jump("forwards")
+    if head in TIMELINE_WORDS and not rest:
+        return Jump("timeline")
     if head in ALIASES and not rest:
         return Jump("pane", ALIASES[head])
     if head in NAMESPACE_WORDS:

@@ -55,6 +55,15 @@ class ShownViews(Base):
         elif not isinstance(self.screen, ForwardsView):
             self.push_screen(ForwardsView())
 
+    def action_timeline(self, replace: bool = False) -> None:
+        """``I`` and ``:timeline``: this session's incident timeline."""
+        from kubetui.screens.timeline_view import TimelineView
+
+        if replace:
+            self.replace_views(TimelineView())
+        elif not isinstance(self.screen, TimelineView):
+            self.push_screen(TimelineView())
+
     def show_pane(self, pane: str, *, select=None, only=None, label: str = "") -> None:
         """A flow's result shown in the main screen's panes (the snapshot just taken)."""
         self._main().show_pane(pane, select=select, only=only, label=label)

@@ -302,6 +302,8 @@ class KindsFlow(Flow):
         from kubetui.k8s.kinds.objects import read_object
 
         secret = await read_object(self.host.cluster, kind, namespace, name)
+        self.host.timeline.saw(f"revealed key {key} of secret {name} (the value is not "
+                               "recorded)", namespace, f"secrets/{name}")
         self.then(self._show_once, f"secret {namespace}/{name} · {key}",
                   revealed_value(secret, key))
 

@@ -10,20 +10,13 @@ while no connection is open).
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Static
 
 from kubetui.formatting import human_bytes
-from kubetui.guard import Guarded
 from kubetui.host import host
 from kubetui.intents.forwards import MoveForward, StopForwards
-from kubetui.safe_text import plain, plain_lines
-from kubetui.screens.quiet import QuietBehind
-from kubetui.widgets.cluster_bar import ClusterBar
-from kubetui.widgets.fit_footer import FitFooter
-from kubetui.widgets.resource_table import Column, ResourceTable, SortSpec
+from kubetui.screens.table_screen import TableScreen
+from kubetui.widgets.resource_table import Column
 
 EMPTY = ("No port-forwards are open. F on a pod (pods pane, pod detail) or on a Service "
          "(:svc) opens one.")
@@ -38,8 +31,7 @@ def _state(row) -> str:
     return words
 
 
-class ForwardsView(QuietBehind, Guarded, Screen):
-    stacked_view = True  # closed by the app when ``:`` opens another view or a pane
+class ForwardsView(TableScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="forwards.back"),
         Binding("r", "check", "Request", id="forwards.check"),
@@ -47,41 +39,28 @@ class ForwardsView(QuietBehind, Guarded, Screen):
         Binding("space", "mark", "Mark", id="forwards.mark"),
         Binding("p", "move", "Local port", id="forwards.move"),
     ]
-    DEFAULT_CSS = """
-    ForwardsView #forwards-title { height: 1; text-style: bold; padding: 0 1; }
-    ForwardsView #forwards-empty { padding: 1 2; color: $text-muted; }
-    ForwardsView #forwards-header { height: 1; text-style: bold; color: $text-muted; }
-    ForwardsView #forwards-detail { height: auto; max-height: 6; padding: 0 1;
-                                    border-top: solid $panel; }
-    """
+    prefix = "forwards"
+    empty_text = EMPTY
+    sort_key = "number"
 
     def __init__(self) -> None:
         super().__init__(classes="forwards")
         self.marked: set[int] = set()
         self._unsubscribe = lambda: None
 
-    def compose(self) -> ComposeResult:
-        yield ClusterBar(host(self.app).info, host(self.app).readonly)
-        yield Static(id="forwards-title")
-        yield Static(id="forwards-header")
-        yield ResourceTable(
-            [Column("mark", "", width=1, min_width=1), Column("local", "LOCAL", width=15),
-             Column("target", "TARGET", width=16, wide=(20, 120)),
-             Column("namespace", "NAMESPACE", width=20, min_terminal=100),
-             Column("pod", "POD", width=12, wide=(20, 120)), Column("io", "IN/OUT", width=11),
-             Column("conn", "CONN", width=5, align="right"),
-             Column("state", "STATE", min_width=14)],
-            self._cells, {"number": lambda r: r.number}, default_sort=SortSpec("number"),
-            clock=host(self.app).clock, id="forwards-table")
-        yield Static(id="forwards-detail")
-        yield Static(plain(EMPTY), id="forwards-empty")
-        yield FitFooter()
+    def columns(self) -> list[Column]:
+        return [Column("mark", "", width=1, min_width=1), Column("local", "LOCAL", width=15),
+                Column("target", "TARGET", width=16, wide=(20, 120)),
+                Column("namespace", "NAMESPACE", width=20, min_terminal=100),
+                Column("pod", "POD", width=12, wide=(20, 120)),
+                Column("io", "IN/OUT", width=11), Column("conn", "CONN", width=5, align="right"),
+                Column("state", "STATE", min_width=14)]
 
     def on_mount(self) -> None:
         self._ticking = self.set_interval(1.0, self._redraw, pause=True)
         self._unsubscribe = host(self.app).forwards.subscribe(self._redraw)
         self._redraw()
-        self.query_one(ResourceTable).focus()
+        self.table.focus()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._redraw)
@@ -89,7 +68,7 @@ class ForwardsView(QuietBehind, Guarded, Screen):
     def on_unmount(self) -> None:
         self._unsubscribe()
 
-    def _cells(self, row, now: float) -> dict[str, str]:
+    def cells(self, row, now: float) -> dict[str, str]:
         namespace, _, ref = row.target.partition("/")
         return {"mark": "●" if row.number in self.marked else "", "local": row.local,
                 "target": f"{ref}:{row.remote}", "namespace": namespace,
@@ -98,47 +77,36 @@ class ForwardsView(QuietBehind, Guarded, Screen):
                 "io": f"{human_bytes(row.bytes_in)}/{human_bytes(row.bytes_out)}",
                 "conn": f"{row.open}/{row.total}", "state": _state(row)}
 
+    def detail(self, row) -> str:
+        """The row under the cursor in full: at 80 columns its state is cut in the table."""
+        serving = f" (pod {row.pod}:{row.pod_port})" if row.pod and row.state != "waiting" \
+            else ""
+        return f"{row.local} → {row.target}:{row.remote}{serving}\n{_state(row)}"
+
     def _redraw(self) -> None:
         rows = host(self.app).forwards.rows()
-        table = self.query_one(ResourceTable)
+        table = self.table
         keys = {r.key: r for r in rows}
         self.marked &= {r.number for r in rows}
         with self.app.batch_update():
             table.apply(keys, [k for k in table.rows if k not in keys])
-        self.query_one("#forwards-empty").display = not rows
-        table.display = bool(rows)
-        self.query_one("#forwards-header", Static).update(plain(table.header_text()))
-        self.query_one("#forwards-detail").display = bool(rows)
-        self._detail()
         open_now = sum(r.open for r in rows)
-        self.query_one("#forwards-title", Static).update(plain(
-            f"Port-forwards: {len(rows)} · {open_now} connection{'s' * (open_now != 1)} open"
-            + (f" · {len(self.marked)} marked" if self.marked else "")))
+        self.shown(f"Port-forwards: {len(rows)} · {open_now} connection"
+                   f"{'s' * (open_now != 1)} open"
+                   + (f" · {len(self.marked)} marked" if self.marked else ""))
         if open_now:
             self._ticking.resume()
         else:
             self._ticking.pause()
 
-    def on_resource_table_cursor_moved(self) -> None:
-        self._detail()
-
-    def _detail(self) -> None:
-        """The row under the cursor in full: at 80 columns its state is cut in the table."""
-        row = self._current()
-        text = "" if row is None else (f"{row.local} → {row.target}:{row.remote}"
-                                       + (f" (pod {row.pod}:{row.pod_port})"
-                                          if row.pod and row.state != "waiting" else "")
-                                       + f"\n{_state(row)}")
-        self.query_one("#forwards-detail", Static).update(plain_lines(text))
-
     def _current(self):
-        return self.query_one(ResourceTable).cursor_row
+        return self.table.cursor_row
 
     def action_mark(self) -> None:
         row = self._current()
         if row is not None:
             self.marked ^= {row.number}
-            self.query_one(ResourceTable).action_cursor(1)
+            self.table.action_cursor(1)
             self._redraw()
 
     def action_stop(self) -> None:

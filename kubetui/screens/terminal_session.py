@@ -14,6 +14,7 @@ runs).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 from textual import on, work
@@ -135,6 +136,8 @@ class TerminalSession(QuietBehind, Guarded, Screen):
     async def run_session(self, request: ExecRequest) -> None:
         self.running, self.status, self.error = True, None, None
         self._done.clear()
+        started = time.monotonic()
+        host(self.app).timeline.stream(request, "opened")
         try:
             async with open_stream(host(self.app).cluster, request) as stream:
                 self._stream = stream
@@ -147,6 +150,10 @@ class TerminalSession(QuietBehind, Guarded, Screen):
             self._stream = None
             self.running = False
             self._done.set()
+        code = self.status.code if self.status is not None else None
+        host(self.app).timeline.stream(request, "ended", (
+            f"exit {code}" if code is not None else str(self.error or "no exit code")
+        ) + f" after {time.monotonic() - started:.1f} s")
         self._ended()
 
     async def _pump(self, stream) -> None:

@@ -161,6 +161,12 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
                       nodes=self._rows(NODES), storageclasses=self._rows(CLASSES))
         self.report = triage(self.kind.group, self.kind.kind, subject, world,
                              host(self.app).clock())
+        if self.report.cause != getattr(self, "_said", None):  # the first, and each new cause
+            self._said = self.report.cause
+            host(self.app).timeline.saw(
+                f"triage of {self.report.subject}: {self.report.cause}", self.namespace,
+                f"{self.kind.plural}/{self.object_name}", tuple(
+                    (e.label, e.value) for f in self.report.findings[:1] for e in f.evidence))
         self._read_tail()
         body.update(report_text(self.report, self._key_of, self._tail.get(self._tail_key())))
         self.refresh_bindings()

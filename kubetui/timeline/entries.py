@@ -13,9 +13,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-START, ACTION, FORWARD, PROBE, EXEC, SESSION, NOTE = (
-    "start", "action", "forward", "probe", "exec", "session", "note")
-KINDS = (START, ACTION, FORWARD, PROBE, EXEC, SESSION, NOTE)
+START, ACTION, FORWARD, PROBE, EXEC, SESSION, LOOK, NOTE = (
+    "start", "action", "forward", "probe", "exec", "session", "look", "note")
+KINDS = (START, ACTION, FORWARD, PROBE, EXEC, SESSION, LOOK, NOTE)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kubetui.config import Settings
-from kubetui.timeline.entries import PROBE, START, Entry
+from kubetui.timeline.entries import EXEC, LOOK, PROBE, START, Entry
 from kubetui.timeline.journal import Journal, default_dir, prune, session_name
 
 _OBJECT = re.compile(r"^/(?:api|apis/[^/]+)/[^/]+(?:/namespaces/(?P<ns>[^/]+))?"
@@ -37,6 +37,8 @@ class Timeline:
         self.clock, self.warn = clock, warn
         self.context = self.namespace = ""
         self.journal: Journal | None = None
+        self.entries: list[Entry] = []  # this session's, for the timeline view
+        self._subscribers: list[Callable[[Entry], object]] = []
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Callable[[], float],
@@ -79,13 +81,36 @@ class Timeline:
         except (OSError, ValueError) as error:
             self._failed(error)
             return None
+        self.entries.append(entry)
+        for subscriber in list(self._subscribers):
+            subscriber(entry)
         return entry
+
+    def subscribe(self, subscriber: Callable[[Entry], object]) -> Callable[[], None]:
+        """Told of each entry recorded from now on; returns the unsubscribe."""
+        self._subscribers.append(subscriber)
+        return lambda: self._subscribers.remove(subscriber) \
+            if subscriber in self._subscribers else None
 
     def probe_ran(self, namespace: str, pod: str, container: str, probe: str, result: str,
                   detail: str) -> None:
         """A probe run by hand (the probe runner) and its verdict."""
         self.record(PROBE, f"{probe} probe of {pod}/{container}: {detail}",
                     namespace=namespace, object=f"pods/{pod}", outcome=result)
+
+    def stream(self, request, phase: str, outcome: str = "") -> None:
+        """A shell, an attach or a command (``e``) in a container, opened or ended: the command
+        and how it ended, never what it printed. ``request``: an ``ExecRequest``."""
+        self.record(EXEC, f"{request.what}: {phase}", namespace=request.namespace,
+                    object=f"pods/{request.pod}", kubectl=request.kubectl(), outcome=outcome)
+
+    def saw(self, summary: str, namespace: str, object: str,
+            evidence: tuple[tuple[str, str], ...] = ()) -> None:
+        """What the user looked at that mattered: a triage's cause (with its evidence), a
+        Secret's key revealed (its name: never the value)."""
+        self.record(LOOK, summary, namespace=namespace, object=object,
+                    details={"evidence": [f"{label}: {value}" for label, value in evidence]}
+                    if evidence else None)
 
     def _failed(self, error: Exception) -> None:
         self.warn(f"the incident timeline is not recorded: {error}")

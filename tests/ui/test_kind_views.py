@@ -331,6 +331,14 @@ async def test_a_secrets_values_never_reach_the_screen_or_the_log(
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is view, what="the value closed")
         seen.append(app.export_screenshot())
+        # the incident timeline says a key was revealed, never what it holds
+        from kubetui.timeline.export import as_json, markdown
+        from kubetui.timeline.journal import read
+
+        entries = read(app.timeline.path)
+        assert any(e.summary.startswith("revealed key password of secret db")
+                   for e in entries), entries
+        seen += [app.timeline.path.read_text(), markdown(entries), as_json(entries)]
     await app.cluster.close()
     log = Path(os.environ["XDG_STATE_HOME"]) / "kubetui" / "kubetui.log"
     if log.exists():

@@ -31,7 +31,8 @@ LATER = ("kubernetes", "httpx_ws", "pyte", "kubetui.widgets.terminal",
          "kubetui.k8s.probes.target", "kubetui.k8s.debug.plans", "kubetui.k8s.core.pod_detail",
          "kubetui.flows.debug", "kubetui.flows.probes", "kubetui.flows.streams",
          "kubetui.flows.storage", "kubetui.flows.forwards", "kubetui.k8s.forward.tunnel",
-         "kubetui.screens.forward_form", "kubetui.screens.forwards_view")
+         "kubetui.screens.forward_form", "kubetui.screens.forwards_view",
+         "kubetui.screens.timeline_view", "kubetui.timeline.export", "kubetui.timeline.command")
 
 
 def test_start_up_leaves_heavy_libraries_for_later():

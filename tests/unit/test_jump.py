@@ -26,6 +26,7 @@ from kubetui.jump import Jump, parse_jump
     ("nodesx", Jump("kind", "nodesx")),
     (":pf", Jump("forwards")),
     ("port-forward", Jump("forwards")),
+    (":timeline", Jump("timeline")),
 ])
 def test_valid_jumps(text, expected):
     assert parse_jump(text) == expected
