@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from kubetui.flows import Flows
+    from kubetui.timeline.recorder import Timeline
 
     Base = App[int]
 else:
@@ -25,11 +26,14 @@ else:
 
 class IntentRoutes(Base):
     flows: Flows
+    timeline: Timeline
 
     def on_open_pod(self, intent: pod_intents.OpenPod) -> None:
         from kubetui.screens.pod_detail import PodDetailScreen
 
         self.push_screen(PodDetailScreen(intent.ns, intent.name, tab=intent.tab))
+        self.timeline.saw(f"opened pod {intent.ns}/{intent.name} ({intent.tab})", intent.ns,
+                          f"pods/{intent.name}")
 
     def on_open_stream(self, intent: pod_intents.OpenStream) -> None:
         self.flows.streams.open(intent.ns, intent.name, intent.kind)
@@ -95,6 +99,8 @@ class IntentRoutes(Base):
         from kubetui.screens.object_describe import ObjectDescribeScreen
 
         self.push_screen(ObjectDescribeScreen(intent.kind, intent.ns, intent.name))
+        self.timeline.saw(f"described {intent.kind.kind.lower()} {intent.ns}/{intent.name}",
+                          intent.ns, f"{intent.kind.plural}/{intent.name}")
 
     def on_open_object(self, intent: kind_intents.OpenObject) -> None:
         self.flows.kinds.yaml(intent.kind, intent.ns, intent.name)
