@@ -208,10 +208,10 @@ class Forwards:
                 self._pod_back_or_gone(forward, by_name.get(forward.target.name))
 
     def _pod_back_or_gone(self, forward: Forward, pod: dict | None) -> None:
-        from kubetui.k8s.forward.ports import PortError, resolve_pod_port
+        from kubetui.k8s.forward.ports import PortError, resolve_pod_port, serving
 
         gone = pod is None or bool(mapping(pod.get("metadata")).get("deletionTimestamp"))
-        if not gone and forward.state == WAITING and pod is not None and not _serving(pod):
+        if not gone and forward.state == WAITING and pod is not None and not serving(pod):
             return  # back, but not running yet: its port cannot answer
         if gone and forward.state == LISTENING:
             forward.state = WAITING
@@ -230,42 +230,39 @@ class Forwards:
         self.changed()
 
     def _service_pod(self, forward: Forward, pods: list[dict], held: Held) -> None:
-        from kubetui.k8s.forward.ports import PortError, choose_pod, resolve_service_port
+        from kubetui.k8s.forward.ports import (
+            PortError,
+            next_service_pod,
+            resolve_service_port,
+            selected_pods,
+        )
         from kubetui.live.kind_joins import service_readiness
 
         service = forward.service or {}
-        selector = mapping(mapping(service.get("spec")).get("selector"))
-        chosen_from = [p for p in pods if selector and all(
-            mapping(mapping(p.get("metadata")).get("labels")).get(k) == v
-            for k, v in selector.items())]
         endpoints = held.get("endpoints")
         ready = service_readiness(endpoints, forward.target.namespace,
                                   forward.target.name).pods if endpoints is not None else {}
-        current = next((p for p in chosen_from
-                        if text(mapping(p.get("metadata")).get("name")) == forward.pod), None)
-        if current is not None and _serving(current) and (ready.get(forward.pod) is not False
-                                                          or not any(ready.values())):
-            return  # still a good pod: a forward does not move while its pod serves
-        best = choose_pod(chosen_from, ready)
-        name = text(mapping(best.get("metadata")).get("name")) if best else ""
-        if not name:
+        move, best = next_service_pod(selected_pods(service, pods), ready, forward.pod,
+                                      forward.state == LISTENING)
+        if not move:
+            return
+        if best is None:
             if forward.state != WAITING:
                 forward.state = WAITING
                 forward.note = (f"pod {forward.pod} is gone and the Service has no running "
                                 "pod: waiting for one")
                 self._say(forward, forward.note, "warning")
             return
-        if name == forward.pod and forward.state == LISTENING:
-            return
         try:
-            forward.tunnel.remote_port = resolve_service_port(service, best or {},
-                                                              forward.remote)
+            forward.tunnel.remote_port = resolve_service_port(service, best, forward.remote)
         except PortError as error:
             forward.note = str(error)
             self.changed()
             return
+        name = text(mapping(best.get("metadata")).get("name"))
         before, forward.pod, forward.state = forward.pod, name, LISTENING
-        forward.note = f"re-resolved: pod {before or '(none)'} → {name}"
+        forward.note = (f"pod {name} is back" if before == name
+                        else f"re-resolved: pod {before or '(none)'} → {name}")
         self._say(forward, forward.note, "information")
 
     def _say(self, forward: Forward, what: str, severity: str) -> None:
@@ -289,7 +286,3 @@ class Forwards:
             held.release()
         self._held.clear()
 
-
-def _serving(pod: dict) -> bool:
-    return (not mapping(pod.get("metadata")).get("deletionTimestamp")
-            and text(mapping(pod.get("status")).get("phase")) == "Running")

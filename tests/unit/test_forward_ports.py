@@ -89,3 +89,33 @@ def test_the_kubectl_equivalent():
         "kubectl port-forward -n shop svc/web 8080:80 9090 :443"
     assert kubectl_portforward("shop", "pod/web-1", [PortPair(80, 80)], "0.0.0.0") == \
         "kubectl port-forward -n shop pod/web-1 80 --address 0.0.0.0"
+
+
+def _pod(name: str, phase: str = "Running", app: str = "web", deleting: bool = False) -> dict:
+    meta = {"name": name, "labels": {"app": app}, "creationTimestamp": "2026-12-01T00:00:00Z"}
+    if deleting:
+        meta["deletionTimestamp"] = "2026-12-07T00:00:00Z"
+    return {"metadata": meta, "spec": {"nodeName": "n1"}, "status": {"phase": phase}}
+
+
+def test_a_service_forward_moves_only_when_its_pod_stops_serving():
+    from kubetui.k8s.forward.ports import next_service_pod, selected_pods
+
+    service = {"spec": {"selector": {"app": "web"}}}
+    pods = selected_pods(service, [_pod("a"), _pod("b"), _pod("other", app="db")])
+    assert [p["metadata"]["name"] for p in pods] == ["a", "b"]
+    assert selected_pods({"spec": {}}, pods) == []  # no selector: no pod
+    # serving and ready (or no endpoint known yet): it stays
+    assert next_service_pod(pods, {"a": True, "b": True}, "a", True) == (False, None)
+    assert next_service_pod(pods, {}, "a", True) == (False, None)
+    # unready while another is ready: it moves to the ready one
+    move, best = next_service_pod(pods, {"a": False, "b": True}, "a", True)
+    assert move and best["metadata"]["name"] == "b"
+    # deleted (terminating) or gone: the other
+    move, best = next_service_pod([_pod("a", deleting=True), _pod("b")], {"b": True}, "a", True)
+    assert move and best["metadata"]["name"] == "b"
+    # nothing runs: it moves to nothing (the forward waits)
+    assert next_service_pod([_pod("a", phase="Pending")], {}, "a", True) == (True, None)
+    # waiting, and a pod of the same name runs again (a StatefulSet's): it goes back to it
+    move, best = next_service_pod([_pod("a")], {"a": True}, "a", False)
+    assert move and best["metadata"]["name"] == "a"

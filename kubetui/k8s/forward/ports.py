@@ -168,9 +168,38 @@ def _active(pod: dict, endpoints: dict[str, bool]) -> tuple:
 def choose_pod(pods: list[dict], endpoints: dict[str, bool]) -> dict | None:
     """The pod a Service forward goes to. ``endpoints``: pod -> ready, from the Service's
     EndpointSlices. None when no pod of the selector is running."""
-    live = [p for p in pods if not mapping(p.get("metadata")).get("deletionTimestamp")
-            and text(mapping(p.get("status")).get("phase")) == "Running"]
+    live = [p for p in pods if serving(p)]
     return max(live, key=lambda p: _active(p, endpoints), default=None)
+
+
+def selected_pods(service: dict, pods: list[dict]) -> list[dict]:
+    """The pods a Service's selector matches (none without a selector)."""
+    selector = mapping(mapping(service.get("spec")).get("selector"))
+    return [p for p in pods if selector and all(
+        mapping(mapping(p.get("metadata")).get("labels")).get(k) == v
+        for k, v in selector.items())]
+
+
+def serving(pod: dict) -> bool:
+    return (not mapping(pod.get("metadata")).get("deletionTimestamp")
+            and text(mapping(pod.get("status")).get("phase")) == "Running")
+
+
+def next_service_pod(pods: list[dict], ready: dict[str, bool], current: str,
+                     listening: bool) -> tuple[bool, dict | None]:
+    """Whether a Service forward moves, and to which pod (None: no pod runs). It stays while
+    its pod runs and is not the one unready endpoint beside ready ones: a forward does not
+    move while its pod serves."""
+    now = next((p for p in pods if text(mapping(p.get("metadata")).get("name")) == current),
+               None)
+    if listening and now is not None and serving(now) and (
+            ready.get(current) is not False or not any(ready.values())):
+        return False, None
+    best = choose_pod(pods, ready)
+    if listening and best is not None and text(mapping(best.get("metadata")).get("name")) \
+            == current:
+        return False, None
+    return True, best
 
 
 def kubectl_portforward(namespace: str, target: str, pairs: list[PortPair],
