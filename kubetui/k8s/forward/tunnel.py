@@ -28,7 +28,7 @@ from kubetui.k8s.transport.portforward import (
     DATA,
     ERROR,
     PROTOCOLS,
-    ChannelReader,
+    port_frames,
     portforward_path,
     refused_upgrade,
     runtime_error,
@@ -160,21 +160,8 @@ class Tunnel:
     async def _down(self, ws, writer: asyncio.StreamWriter, local_done: asyncio.Event) -> None:
         """Pod -> local client, until the stream ends, the pod's dial fails, or the local
         side is done and the pod has been silent for ``DRAIN`` s."""
-        channels = ChannelReader.for_ports(1)
-        while True:
-            try:
-                if local_done.is_set():
-                    message = await asyncio.wait_for(ws.receive_bytes(), DRAIN)
-                else:
-                    message = await ws.receive_bytes()
-            except asyncio.TimeoutError:
-                return
-            except Exception:  # noqa: BLE001 - the stream closed (the pod's side ended)
-                return
-            frame = channels.feed(message)
-            if frame is None:
-                continue
-            channel, data = frame
+        async for channel, data in port_frames(
+                ws, lambda: DRAIN if local_done.is_set() else None):
             if channel == ERROR:
                 self._failed(runtime_error(data.decode(errors="replace")))
                 return

@@ -17,7 +17,9 @@ passes here and fails there.
 
 from __future__ import annotations
 
+import asyncio
 import struct
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -76,21 +78,12 @@ async def tcp_connect(cluster: Cluster, namespace: str, pod: str, port: int,
     """Open a port-forward to ``port`` and decide within ``wait`` seconds. Transport and
     RBAC failures raise ``KubeError``; a refused dial is a ``Connect(False, ...)``."""
     what = f"port-forward to {namespace}/{pod}:{port}"
-    reader = ChannelReader.for_ports(1)
     error = bytearray()
     async with cluster.websocket(portforward_path(namespace, pod), what=what,
                                  params=[("ports", str(port))], subprotocols=PROTOCOLS) as ws:
         try:
             async with timeout(wait):
-                while True:
-                    try:
-                        message = await ws.receive_bytes()
-                    except Exception:  # noqa: BLE001 - closed by the server
-                        break
-                    frame = reader.feed(message)
-                    if frame is None:
-                        continue
-                    channel, data = frame
+                async for channel, data in port_frames(ws):
                     if channel == ERROR:
                         error += data
                         # The error text arrives whole in one message; a few ms more would
@@ -104,6 +97,23 @@ async def tcp_connect(cluster: Cluster, namespace: str, pod: str, port: int,
     if error:
         return Connect(False, runtime_error(error.decode(errors="replace")))
     return Connect(True, f"connected: no refusal within {wait:g} s")
+
+
+async def port_frames(ws, silence: Callable[[], float | None] = lambda: None
+                      ) -> AsyncIterator[tuple[int, bytes]]:
+    """The (channel, data) frames of one forwarded port, until the stream closes or, while
+    ``silence()`` gives a number of seconds, nothing came for that long."""
+    channels = ChannelReader.for_ports(1)
+    while True:
+        wait = silence()
+        try:
+            message = await (asyncio.wait_for(ws.receive_bytes(), wait) if wait
+                             else ws.receive_bytes())
+        except Exception:  # noqa: BLE001 - the stream closed, or stayed silent
+            return
+        frame = channels.feed(message)
+        if frame is not None:
+            yield frame
 
 
 def runtime_error(text: str) -> str:
