@@ -37,7 +37,7 @@ def _where(e: Entry) -> str:
 def whole(entry: Entry) -> str:
     """An entry in full, for ``enter``."""
     lines = [f"{utc(entry.time)} UTC · {entry.kind} · context {entry.context or '-'}",
-             f"object: {_where(entry) or '-'}",
+             f"where: {_where(entry) or '-'}",
              "", entry.summary]
     if entry.outcome:
         lines += ["", f"outcome: {entry.outcome}"]
@@ -123,8 +123,9 @@ class TimelineView(TableScreen):
             if rows else "Nothing recorded yet: the actions, probe runs, sessions and "
             "port-forwards of this session appear here." if timeline.enabled else
             "The timeline is off (timeline = false in the config)."))
-        self.shown(f"Timeline: {where} · {len(table.order)} of {len(rows)} entries"
-                   + (f" · {narrowed}" if narrowed else ""))
+        # the file name last: at 80 columns it is what is cut, not the filter in use
+        self.shown(f"Timeline: {len(table.order)} of {len(rows)} entries"
+                   + (f" · {narrowed}" if narrowed else "") + f" · {where}")
 
     def action_open(self) -> None:
         row = self.table.cursor_row
