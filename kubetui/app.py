@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from dataclasses import replace
 
 from rich.text import Text
 from textual import events, on, work
@@ -20,20 +19,19 @@ from kubetui.clipboard_actions import ClipboardActions
 from kubetui.config import Settings
 from kubetui.errorlog import record
 from kubetui.flows import Flows
+from kubetui.flows.followed import Followed
 from kubetui.flows.forward_list import Forwards
 from kubetui.flows.routes import IntentRoutes
 from kubetui.flows.sessions import Sessions
 from kubetui.guard import Guarded
 from kubetui.jump import parse_jump
-from kubetui.k8s.core.namespaces import list_namespace_names
 from kubetui.k8s.transport.cluster import Cluster, ClusterInfo, ConnectOptions
 from kubetui.k8s.transport.errors import ErrorKind, KubeError
 from kubetui.k8s.transport.kubeconfig import Kubeconfig, load_kubeconfig
 from kubetui.live.registry import LiveStores
-from kubetui.messages import ContextConnected, NamespacesLoaded, ScopeChanged
-from kubetui.palette import palette_label
 from kubetui.rights import Rights
 from kubetui.safe_text import visible, visible_lines
+from kubetui.scope_actions import ScopeActions
 from kubetui.screens.main import MainScreen
 from kubetui.screens.quiet import opaque
 from kubetui.shown_views import ShownViews
@@ -66,7 +64,8 @@ def _is_terminal(widget) -> bool:
     return module is not None and isinstance(widget, module.TerminalView)
 
 
-class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, App[int]):
+class KubetuiApp(IntentRoutes, ScopeActions, ShownViews, Rights, ClipboardActions, Guarded,
+                 App[int]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "kubetui"
     BINDINGS = APP_BINDINGS
@@ -103,6 +102,7 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
         self.timeline = Timeline.from_settings(  # the incident record, as it happens
             settings, clock=lambda: self.clock(), warn=lambda text: self.notify(
                 text, title="Timeline", severity="warning", timeout=10))
+        self.followed = Followed(self)  # what the objects named in it do meanwhile
         self.actions = ActionPath(self)  # the one way writes are confirmed and sent
         self.main: MainScreen | None = None
         # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).
@@ -172,6 +172,7 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
         if self.stores is None or self.stores.cluster is not cluster:
             if self.stores is not None:
                 self.stores.close()  # the old cluster's watches stop now
+                self.followed.reset()
             self.stores = self._stores_for(cluster)
         self.info = cluster.info
         self.timeline.connected(self.info.context, self.info.namespace, self.info.server,
@@ -309,76 +310,6 @@ class KubetuiApp(IntentRoutes, ShownViews, Rights, ClipboardActions, Guarded, Ap
             self.switch_context(jump.value or "")
         else:
             self.notify(jump.value or "?", title="Jump", severity="warning")
-
-    # -- scope: namespace ----------------------------------------------------------------
-    def action_switch_namespace(self) -> None:
-        if self._still_connecting():
-            return
-        self.load_namespaces()
-
-    @work(exclusive=True, group="namespaces", exit_on_error=False)
-    async def load_namespaces(self) -> None:
-        try:
-            names = await list_namespace_names(self.cluster)
-        except KubeError as error:
-            if error.kind != ErrorKind.FORBIDDEN:
-                raise
-            self.notify("You may not list namespaces; checking which ones you can read…",
-                        title="Namespaces", timeout=5)
-            self.offer_readable_namespaces(pick=True)
-            return
-        self.post_message(NamespacesLoaded(names))
-
-    def on_namespaces_loaded(self, message: NamespacesLoaded) -> None:
-        self.namespaces = message.names
-        commands = [("All namespaces", lambda: self.set_scope(None), "-A")]
-        commands += [(palette_label(name), (lambda n=name: self.set_scope(n)), None)
-                     for name in message.names]
-        self.search_commands(commands,
-                             placeholder=visible(f"Namespace (now: {self.info.scope})…"))
-
-    def set_scope(self, namespace: str | None) -> None:
-        self.post_message(ScopeChanged(namespace or self.info.namespace, namespace is None))
-
-    def on_scope_changed(self, message: ScopeChanged) -> None:
-        self.info = replace(self.info, namespace=message.target_namespace,
-                            all_namespaces=message.all_namespaces)
-        self._show_info()
-        self.request_access(self.info.namespace)
-
-    # -- scope: context ------------------------------------------------------------------
-    def action_switch_context(self) -> None:
-        if self._still_connecting():
-            return
-        commands = [(palette_label(name), (lambda n=name: self.switch_context(n)),
-                     "current" if name == self.info.context else None)
-                    for name in self.info.contexts]
-        self.search_commands(commands,
-                             placeholder=visible(f"Context (now: {self.info.context})…"))
-
-    def switch_context(self, name: str) -> None:
-        if name not in self.info.contexts:
-            self.notify(f'no context "{name}" in the kubeconfig', title="Context",
-                        severity="error")
-            return
-        self.connect_context(name)
-
-    @work(exclusive=True, group="connect", exit_on_error=False)
-    async def connect_context(self, name: str) -> None:
-        options = replace(self._connect_options, context=name, namespace=None,
-                          all_namespaces=self.info.all_namespaces)
-        self.notify(f"connecting to {name}…", title="Context", timeout=3)
-        cluster = await Cluster.connect(options)
-        self.post_message(ContextConnected(cluster))
-
-    async def on_context_connected(self, message: ContextConnected) -> None:
-        old = self._use_cluster(message.cluster)  # type: ignore[arg-type]
-        if old is not None and self.forwards:
-            self.flows.forwards.close_all("their context was left")
-        self._show_info()
-        self.notify(f"{self.info.context}: {self.info.version}", title="Connected", timeout=4)
-        if old is not None:
-            await old.retire()
 
     # -- quitting -------------------------------------------------------------------------
     def on_unmount(self) -> None:

@@ -13,9 +13,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-START, ACTION, FORWARD, PROBE, EXEC, SESSION, LOOK, NOTE = (
-    "start", "action", "forward", "probe", "exec", "session", "look", "note")
-KINDS = (START, ACTION, FORWARD, PROBE, EXEC, SESSION, LOOK, NOTE)
+START, ACTION, FORWARD, PROBE, EXEC, SESSION, LOOK, CHANGE, NOTE = (
+    "start", "action", "forward", "probe", "exec", "session", "look", "change", "note")
+KINDS = (START, ACTION, FORWARD, PROBE, EXEC, SESSION, LOOK, CHANGE, NOTE)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Views on the live stores, in the app against the real apiserver: the pod detail, a terminal
 session and the probe runner share the panes' stores of their namespace (no second events
 watch), give their own watches back when they close, and all match events to a pod by one rule
-(an event written without a uid is the pod's when it names it)."""
+(an event written without a uid is the pod's when it names it). A pod opened is followed by the
+incident timeline, through the same store of the pod by name."""
 
 from __future__ import annotations
 
@@ -61,7 +62,15 @@ async def test_views_share_the_namespace_stores_and_release_their_own(
         detail = app.screen
         await until(pilot, lambda: "said by hand" in str(
             detail.query_one("#describe-body", Static).render()), what="the event in describe")
-        assert scopes(app) == sorted([*before, pod_watch])
+        # Opened, the pod is followed by the timeline: its watch by name is the same store,
+        # plus the warnings about it; the timeline keeps both once the detail has closed.
+        warnings = ("events", namespace,
+                    "involvedObject.kind=Pod,involvedObject.name=liveness-timeout,type=Warning")
+        assert scopes(app) == sorted([*before, pod_watch, warnings])
         await pilot.press("escape")
-        await until(pilot, lambda: scopes(app) == before, what="the detail's watch released")
+        await until(pilot, lambda: not isinstance(app.screen, PodDetailScreen), what="closed")
+        await pilot.pause(0.3)
+        assert scopes(app) == sorted([*before, pod_watch, warnings])
+        assert app.stores.stores()[[s.scope.field_selector for s in app.stores.stores()]
+                                   .index(pod_watch[2])].refs == 1  # the detail's given back
     await app.cluster.close()
