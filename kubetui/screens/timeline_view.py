@@ -3,22 +3,34 @@
 ``f`` shows one kind of entry at a time (actions, probes, forwards, notes...), ``/`` keeps the
 entries whose object or summary holds the text typed, ``enter`` shows an entry whole (its
 kubectl equivalent and the server's dry run), ``a`` adds a note of your own, time-stamped, and
-``Y`` copies the session as Markdown (the export of ``kubetui timeline export``).
+``Y`` copies the session as Markdown (the export of ``kubetui timeline export``), ``ctrl+s``
+writes it to a new file (Markdown, or JSON for a name ending ``.json``; nothing is overwritten).
 """
 
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import dataclass
 
+from textual import work
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Static
 
 from kubetui.host import host
 from kubetui.safe_text import plain
 from kubetui.screens.table_screen import TableScreen
 from kubetui.timeline.entries import KINDS, NOTE, Entry
-from kubetui.timeline.export import markdown, utc
+from kubetui.timeline.export import as_json, markdown, utc
 from kubetui.widgets.resource_table import Column
+
+
+@dataclass
+class TimelineSaved(Message):
+    path: str
+    entries: int
+    error: str = ""
 
 
 class Row:
@@ -58,6 +70,7 @@ class TimelineView(TableScreen):
         Binding("f", "kind", "Kind", id="timeline.kind"),
         Binding("slash", "search", "Filter", id="timeline.filter", key_display="/"),
         Binding("Y", "copy", "Copy as Markdown", id="timeline.copy"),
+        Binding("ctrl+s", "save", "Save", id="timeline.save"),
     ]
     prefix = "timeline"
 
@@ -166,3 +179,40 @@ class TimelineView(TableScreen):
         host(self.app).copy_text(markdown(timeline.entries, timeline.path.name
                                           if timeline.path else ""), "the timeline as Markdown")
 
+
+    def action_save(self) -> None:
+        timeline = host(self.app)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(timeline.clock()))
+        default = f"kubetui-timeline-{stamp}.md"
+        from kubetui.screens.text_prompt import TextPrompt
+
+        self.app.push_screen(TextPrompt(
+            f"save {len(timeline.timeline.entries)} entries to (a new file; .json: as JSON; "
+            "a directory: this name in it)", default), lambda typed: self._save(typed, default))
+
+    def _save(self, typed: str | None, default: str) -> None:
+        if typed is not None:
+            timeline = host(self.app).timeline
+            self._write(typed, default, list(timeline.entries),
+                        timeline.path.name if timeline.path else "")
+
+    @work(thread=True, group="timeline-save", exit_on_error=False,
+          description="timeline: save")
+    def _write(self, typed: str, default: str, entries: list[Entry], source: str) -> None:
+        from kubetui.k8s.logs.export import SaveError, target_path, write_new
+
+        try:
+            path = target_path(typed, default)
+            text = as_json(entries) if path.suffix == ".json" else markdown(entries, source)
+            write_new(path, text.rstrip("\n").split("\n"))
+        except SaveError as error:
+            self.post_message(TimelineSaved("", 0, str(error)))
+            return
+        self.post_message(TimelineSaved(str(path), len(entries)))
+
+    def on_timeline_saved(self, message: TimelineSaved) -> None:
+        if message.error:
+            self.app.notify(message.error, title="Save", severity="error")
+        else:
+            self.app.notify(f"{message.entries} entries saved to {message.path}",
+                            title="Timeline")

@@ -13,6 +13,7 @@ from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.text_view import TextView
 from kubetui.screens.timeline_view import TimelineView
 from kubetui.timeline.entries import ACTION, FORWARD, NOTE, PROBE
+from kubetui.timeline.export import markdown
 from kubetui.timeline.journal import read
 from tests.conftest import LocalCluster
 from tests.ui.conftest import assert_theme, frozen_app, make_app, unscheduled, until
@@ -24,7 +25,7 @@ def visible_summaries(view) -> list[str]:
 
 
 async def test_the_view_lists_narrows_and_takes_a_note(local_cluster: LocalCluster,
-                                                      namespace: str):
+                                                      namespace: str, tmp_path):
     c = local_cluster
     c.kubectl("-n", namespace, "apply", "-f", "-", input=unscheduled("doomed"))
     app = await make_app(c.kubeconfig, namespace=namespace)
@@ -68,6 +69,19 @@ async def test_the_view_lists_narrows_and_takes_a_note(local_cluster: LocalClust
         assert visible_summaries(view)[-1] == "the doomed pod was the culprit"  # it matches
         notes = [e for e in read(app.timeline.path) if e.kind == NOTE]
         assert [n.summary for n in notes] == ["the doomed pod was the culprit"]
+        # ctrl+s: the session to a new file, Markdown, or JSON by its name; never over a file
+        for name in ("pm.md", "pm.json", "pm.md"):
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.2)
+            await pilot.press("ctrl+u", *str(tmp_path / name), "enter")
+            await pilot.pause(0.5)
+        await until(pilot, lambda: (tmp_path / "pm.json").exists(), what="the JSON file")
+        entries = list(app.timeline.entries)
+        assert (tmp_path / "pm.md").read_text() == markdown(entries, app.timeline.path.name)
+        assert [e["summary"] for e in json.loads((tmp_path / "pm.json").read_text())] == [
+            e.summary for e in entries]
+        await until(pilot, lambda: any("exists: name another file" in n.message
+                                       for n in app._notifications), what="not overwritten")
     await app.cluster.close()
 
 
