@@ -55,8 +55,8 @@ class Followed:
         host(app).timeline.subscribe(self._entry)
 
     def _entry(self, entry: Entry) -> None:
-        if entry.kind == CHANGE or "/" not in entry.object:
-            return
+        if entry.kind == CHANGE or "/" not in entry.object or "drain" in entry.details:
+            return  # a drain's pods: its own screen records their fate
         plural, name = entry.object.split("/", 1)
         if "/" in name or not name:
             return

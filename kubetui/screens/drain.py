@@ -6,6 +6,11 @@ the pod before anything is sent again), all pods at once as kubectl does. A PodD
 never forced; any other refusal (RBAC, admission) is final for that pod. An accepted eviction is
 never sent again. Pods leave the list when the watch of the node's pods no longer has them.
 ``x`` cancels: nothing more is sent, the node stays cordoned (uncordon with ``C``).
+
+Each step goes to the incident timeline on its own: the cordon, every eviction's answer (a
+budget's first refusal, then how it ended), each pod gone from the node, and the drain's end.
+The pods' entries say ``drain`` in their details: this screen's watch records their fate, so
+the timeline does not follow each of them as well.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from kubetui.k8s.triage.run import whole
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
 from kubetui.safe_text import plain, plain_lines
+from kubetui.timeline.entries import ACTION, CHANGE
 from kubetui.widgets.live_pane import StoreUpdated
 
 NAME_WIDTH = 44  # namespace/name: longer ones end in …
@@ -83,7 +89,11 @@ class DrainScreen(Guarded, Screen):
         store = self._held.get("pods") if self._held is not None else None
         if store is None or not store.synced:
             return
+        was = {uid: p.state for uid, p in self.progress.pods.items()}
         self.progress.gone({str(uid) for uid in store.rows})
+        for uid, progress in self.progress.pods.items():
+            if progress.state == "gone" and was[uid] != "gone":
+                self._record(CHANGE, progress, "gone from the node", "")
         self.draw()
 
     # -- the writes ------------------------------------------------------------------------
@@ -95,8 +105,10 @@ class DrainScreen(Guarded, Screen):
             self.progress.cordon = "cordoned"
         except KubeError as error:
             self.progress.cordon = f"failed: {error.summary}"
+            self._record_node(f"cordon node {self.node} (drain)", f"refused: {error.summary}")
             self._finish()
             return
+        self._record_node(f"cordon node {self.node} (drain)", "done")
         self.draw()
         evicted = [p for p in self.progress.pods.values() if p.pod.action == EVICT]
         await asyncio.gather(*(self._evict(cluster, p, w)
@@ -116,6 +128,9 @@ class DrainScreen(Guarded, Screen):
                     progress.detail = (error.hint if error.kind is ErrorKind.BUDGET
                                        else error.summary)
                     progress.retry_at = clock() + RETRY_SECONDS
+                    if progress.attempts == 1:
+                        self._record(ACTION, progress, f"refused: {progress.detail}; tried "
+                                     f"again every {RETRY_SECONDS:.0f} s", write.describe())
                     self.draw()
                     try:
                         await asyncio.wait_for(self._cancel.wait(), RETRY_SECONDS)
@@ -124,17 +139,36 @@ class DrainScreen(Guarded, Screen):
                     break
                 if error.status == 404:
                     progress.state, progress.detail = "gone", ""
+                    self._record(ACTION, progress, "gone already (404)", write.describe())
                 else:
                     progress.state, progress.detail = "failed", error.summary
+                    self._record(ACTION, progress, f"refused: {error.summary}",
+                                 write.describe())
                 self.draw()
                 return
             if progress.state != "gone":
                 progress.state, progress.detail, progress.retry_at = "evicted", "", None
+            self._record(ACTION, progress, f"evicted (attempt {progress.attempts})",
+                         write.describe())
             self.draw()
             return
         if progress.state in ("refused", "waiting", "evicting"):
             progress.state, progress.retry_at = "cancelled", None
+            self._record(ACTION, progress, f"cancelled after {progress.attempts} attempts",
+                         write.describe())
         self.draw()
+
+    def _record(self, kind: str, progress: PodProgress, outcome: str, request: str) -> None:
+        pod = progress.pod
+        host(self.app).timeline.record(
+            kind, f"evict pod {pod.namespace}/{pod.name} (drain of node {self.node})"
+            if kind == ACTION else f"gone from node {self.node} (drain)",
+            namespace=pod.namespace, object=f"pods/{pod.name}", outcome=outcome,
+            details={"drain": self.node, **({"request": request} if request else {})})
+
+    def _record_node(self, summary: str, outcome: str) -> None:
+        host(self.app).timeline.record(ACTION, summary, namespace="", object=f"nodes/{self.node}",
+                                       outcome=outcome)
 
     # -- drawing ---------------------------------------------------------------------------
     def draw(self) -> None:
@@ -159,6 +193,8 @@ class DrainScreen(Guarded, Screen):
             return
         progress.finished_at = host(self.app).clock()
         self._ticker.stop()
+        self._record_node(f"drain node {self.node}: finished",
+                          progress.summary(progress.finished_at))
         self.app.notify(progress.summary(progress.finished_at), title=f"Drain {self.node}",
                         timeout=10)
 

@@ -113,6 +113,23 @@ async def test_drain_with_a_budget_refusing_one_pod_then_uncordon(local_cluster:
             assert texts(drain)["drain-summary"].startswith(
                 f"node {name} cordoned · 2/2 pods gone")
             assert "drained" in texts(drain)["drain-summary"]
+            # the incident timeline: the drain confirmed, the cordon, each eviction's answer
+            # (the budget's first refusal once), each pod gone, the end; the pods not followed
+            drained = [(e.kind, e.object, e.outcome.split(";")[0].split(" (")[0])
+                       for e in app.timeline.entries
+                       if e.object in (f"nodes/{name}", "pods/plain", "pods/guarded")]
+            assert drained[:2] == [("action", f"nodes/{name}",
+                                    "confirmed: sent from its own screen"),
+                                   ("action", f"nodes/{name}", "done")]
+            for pod in ("plain", "guarded"):
+                mine = [(k, o) for k, obj, o in drained if obj == f"pods/{pod}"]
+                refused = [("action", "refused: The disruption budget keep-one needs 1 "
+                            "healthy pods and has 1 currently")] if pod == "guarded" else []
+                assert mine == [*refused, ("action", "evicted"),
+                                ("change", "gone from the node")], mine
+            assert drained[-1] == ("action", f"nodes/{name}", drain.progress.summary(
+                drain.progress.finished_at))
+            assert (namespace, "pods", "plain") not in app.followed.follows
             await pilot.press("escape")
             await until(pilot, lambda: not isinstance(app.screen, DrainScreen), what="back")
 
