@@ -175,6 +175,10 @@ class ActionPath:
         """The action in the incident timeline: what, the kubectl equivalent, the outcome and
         the dry-run answer the user saw."""
         namespace, obj = object_of(writes[0].write.path) if writes else ("", "")
+        body = writes[0].write.body if writes else None
+        if obj and "/" not in obj and isinstance(body, dict):  # a create: named by its body
+            name = (body.get("metadata") or {}).get("name")
+            obj = f"{obj}/{name}" if isinstance(name, str) and name else obj
         host(self.app).timeline.record(
             ACTION, summary, namespace=namespace, object=obj, outcome=outcome, dry_run=dry_run,
             kubectl="\n".join(p.kubectl for p in writes if p.kubectl))

@@ -268,7 +268,7 @@ class Forwards:
     def _say(self, forward: Forward, what: str, severity: str) -> None:
         host(self.app).timeline.record("forward", f"port-forward {forward.local}: {what}",
                                        namespace=forward.target.namespace,
-                                       object=forward.target.ref)
+                                       object=forward.target.object)
         self.app.notify(f"{forward.local} → {forward.target}: {what}", title="Port-forward",
                         severity=severity, timeout=6)  # type: ignore[arg-type]
         self.changed()

@@ -111,7 +111,7 @@ class ForwardsFlow(Flow):
         target = result.plan.target
         self.host.timeline.record(
             FORWARD, f"port-forward {target.ref}", namespace=target.namespace,
-            object=target.ref, kubectl=result.plan.kubectl,
+            object=target.object, kubectl=result.plan.kubectl,
             outcome="; ".join([*(f"listening: {line}" for line in lines),
                                *(f"not started: {line}" for line in result.failed)]))
         if lines:
@@ -134,7 +134,7 @@ class ForwardsFlow(Flow):
             counters = forward.tunnel.counters
             self.host.timeline.record(
                 FORWARD, f"port-forward {forward.local} stopped",
-                namespace=forward.target.namespace, object=forward.target.ref,
+                namespace=forward.target.namespace, object=forward.target.object,
                 outcome=f"{counters.total} connections, {counters.bytes_in} bytes in, "
                         f"{counters.bytes_out} out")
 

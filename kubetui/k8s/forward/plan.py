@@ -40,6 +40,11 @@ class Target:
     def ref(self) -> str:
         return f"{'svc' if self.kind == SERVICE else 'pod'}/{self.name}"
 
+    @property
+    def object(self) -> str:
+        """As the incident timeline names objects (by their resource: ``services/web``)."""
+        return f"{'services' if self.kind == SERVICE else 'pods'}/{self.name}"
+
     def __str__(self) -> str:
         return f"{self.namespace}/{self.ref}"
 
