@@ -1,0 +1,164 @@
+"""CPU and memory per pod and container, as one sample of a source gives them: pure.
+
+Two sources serve the same figures. ``metrics.k8s.io`` (metrics-server) gives each container's
+CPU as a rate and its memory working set. The kubelet's summary API
+(``/api/v1/nodes/NODE/proxy/stats/summary``), there without metrics-server, gives each
+container's cumulative CPU time and working set: the CPU in cores is the counter's growth
+between two samples over the time between them (``with_rates``), so the first sample of a
+container has memory and no CPU yet. A counter that went down (the container restarted) starts
+over: no rate for that pair.
+
+``Limits`` reads a pod's requests and limits, and ``share`` makes the k9s-named percentages of
+them (%CPU/R, %CPU/L, %MEM/R, %MEM/L); a container using 90 % or more of its memory limit is
+``near_limit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from kubetui.k8s.storage.claims import quantity
+from kubetui.k8s.transport.shapes import mapping, text
+
+NEAR_LIMIT = 0.9  # a container's memory at this share of its limit or above stands out
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerUsage:
+    name: str
+    memory: int | None  # working set, bytes
+    cpu: float | None = None  # cores (a rate); None until two samples of a counter
+    cpu_seconds: float | None = None  # cumulative CPU time (the kubelet's counter), seconds
+    at: float | None = None  # when the source took it (epoch seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class PodUsage:
+    namespace: str
+    name: str
+    uid: str
+    containers: tuple[ContainerUsage, ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.namespace, self.name
+
+    @property
+    def cpu(self) -> float | None:
+        """The pod's cores: the sum of its containers', once each has a rate."""
+        rates = [c.cpu for c in self.containers]
+        return sum(r for r in rates if r is not None) if rates and None not in rates else None
+
+    @property
+    def memory(self) -> int | None:
+        sizes = [c.memory for c in self.containers]
+        return sum(s for s in sizes if s is not None) if sizes and None not in sizes else None
+
+    def container(self, name: str) -> ContainerUsage | None:
+        return next((c for c in self.containers if c.name == name), None)
+
+
+Sample = dict[tuple[str, str], PodUsage]  # (namespace, pod) -> its usage
+
+
+def with_rates(previous: Sample, current: Sample) -> Sample:
+    """``current`` with each container's CPU in cores from its counter's growth since
+    ``previous`` (a counter source); a rate the source gave already is kept."""
+    out: Sample = {}
+    for key, pod in current.items():
+        before = previous.get(key)
+        if before is None or before.uid != pod.uid:
+            out[key] = pod
+            continue
+        containers = []
+        for c in pod.containers:
+            old = before.container(c.name)
+            if c.cpu is None and old is not None and None not in (
+                    c.cpu_seconds, old.cpu_seconds, c.at, old.at):
+                spent, took = c.cpu_seconds - old.cpu_seconds, c.at - old.at  # type: ignore[operator]
+                if spent >= 0 and took > 0:
+                    c = replace(c, cpu=spent / took)
+            containers.append(c)
+        out[key] = replace(pod, containers=tuple(containers))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """A container's requests and limits (cores and bytes; None: not set)."""
+
+    cpu_request: float | None = None
+    cpu_limit: float | None = None
+    memory_request: int | None = None
+    memory_limit: int | None = None
+
+
+def limits_of(pod: dict) -> dict[str, Limits]:
+    """Each container's (init containers too: a sidecar runs as one) requests and limits."""
+    spec = mapping(pod.get("spec"))
+    out = {}
+    for key in ("initContainers", "containers"):
+        for c in spec.get(key) or ():
+            resources = mapping(mapping(c).get("resources"))
+            requests, limits = mapping(resources.get("requests")), mapping(resources.get("limits"))
+            out[text(mapping(c).get("name"))] = Limits(
+                _number(requests.get("cpu")), _number(limits.get("cpu")),
+                _whole(requests.get("memory")), _whole(limits.get("memory")))
+    return out
+
+
+def _number(value: object) -> float | None:
+    q = quantity(value)
+    return float(q) if q is not None else None
+
+
+def _whole(value: object) -> int | None:
+    q = quantity(value)
+    return int(q) if q is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """Usage as a share of requests and limits (0.5 = 50 %); None where either is unknown."""
+
+    cpu_request: float | None
+    cpu_limit: float | None
+    memory_request: float | None
+    memory_limit: float | None
+
+    @property
+    def near_limit(self) -> bool:
+        return self.memory_limit is not None and self.memory_limit >= NEAR_LIMIT
+
+
+def share(cpu: float | None, memory: int | None, limits: Limits) -> Share:
+    def of(used: float | None, of_what: float | None) -> float | None:
+        return used / of_what if used is not None and of_what else None
+    return Share(of(cpu, limits.cpu_request), of(cpu, limits.cpu_limit),
+                 of(memory, limits.memory_request), of(memory, limits.memory_limit))
+
+
+def pod_limits(limits: dict[str, Limits], containers: tuple[str, ...]) -> Limits:
+    """A pod's totals over ``containers``; a total is unknown when one of them sets none
+    (a container without a limit may use the whole node: the pod has no limit)."""
+    chosen = [limits.get(name, Limits()) for name in containers]
+
+    def total(values: list) -> float | None:
+        return sum(values) if values and None not in values else None
+    return Limits(total([c.cpu_request for c in chosen]), total([c.cpu_limit for c in chosen]),
+                  total([c.memory_request for c in chosen]),
+                  total([c.memory_limit for c in chosen]))  # type: ignore[arg-type]
+
+
+def cores_text(cores: float | None) -> str:
+    """As kubectl top writes CPU: millicores (``250m``), or ``n/a``."""
+    return "n/a" if cores is None else f"{round(cores * 1000)}m"
+
+
+def bytes_text(size: int | None) -> str:
+    """As kubectl top writes memory: mebibytes (``24Mi``), or ``n/a``."""
+    return "n/a" if size is None else f"{round(size / 2**20)}Mi"
+
+
+def percent_text(part: float | None) -> str:
+    return "n/a" if part is None else f"{round(part * 100)}"

@@ -1,0 +1,119 @@
+"""CPU and memory usage, pure (``k8s/metrics``): the kubelet summary recorded twice 10 s apart
+on the local 1.20 cluster (rates from the cumulative counters), metrics-server's PodMetricsList
+(written from the v1beta1 type: no cluster here runs metrics-server), requests and limits, the
+k9s-named percentages, and which source serves, or what is missing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kubetui.k8s.metrics.sources import (
+    KUBELET,
+    METRICS_API,
+    choose,
+    metrics_path,
+    parse_pod_metrics,
+    parse_summary,
+)
+from kubetui.k8s.metrics.usage import (
+    ContainerUsage,
+    Limits,
+    PodUsage,
+    bytes_text,
+    cores_text,
+    limits_of,
+    percent_text,
+    pod_limits,
+    share,
+    with_rates,
+)
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def load(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text())
+
+
+def test_the_kubelet_summary_gives_memory_at_once_and_cpu_from_two_samples():
+    first = parse_summary(load("k8s-1.20/summary-usage-1.json"))
+    ledger = first[("kubetui-demo", "ledger-1")]
+    assert ledger.memory == 233472 and ledger.cpu is None  # one sample: no rate yet
+    assert ledger.containers[0].cpu_seconds == pytest.approx(1.543442187)
+    second = with_rates(first, parse_summary(load("k8s-1.20/summary-usage-2.json")))
+    ledger = second[("kubetui-demo", "ledger-1")]
+    # (1553546857 - 1543442187) ns over the 10 s between the kubelet's two readings
+    assert ledger.cpu == pytest.approx(0.0010104670)
+    assert cores_text(ledger.cpu) == "1m" and bytes_text(ledger.memory) == "0Mi"
+    assert second[("kubetui-demo", "writer")].cpu == 0.0  # idle: a rate of 0, not unknown
+
+
+def test_a_restarted_container_or_another_pod_of_the_name_gives_no_rate():
+    def pod(uid: str, seconds: float, at: float) -> dict:
+        return {("ns", "web"): PodUsage("ns", "web", uid, (
+            ContainerUsage("app", 100, cpu_seconds=seconds, at=at),))}
+    assert with_rates(pod("u1", 50.0, 10.0), pod("u1", 2.0, 20.0))[("ns", "web")].cpu is None
+    assert with_rates(pod("u1", 1.0, 10.0), pod("u2", 3.0, 20.0))[("ns", "web")].cpu is None
+    assert with_rates(pod("u1", 1.0, 10.0), pod("u1", 3.0, 20.0))[("ns", "web")].cpu == 0.2
+    assert with_rates(pod("u1", 1.0, 20.0), pod("u1", 3.0, 20.0))[("ns", "web")].cpu is None
+
+
+def test_metrics_server_quantities_in_every_unit():
+    sample = parse_pod_metrics(load("k8s-1.30/podmetrics.json"))
+    checkout = sample[("shop", "checkout-7d4b9c8f6-x2x9k")]
+    assert [c.name for c in checkout.containers] == ["app", "envoy"]
+    assert checkout.container("app").cpu == pytest.approx(0.251366704)
+    assert checkout.container("app").memory == 24696 * 1024
+    assert checkout.container("envoy").cpu == pytest.approx(0.003)
+    assert checkout.cpu == pytest.approx(0.254366704)
+    assert cores_text(checkout.cpu) == "254m" and bytes_text(checkout.memory) == "65Mi"
+    ledger = sample[("shop", "ledger-0")]
+    assert ledger.cpu == 1.0 and ledger.memory == 2**30 and ledger.uid == ""
+    assert metrics_path("v1beta1", "shop") == "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods"
+    assert metrics_path("v1beta1", None) == "/apis/metrics.k8s.io/v1beta1/pods"
+
+
+def test_a_strange_item_is_n_a_not_an_error():
+    sample = parse_pod_metrics({"items": [{"metadata": {"name": "x", "namespace": "n"},
+                                           "containers": [{"name": "c",
+                                                           "usage": {"cpu": "lots"}}]}, "?"]})
+    assert sample[("n", "x")].cpu is None and sample[("n", "x")].memory is None
+    assert cores_text(None) == bytes_text(None) == percent_text(None) == "n/a"
+
+
+POD = {"spec": {
+    "initContainers": [{"name": "proxy", "resources": {"requests": {"cpu": "50m"}}}],
+    "containers": [
+        {"name": "app", "resources": {"requests": {"cpu": "250m", "memory": "64Mi"},
+                                      "limits": {"cpu": "1", "memory": "128Mi"}}},
+        {"name": "log", "resources": {}}]}}
+
+
+def test_requests_limits_and_the_shares_k9s_names():
+    limits = limits_of(POD)
+    assert limits["app"] == Limits(0.25, 1.0, 64 * 2**20, 128 * 2**20)
+    assert limits["log"] == Limits() and limits["proxy"].cpu_request == 0.05
+    app = share(0.5, 120 * 2**20, limits["app"])
+    assert (percent_text(app.cpu_request), percent_text(app.cpu_limit),
+            percent_text(app.memory_request), percent_text(app.memory_limit)) == \
+        ("200", "50", "188", "94")
+    assert app.near_limit
+    assert not share(0.5, 100 * 2**20, limits["app"]).near_limit
+    assert not share(0.5, 10**12, limits["log"]).near_limit  # no limit: never "near" it
+    whole = pod_limits(limits, ("app", "log"))
+    assert whole.cpu_request is None and whole.memory_limit is None  # log sets none
+    assert pod_limits(limits, ("app",)).memory_limit == 128 * 2**20
+
+
+def test_the_source_served_or_what_is_missing():
+    assert choose("v1beta1", True, True).source == METRICS_API
+    assert choose("v1beta1", False, True).source == KUBELET
+    assert choose(None, False, True).source == KUBELET
+    none = choose(None, False, False)
+    assert none.source == "" and none.why == (
+        "CPU/MEM n/a: no metrics-server (metrics.k8s.io is not served), and the kubelet's "
+        "figures need get nodes/proxy, which you lack")
+    assert "you may not list pods.metrics.k8s.io" in choose("v1beta1", False, False).why
