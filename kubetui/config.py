@@ -43,6 +43,10 @@ class Settings:
     timeline: bool = True
     timeline_dir: str = ""
     timeline_keep_days: int = 30
+    # CPU and memory per pod (``u`` in the pods pane): sampled every usage_seconds while shown,
+    # never otherwise; usage_columns shows them from the start.
+    usage_seconds: float = 10.0
+    usage_columns: bool = False
     warnings: tuple[str, ...] = ()
 
 
@@ -50,7 +54,7 @@ _CHOICES = {"clipboard": ("auto", "osc52", "pyperclip", "off")}
 _BOOLEAN = {"true": True, "yes": True, "on": True, "1": True,
             "false": False, "no": False, "off": False, "0": False}
 _NUMERIC = {"flows_poll_seconds": (float, 0.5, 60.0), "log_view_mib": (int, 8, 2048),
-            "timeline_keep_days": (int, 1, 3650)}
+            "timeline_keep_days": (int, 1, 3650), "usage_seconds": (float, 2.0, 300.0)}
 #: settings that were, with what replaced them
 _OBSOLETE = {"log_buffer_lines": "log views hold log_view_mib of lines"}
 
@@ -80,7 +84,7 @@ def _coerce(name: str, value: object, warnings: list[str], origin: str) -> objec
             return value.strip().lower()
         warnings.append(f"{origin}: {name} must be one of {', '.join(_CHOICES[name])}")
         return None
-    if name in ("cursor_blink", "timeline"):
+    if name in ("cursor_blink", "timeline", "usage_columns"):
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in _BOOLEAN:

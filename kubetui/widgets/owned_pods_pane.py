@@ -18,6 +18,8 @@ class OwnedPodsPane(PodsPane):
     """The pods pane, keeping only one owner's pods; for a Service, with each pod's endpoint
     (ready, not ready, or not an endpoint at all) from the namespace's EndpointSlices."""
 
+    usage_key = False  # the usage columns are the main pods pane's (its screen samples)
+
     def __init__(self, owner_uid: str, clock, service: str = "") -> None:
         self.owner_uid = owner_uid
         self.service = service

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.binding import Binding
+from textual.message import Message
 
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration, restarts_text
@@ -22,17 +23,19 @@ from kubetui.intents.pods import (
 from kubetui.k8s.core.pods import PodRow
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
+from kubetui.widgets.usage_columns import USAGE_COLUMNS, Usage, usage_cells, usage_sort_keys
 
 LABEL_PREFIX = "l:"
 
 
-def pod_columns(all_namespaces: bool) -> list[Column]:
+def pod_columns(all_namespaces: bool, usage: bool = False) -> list[Column]:
     cols = [Column("namespace", "NAMESPACE", 16)] if all_namespaces else []
     return cols + [
         Column("name", "NAME", 0, min_width=20),
         Column("ready", "READY", 5, align="right"),
         Column("status", "STATUS", 17, wide=(len("CreateContainerConfigError"), 110)),
         Column("restarts", "RESTARTS", 14, align="right"),
+        *(USAGE_COLUMNS if usage else ()),
         Column("age", "AGE", 6, align="right"),
         Column("node", "NODE", 12, min_terminal=100),
         Column("ip", "IP", 15, min_terminal=115),
@@ -71,13 +74,47 @@ class PodsPane(AccessAware, LivePane):
         Binding("exclamation_mark", "triage", "Why", id="pods.triage", key_display="!"),
         Binding("space", "mark", "Mark", id="pods.mark", show=False),
         Binding("ctrl+d", "delete", "Delete", id="pods.delete"),
+        Binding("u", "usage", "CPU/MEM", id="pods.usage", show=False),
     ]
     noun = "pods"
+    usage_key = True  # ``u`` turns the usage columns on and off (the main screen samples)
+
+    class UsageToggled(Message):
+        """``u``: the screen starts or stops sampling and hands the pane what it read."""
     MARK = "✓ "  # before a marked pod's name: what ctrl+d deletes together
 
     def row_cells(self, row: PodRow, now: float) -> dict[str, str]:
         """A row's cells (a subclass adds its own column)."""
+        if self.usage is not None:
+            return {**pod_cells(row, now), **usage_cells(row, self.usage.of(row))}
         return pod_cells(row, now)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "usage" and not self.usage_key:
+            return False
+        return super().check_action(action, parameters)
+
+    def action_usage(self) -> None:
+        self.post_message(self.UsageToggled())
+
+    def show_usage(self, usage: Usage | None) -> None:
+        """The usage columns with this sample (None: without them)."""
+        shown = self.usage is not None
+        self.usage = usage
+        self.table.sort_keys.update(usage_sort_keys(usage or Usage()))
+        if shown != (usage is not None):
+            self.show_namespace(self.all_namespaces)
+            if usage is None and self.table.sort.column in ("cpu", "mem"):
+                self.table.set_sort(SortSpec("name"))
+        if usage is not None and self.table.sort.column in ("cpu", "mem"):
+            self.table.set_sort(self.table.sort)  # the figures moved: sort again
+        self.table.refresh()
+        self.refresh_status()
+
+    @property
+    def sortable(self) -> tuple[str, ...]:  # type: ignore[override]
+        base = ("name", "status", "restarts", "age", "node")
+        return base + ("cpu", "mem") if self.usage is not None else base
 
     def marked_cells(self, row: PodRow, now: float) -> dict[str, str]:
         cells = self.row_cells(row, now)
@@ -114,7 +151,13 @@ class PodsPane(AccessAware, LivePane):
     def status_text(self) -> tuple[str, bool]:
         text, problem = super().status_text()
         marked = len(self.marked & self.table.rows.keys())
-        return (f"{text} · {marked} marked (ctrl+d deletes them)" if marked else text), problem
+        if marked:
+            text = f"{text} · {marked} marked (ctrl+d deletes them)"
+        usage = self.usage
+        if usage is not None:  # where the figures come from, or what is missing
+            text += " · " + (usage.why or (f"CPU/MEM from the {usage.source}" if usage.source
+                                           else "CPU/MEM: reading…"))
+        return text, problem or bool(usage and usage.why)
 
     def action_stream(self, kind: str) -> None:
         row = self.table.cursor_row
@@ -146,11 +189,11 @@ class PodsPane(AccessAware, LivePane):
         if row is not None:
             self.post_message(OpenPod(row.namespace, row.name, tab))
 
-    sortable = ("name", "status", "restarts", "age", "node")
-
     def __init__(self, all_namespaces: bool, clock: Callable[[], float]) -> None:
         self.marked: set[str] = set()  # uids marked with space
-        super().__init__(pod_columns(True), self.marked_cells, POD_SORT_KEYS,
+        self.usage: Usage | None = None  # the usage columns' figures (None: not shown)
+        self.all_namespaces = all_namespaces
+        super().__init__(pod_columns(True), self.marked_cells, dict(POD_SORT_KEYS),
                          default_sort=SortSpec("name"), style_of=lambda r: f"pod-{r.health}",
                          clock=clock, id="pods-pane",
                          timestamps=lambda r: (r.created, r.last_restart))
@@ -158,7 +201,8 @@ class PodsPane(AccessAware, LivePane):
 
     def show_namespace(self, all_namespaces: bool) -> None:
         """NAMESPACE is a column only when the pane shows every namespace."""
-        self.set_columns(pod_columns(all_namespaces))
+        self.all_namespaces = all_namespaces
+        self.set_columns(pod_columns(all_namespaces, self.usage is not None))
 
     @property
     def label_selector(self) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kubetui.k8s.core.pods import container_resources, pod_row
 from kubetui.k8s.metrics.sources import (
     KUBELET,
     METRICS_API,
@@ -41,7 +42,8 @@ def load(name: str) -> dict:
 def test_the_kubelet_summary_gives_memory_at_once_and_cpu_from_two_samples():
     first = parse_summary(load("k8s-1.20/summary-usage-1.json"))
     ledger = first[("kubetui-demo", "ledger-1")]
-    assert ledger.memory == 233472 and ledger.cpu is None  # one sample: no rate yet
+    # one sample: the kubelet's own rate (usageNanoCores) until a second reading
+    assert ledger.memory == 233472 and ledger.cpu == pytest.approx(0.000800885)
     assert ledger.containers[0].cpu_seconds == pytest.approx(1.543442187)
     second = with_rates(first, parse_summary(load("k8s-1.20/summary-usage-2.json")))
     ledger = second[("kubetui-demo", "ledger-1")]
@@ -59,6 +61,10 @@ def test_a_restarted_container_or_another_pod_of_the_name_gives_no_rate():
     assert with_rates(pod("u1", 1.0, 10.0), pod("u2", 3.0, 20.0))[("ns", "web")].cpu is None
     assert with_rates(pod("u1", 1.0, 10.0), pod("u1", 3.0, 20.0))[("ns", "web")].cpu == 0.2
     assert with_rates(pod("u1", 1.0, 20.0), pod("u1", 3.0, 20.0))[("ns", "web")].cpu is None
+    # the same reading again (the kubelet had not read the counter since): the last rate
+    rated = with_rates(pod("u1", 1.0, 10.0), pod("u1", 3.0, 20.0))
+    again = with_rates(rated, pod("u1", 3.0, 20.0))
+    assert again[("ns", "web")].cpu == 0.2
 
 
 def test_metrics_server_quantities_in_every_unit():
@@ -93,7 +99,7 @@ POD = {"spec": {
 
 
 def test_requests_limits_and_the_shares_k9s_names():
-    limits = limits_of(POD)
+    limits = limits_of(container_resources(POD["spec"]))
     assert limits["app"] == Limits(0.25, 1.0, 64 * 2**20, 128 * 2**20)
     assert limits["log"] == Limits() and limits["proxy"].cpu_request == 0.05
     app = share(0.5, 120 * 2**20, limits["app"])
@@ -117,3 +123,16 @@ def test_the_source_served_or_what_is_missing():
         "CPU/MEM n/a: no metrics-server (metrics.k8s.io is not served), and the kubelet's "
         "figures need get nodes/proxy, which you lack")
     assert "you may not list pods.metrics.k8s.io" in choose("v1beta1", False, False).why
+
+
+def test_a_pod_row_keeps_its_containers_resources_and_an_oom_kill():
+    pod = {"metadata": {"name": "web", "namespace": "ns", "uid": "u"}, **POD,
+           "status": {"phase": "Running", "containerStatuses": [
+               {"name": "app", "ready": True, "restartCount": 1, "state": {"running": {}},
+                "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137}}}]}}
+    row = pod_row(pod)
+    assert row.resources == (("proxy", "50m", "", "", ""), ("app", "250m", "1", "64Mi", "128Mi"),
+                             ("log", "", "", "", ""))
+    assert row.oom_killed and limits_of(row.resources)["app"].memory_limit == 128 * 2**20
+    pod["status"]["containerStatuses"][0]["lastState"] = {}
+    assert not pod_row(pod).oom_killed

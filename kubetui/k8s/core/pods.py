@@ -63,6 +63,10 @@ class PodRow:
     ended: str = ""  # why its node ended it (evicted, graceful shutdown), else ""
     owner_uid: str = ""  # its controller's uid (a ReplicaSet's, a Job's): the owner views' filter
     owner: str = ""  # that controller as "Kind/name"
+    # (container, cpu request, cpu limit, memory request, memory limit), as written: the
+    # usage columns' shares of them
+    resources: tuple[tuple[str, str, str, str, str], ...] = ()
+    oom_killed: bool = False  # a container's last instance was killed for memory
 
     @property
     def key(self) -> str:
@@ -190,8 +194,14 @@ class _Meta(TypedDict, total=False):
     ownerReferences: list[_OwnerRef]
 
 
+class _Resources(TypedDict, total=False):
+    requests: dict[str, str]
+    limits: dict[str, str]
+
+
 class _Named(TypedDict, total=False):
-    name: str  # a container: the row only counts them
+    name: str  # a container: the row counts them, and keeps their requests and limits
+    resources: _Resources
 
 
 class _Claim(TypedDict, total=False):
@@ -250,7 +260,35 @@ def pod_row(pod: dict) -> PodRow:
         resource_version=meta.get("resourceVersion", ""), containers=container_states(status),
         runtime_class=spec.get("runtimeClassName") or "",
         ended=ended_by_node(pod) if status.get("reason") in ENDED_REASONS else "",
-        claims=_claims(spec), **_controller(meta))
+        claims=_claims(spec), resources=container_resources(spec),
+        oom_killed=_oom_killed(status), **_controller(meta))
+
+
+def container_resources(spec: dict) -> tuple[tuple[str, str, str, str, str], ...]:
+    """(container, cpu request, cpu limit, memory request, memory limit) as written, for the
+    usage columns' shares; interned (a Deployment's pods repeat the same few)."""
+    out = []
+    for key in ("initContainers", "containers"):
+        for c in spec.get(key) or ():
+            if not isinstance(c, dict):
+                continue
+            resources = mapping(c.get("resources"))
+            requests, limits = mapping(resources.get("requests")), mapping(resources.get("limits"))
+            out.append(tuple(sys.intern(text(v)) for v in (
+                c.get("name"), requests.get("cpu"), limits.get("cpu"), requests.get("memory"),
+                limits.get("memory"))))
+    return tuple(out)  # type: ignore[return-value]
+
+
+def _oom_killed(status: dict) -> bool:
+    """Whether a container's last instance was killed for memory (its current one may run)."""
+    for key in ("initContainerStatuses", "containerStatuses"):
+        for cs in status.get(key) or ():
+            last = mapping(mapping(mapping(cs).get("lastState")).get("terminated"))
+            now = mapping(mapping(mapping(cs).get("state")).get("terminated"))
+            if "OOMKilled" in (last.get("reason"), now.get("reason")):
+                return True
+    return False
 
 
 def _controller(meta: dict) -> dict[str, str]:

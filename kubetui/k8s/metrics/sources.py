@@ -22,7 +22,6 @@ from kubetui.k8s.transport.shapes import mapping, text
 
 METRICS_GROUP = "metrics.k8s.io"
 METRICS_API, KUBELET = "metrics.k8s.io", "kubelet summary"
-SUMMARY = "/api/v1/nodes/{node}/proxy/stats/summary"
 
 
 def metrics_path(version: str, namespace: str | None) -> str:
@@ -61,10 +60,11 @@ def parse_summary(data: dict) -> Sample:
         for c in item.get("containers") or ():
             c = mapping(c)
             cpu, memory = mapping(c.get("cpu")), mapping(c.get("memory"))
-            counter = cpu.get("usageCoreNanoSeconds")
+            counter, rate = cpu.get("usageCoreNanoSeconds"), cpu.get("usageNanoCores")
             working = memory.get("workingSetBytes")
             containers.append(ContainerUsage(
                 text(c.get("name")), working if isinstance(working, int) else None,
+                cpu=rate / 1e9 if isinstance(rate, int) else None,
                 cpu_seconds=counter / 1e9 if isinstance(counter, int) else None,
                 at=parse_time(text(cpu.get("time")) or None)))
         pod = PodUsage(text(ref.get("namespace")), text(ref.get("name")), text(ref.get("uid")),

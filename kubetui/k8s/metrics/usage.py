@@ -4,9 +4,8 @@ Two sources serve the same figures. ``metrics.k8s.io`` (metrics-server) gives ea
 CPU as a rate and its memory working set. The kubelet's summary API
 (``/api/v1/nodes/NODE/proxy/stats/summary``), there without metrics-server, gives each
 container's cumulative CPU time and working set: the CPU in cores is the counter's growth
-between two samples over the time between them (``with_rates``), so the first sample of a
-container has memory and no CPU yet. A counter that went down (the container restarted) starts
-over: no rate for that pair.
+between two samples over the time between them (``with_rates``); a container's first sample
+shows the kubelet's own rate. A counter that went down (the container restarted) starts over.
 
 ``Limits`` reads a pod's requests and limits, and ``share`` makes the k9s-named percentages of
 them (%CPU/R, %CPU/L, %MEM/R, %MEM/L); a container using 90 % or more of its memory limit is
@@ -18,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kubetui.k8s.storage.claims import quantity
-from kubetui.k8s.transport.shapes import mapping, text
 
 NEAR_LIMIT = 0.9  # a container's memory at this share of its limit or above stands out
 
@@ -63,24 +61,30 @@ Sample = dict[tuple[str, str], PodUsage]  # (namespace, pod) -> its usage
 
 def with_rates(previous: Sample, current: Sample) -> Sample:
     """``current`` with each container's CPU in cores from its counter's growth since
-    ``previous`` (a counter source); a rate the source gave already is kept."""
+    ``previous``. When the counter was not read again meanwhile (the kubelet reads it every
+    10-15 s), the rate made last time stands; until a container has two readings, the
+    source's own rate (the kubelet's ``usageNanoCores``, metrics-server's) is shown."""
     out: Sample = {}
     for key, pod in current.items():
         before = previous.get(key)
         if before is None or before.uid != pod.uid:
             out[key] = pod
             continue
-        containers = []
-        for c in pod.containers:
-            old = before.container(c.name)
-            if c.cpu is None and old is not None and None not in (
-                    c.cpu_seconds, old.cpu_seconds, c.at, old.at):
-                spent, took = c.cpu_seconds - old.cpu_seconds, c.at - old.at  # type: ignore[operator]
-                if spent >= 0 and took > 0:
-                    c = replace(c, cpu=spent / took)
-            containers.append(c)
-        out[key] = replace(pod, containers=tuple(containers))
+        out[key] = replace(pod, containers=tuple(
+            _rated(c, before.container(c.name)) for c in pod.containers))
     return out
+
+
+def _rated(now: ContainerUsage, old: ContainerUsage | None) -> ContainerUsage:
+    if old is None or None in (now.cpu_seconds, old.cpu_seconds, now.at, old.at):
+        return now
+    spent = now.cpu_seconds - old.cpu_seconds  # type: ignore[operator]
+    took = now.at - old.at  # type: ignore[operator]
+    if took > 0 and spent >= 0:
+        return replace(now, cpu=spent / took)
+    if took == 0 and spent == 0 and old.cpu is not None:
+        return replace(now, cpu=old.cpu)  # the same reading: the same rate
+    return now  # the counter went down: the container restarted
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,18 +97,11 @@ class Limits:
     memory_limit: int | None = None
 
 
-def limits_of(pod: dict) -> dict[str, Limits]:
-    """Each container's (init containers too: a sidecar runs as one) requests and limits."""
-    spec = mapping(pod.get("spec"))
-    out = {}
-    for key in ("initContainers", "containers"):
-        for c in spec.get(key) or ():
-            resources = mapping(mapping(c).get("resources"))
-            requests, limits = mapping(resources.get("requests")), mapping(resources.get("limits"))
-            out[text(mapping(c).get("name"))] = Limits(
-                _number(requests.get("cpu")), _number(limits.get("cpu")),
-                _whole(requests.get("memory")), _whole(limits.get("memory")))
-    return out
+def limits_of(resources: tuple[tuple[str, str, str, str, str], ...]) -> dict[str, Limits]:
+    """Each container's requests and limits, from a pod row's ``resources`` (init containers
+    too: a sidecar runs as one)."""
+    return {name: Limits(_number(cpu_req), _number(cpu_lim), _whole(mem_req), _whole(mem_lim))
+            for name, cpu_req, cpu_lim, mem_req, mem_lim in resources}
 
 
 def _number(value: object) -> float | None:
