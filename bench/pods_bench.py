@@ -48,6 +48,14 @@ KUBECTL = Path.home() / ".cache" / "kubetui" / "k8s-v1.20.2" / "bin" / "kubectl"
 NS = "kt-bench"
 
 
+def cluster_up() -> bool:
+    """Whether the local cluster is there to measure against (else says so)."""
+    if KUBECONFIG.exists():
+        return True
+    print("bench: the local cluster is not up (hack/localcluster.sh up)", file=sys.stderr)
+    return False
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")

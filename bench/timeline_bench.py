@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from pods_bench import KUBECONFIG, STATE, kubectl, pct, rss_mb  # noqa: E402
+from pods_bench import KUBECONFIG, STATE, cluster_up, kubectl, pct, rss_mb  # noqa: E402
 
 from kubetui.app import KubetuiApp  # noqa: E402
 from kubetui.config import Settings  # noqa: E402
@@ -157,8 +157,7 @@ def main() -> int:
     p.add_argument("--follow", type=int, default=12)
     p.add_argument("--idle", type=float, default=30.0)
     a = p.parse_args()
-    if not KUBECONFIG.exists():
-        print("bench: the local cluster is not up (hack/localcluster.sh up)", file=sys.stderr)
+    if not cluster_up():
         return 1
     print("== recording")
     recording(a.entries)

@@ -28,7 +28,7 @@ from kubetui.messages import ApfPolled
 from kubetui.screens.apf_polling import ApfPolling
 from kubetui.screens.main_stores import CACHES, PANE_OF, PaneStores
 from kubetui.screens.quiet import QuietBehind
-from kubetui.screens.usage_polling import UsagePolling, UsageSampled
+from kubetui.screens.usage_polling import UsageScreen, nodes_polling, pods_polling
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.deferred import Deferred
 from kubetui.widgets.events_pane import EventsPane
@@ -41,7 +41,7 @@ from kubetui.widgets.resource_table import ResourceTable
 from kubetui.widgets.storage_panes import PvcPane, SnapshotsPane
 
 
-class MainScreen(QuietBehind, Guarded, Screen):
+class MainScreen(UsageScreen, QuietBehind, Guarded, Screen):
     BINDINGS = MAIN_BINDINGS
 
     def __init__(self, info: ClusterInfo, readonly: bool) -> None:
@@ -59,7 +59,8 @@ class MainScreen(QuietBehind, Guarded, Screen):
         self.pvcs = PvcPane(clock, self.joins)
         self.snapshots = SnapshotsPane(clock, self.joins)
         self.apf = ApfPolling(self)
-        self.usage = UsagePolling(self)  # the pods pane's CPU/MEM columns (``u``)
+        self.usage = pods_polling(self)  # the pods pane's CPU/MEM columns (``u``)
+        self.node_usage = nodes_polling(self)  # the nodes pane's
         self._selector = ""  # the pods pane's server-side label selector
         self._placeholders = tuple(Deferred(pane) for pane in (
             self.events, self.flows, self.pvcs, self.nodes, self.snapshots))
@@ -142,21 +143,7 @@ class MainScreen(QuietBehind, Guarded, Screen):
         if target is not None:
             target.table.focus()
         self.apf.set_visible(pane == "flows")
-        self.usage.set_visible(pane == "pods" and self.app.screen is self)
-
-    def on_screen_suspend(self) -> None:
-        """Covered by another screen: the usage columns are not on screen, not sampled."""
-        self.usage.set_visible(False)
-
-    def on_screen_resume(self) -> None:
-        tabs = self.query(TabbedContent)
-        self.usage.set_visible(not tabs or tabs.first().active in ("", "pods"))
-
-    def on_pods_pane_usage_toggled(self) -> None:
-        self.usage.toggle()
-
-    def on_usage_sampled(self, message: UsageSampled) -> None:
-        self.usage.sampled(message)
+        self._usage_shown(pane if self.app.screen is self else "")
 
     def show_pane(self, pane: str, *, select: tuple[str, str] | None = None,
                   only=None, label: str = "") -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from textual.binding import Binding
 
@@ -15,6 +16,13 @@ from kubetui.k8s.nodes.rows import NodeRow
 from kubetui.k8s.transport.discovery import ServerVersion
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
+from kubetui.widgets.usage_columns import (
+    NODE_USAGE_COLUMNS,
+    Usage,
+    UsageColumns,
+    node_cells,
+    node_sort_keys,
+)
 
 NODE_COLUMNS = [
     Column("name", "NAME", 0, min_width=16),
@@ -29,6 +37,17 @@ NODE_COLUMNS = [
     Column("age", "AGE", 5, align="right"),
 ]
 
+def node_columns(usage: bool) -> list[Column]:
+    """With usage (``u``): CPU, MEM and their shares of allocatable after STATUS; RUNTIME
+    and KUBELET then wait for a wider terminal."""
+    if not usage:
+        return NODE_COLUMNS
+    narrow = {"runtime": 120, "kubelet": 100}
+    columns = [replace(c, min_terminal=max(c.min_terminal, narrow.get(c.key, 0)))
+               for c in NODE_COLUMNS]
+    return columns[:2] + list(NODE_USAGE_COLUMNS) + columns[2:]
+
+
 NODE_SORT_KEYS = {
     "name": lambda r: r.name,
     "status": lambda r: (r.status, r.name),
@@ -37,8 +56,9 @@ NODE_SORT_KEYS = {
 }
 
 
-class NodesPane(AccessAware, LivePane):
+class NodesPane(UsageColumns, AccessAware, LivePane):
     BINDINGS = [Binding("enter", "open", "Audit", id="nodes.audit"),
+                Binding("u", "usage", "CPU/MEM", id="nodes.usage", show=False),
                 Binding("exclamation_mark", "triage", "Why", id="nodes.triage",
                         key_display="!"),
                 Binding("C", "cordon", "Cordon", id="nodes.cordon"),
@@ -65,13 +85,29 @@ class NodesPane(AccessAware, LivePane):
         row = self.table.cursor_row
         if row is not None:
             self.post_message(OpenNode(row.name))
-    sortable = ("name", "status", "runtime", "age")
+    @property
+    def sortable(self) -> tuple[str, ...]:  # type: ignore[override]
+        base = ("name", "status", "runtime", "age")
+        return base + ("cpu", "mem") if self.usage is not None else base
+
+    def usage_sort_keys(self, usage: Usage) -> dict:
+        return node_sort_keys(usage)
+
+    def usage_columns_changed(self) -> None:
+        self.set_columns(node_columns(self.usage is not None))
+
+    def status_text(self) -> tuple[str, bool]:
+        text, problem = super().status_text()
+        if self.usage is not None:
+            return f"{text} · {self.usage_status()}", problem or bool(self.usage.why)
+        return text, problem
 
     def __init__(self, clock: Callable[[], float], pods_on: Callable[[str], int],
                  server: Callable[[], ServerVersion] | None = None) -> None:
         self.pods_on = pods_on
         self.server = server  # the apiserver's version: a kubelet beyond the skew is marked
-        super().__init__(NODE_COLUMNS, self.cells, NODE_SORT_KEYS, default_sort=SortSpec("name"),
+        super().__init__(NODE_COLUMNS, self.cells, dict(NODE_SORT_KEYS),
+                         default_sort=SortSpec("name"),
                          style_of=lambda r: f"pod-{r.health}", clock=clock, id="nodes-pane",
                          timestamps=lambda r: (r.created,))
 
@@ -83,7 +119,8 @@ class NodesPane(AccessAware, LivePane):
                                           version_skew(row.kubelet, self.server())[1] else ""),
                 "pods": f"{self.pods_on(row.name)}/{row.max_pods}",
                 "address": row.internal_ip, "os": row.os_image, "kernel": row.kernel,
-                "age": human_duration(now - row.created) if row.created else "?"}
+                "age": human_duration(now - row.created) if row.created else "?",
+                **(node_cells(row, self.usage.node(row)) if self.usage is not None else {})}
 
     def search_text(self, row: NodeRow) -> str:
         return f"{row.name} {row.status} {row.runtime} {row.kubelet} {','.join(row.pressures)}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.binding import Binding
-from textual.message import Message
 
 from kubetui.access_keys import AccessAware
 from kubetui.formatting import human_duration, restarts_text
@@ -23,7 +22,13 @@ from kubetui.intents.pods import (
 from kubetui.k8s.core.pods import PodRow
 from kubetui.widgets.live_pane import LivePane
 from kubetui.widgets.resource_table import Column, SortSpec
-from kubetui.widgets.usage_columns import USAGE_COLUMNS, Usage, usage_cells, usage_sort_keys
+from kubetui.widgets.usage_columns import (
+    USAGE_COLUMNS,
+    Usage,
+    UsageColumns,
+    usage_cells,
+    usage_sort_keys,
+)
 
 LABEL_PREFIX = "l:"
 
@@ -59,7 +64,7 @@ POD_SORT_KEYS = {
 }
 
 
-class PodsPane(AccessAware, LivePane):
+class PodsPane(UsageColumns, AccessAware, LivePane):
     BINDINGS = [
         Binding("enter", "open('describe')", "Describe", id="pods.describe"),
         Binding("l", "open('logs')", "Logs", id="pods.logs"),
@@ -77,10 +82,6 @@ class PodsPane(AccessAware, LivePane):
         Binding("u", "usage", "CPU/MEM", id="pods.usage", show=False),
     ]
     noun = "pods"
-    usage_key = True  # ``u`` turns the usage columns on and off (the main screen samples)
-
-    class UsageToggled(Message):
-        """``u``: the screen starts or stops sampling and hands the pane what it read."""
     MARK = "✓ "  # before a marked pod's name: what ctrl+d deletes together
 
     def row_cells(self, row: PodRow, now: float) -> dict[str, str]:
@@ -94,22 +95,11 @@ class PodsPane(AccessAware, LivePane):
             return False
         return super().check_action(action, parameters)
 
-    def action_usage(self) -> None:
-        self.post_message(self.UsageToggled())
+    def usage_sort_keys(self, usage: Usage) -> dict:
+        return usage_sort_keys(usage)
 
-    def show_usage(self, usage: Usage | None) -> None:
-        """The usage columns with this sample (None: without them)."""
-        shown = self.usage is not None
-        self.usage = usage
-        self.table.sort_keys.update(usage_sort_keys(usage or Usage()))
-        if shown != (usage is not None):
-            self.show_namespace(self.all_namespaces)
-            if usage is None and self.table.sort.column in ("cpu", "mem"):
-                self.table.set_sort(SortSpec("name"))
-        if usage is not None and self.table.sort.column in ("cpu", "mem"):
-            self.table.set_sort(self.table.sort)  # the figures moved: sort again
-        self.table.refresh()
-        self.refresh_status()
+    def usage_columns_changed(self) -> None:
+        self.show_namespace(self.all_namespaces)
 
     @property
     def sortable(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -153,11 +143,9 @@ class PodsPane(AccessAware, LivePane):
         marked = len(self.marked & self.table.rows.keys())
         if marked:
             text = f"{text} · {marked} marked (ctrl+d deletes them)"
-        usage = self.usage
-        if usage is not None:  # where the figures come from, or what is missing
-            text += " · " + (usage.why or (f"CPU/MEM from the {usage.source}" if usage.source
-                                           else "CPU/MEM: reading…"))
-        return text, problem or bool(usage and usage.why)
+        if self.usage is not None:  # where the figures come from, or what is missing
+            text += " · " + self.usage_status()
+        return text, problem or bool(self.usage and self.usage.why)
 
     def action_stream(self, kind: str) -> None:
         row = self.table.cursor_row
@@ -191,7 +179,6 @@ class PodsPane(AccessAware, LivePane):
 
     def __init__(self, all_namespaces: bool, clock: Callable[[], float]) -> None:
         self.marked: set[str] = set()  # uids marked with space
-        self.usage: Usage | None = None  # the usage columns' figures (None: not shown)
         self.all_namespaces = all_namespaces
         super().__init__(pod_columns(True), self.marked_cells, dict(POD_SORT_KEYS),
                          default_sort=SortSpec("name"), style_of=lambda r: f"pod-{r.health}",

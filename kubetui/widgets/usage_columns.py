@@ -10,20 +10,31 @@ for memory says ``OOM`` after MEM. A pod the sample does not cover shows ``n/a``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
 
 from kubetui.k8s.core.pods import PodRow
 from kubetui.k8s.metrics.usage import (
+    ContainerUsage,
     PodUsage,
-    Sample,
     Share,
     bytes_text,
+    cores,
     cores_text,
     limits_of,
     percent_text,
     pod_limits,
     share,
+    size,
 )
-from kubetui.widgets.resource_table import Column
+from kubetui.k8s.nodes.rows import NodeRow
+from kubetui.widgets.resource_table import Column, SortSpec
+
+if TYPE_CHECKING:
+    from kubetui.widgets.live_pane import LivePane as _Pane
+else:
+    _Pane = object
 
 USAGE_COLUMNS = (
     Column("cpu", "CPU", 6, align="right"),
@@ -33,19 +44,86 @@ USAGE_COLUMNS = (
     Column("cpu_r", "%CPU/R", 6, align="right", min_terminal=130),
     Column("mem_r", "%MEM/R", 6, align="right", min_terminal=140),
 )
+NODE_USAGE_COLUMNS = (
+    Column("cpu", "CPU", 6, align="right"),
+    Column("cpu_a", "%CPU", 5, align="right"),
+    Column("mem", "MEM", 8, align="right"),
+    Column("mem_a", "%MEM", 5, align="right"),
+)
 NEAR = "▲"
 
 
 @dataclass(frozen=True)
 class Usage:
-    """What the pane draws usage from: the sample and where it came from."""
+    """What a pane draws usage from: the sample and where it came from."""
 
-    sample: Sample = field(default_factory=dict)
+    sample: dict = field(default_factory=dict)  # pods: (namespace, name) ->; nodes: name ->
     source: str = ""  # "kubelet summary" / "metrics.k8s.io"; "" with ``why``
     why: str = ""
+    # Each key's CPU and memory, summed once (``measured``, off the UI loop): what the sort
+    # reads for every row.
+    cpu_by: dict = field(default_factory=dict)
+    mem_by: dict = field(default_factory=dict)
+
+    @classmethod
+    def measured(cls, sample: dict, source: str, why: str = "") -> Usage:
+        return cls(sample, source, why, {k: u.cpu for k, u in sample.items()},
+                   {k: u.memory for k, u in sample.items()})
 
     def of(self, row: PodRow) -> PodUsage | None:
         return self.sample.get((row.namespace, row.name))
+
+    def node(self, row: NodeRow) -> ContainerUsage | None:
+        return self.sample.get(row.name)
+
+
+class UsageToggled(Message):
+    """``u`` on a pane with usage columns: its screen starts or stops sampling."""
+
+    def __init__(self, pane: Any) -> None:
+        super().__init__()
+        self.pane = pane
+
+
+class UsageColumns(_Pane):
+    """Mixed into a pane that shows usage columns (``u``): the figures it is handed, the
+    columns shown with them, sorting by them and the status line's source."""
+
+    usage: Usage | None = None
+    usage_key = True  # False: the key is not bound (a pane whose screen does not sample)
+
+    def usage_sort_keys(self, usage: Usage) -> dict:
+        raise NotImplementedError
+
+    def usage_columns_changed(self) -> None:
+        """Lay out the columns again (with or without the usage ones)."""
+        raise NotImplementedError
+
+    def action_usage(self) -> None:
+        self.post_message(UsageToggled(self))
+
+    def show_usage(self, usage: Usage | None) -> None:
+        """The usage columns with this sample (None: without them)."""
+        table = self.table
+        shown = self.usage is not None
+        self.usage = usage
+        table.sort_keys.update(self.usage_sort_keys(usage or Usage()))
+        if shown != (usage is not None):
+            self.usage_columns_changed()
+            if usage is None and table.sort.column in ("cpu", "mem"):
+                table.set_sort(SortSpec("name"))
+        if usage is not None and table.sort.column in ("cpu", "mem"):
+            table.set_sort(table.sort)  # the figures moved: sort again
+        table.refresh()
+        self.refresh_status()
+
+    def usage_status(self) -> str:
+        """Where the figures come from, or what is missing ("" without the columns)."""
+        usage = self.usage
+        if usage is None:
+            return ""
+        return usage.why or (f"CPU/MEM from the {usage.source}" if usage.source
+                             else "CPU/MEM: reading…")
 
 
 def pod_share(row: PodRow, usage: PodUsage) -> tuple[Share, bool]:
@@ -71,16 +149,45 @@ def usage_cells(row: PodRow, usage: PodUsage | None) -> dict[str, str]:
             "mem_l": percent_text(part.memory_limit) + (NEAR if near else "")}
 
 
+def node_cells(row: NodeRow, usage: ContainerUsage | None) -> dict[str, str]:
+    """A node's CPU and working set, and their shares of its allocatable."""
+    if usage is None:
+        return {"cpu": "n/a", "cpu_a": "n/a", "mem": "n/a", "mem_a": "n/a"}
+    part = share(usage.cpu, usage.memory, _allocatable(row))
+    return {"cpu": cores_text(usage.cpu), "cpu_a": percent_text(part.cpu_limit),
+            "mem": bytes_text(usage.memory), "mem_a": percent_text(part.memory_limit)}
+
+
+def _allocatable(row: NodeRow):
+    from kubetui.k8s.metrics.usage import Limits
+
+    return Limits(cpu_limit=cores(row.allocatable_cpu or None),
+                  memory_limit=size(row.allocatable_memory or None))
+
+
+def node_sort_keys(usage: Usage) -> dict:
+    cpu_by, mem_by = usage.cpu_by, usage.mem_by
+
+    def cpu(row: NodeRow):
+        value = cpu_by.get(row.name)
+        return (value is None, -(value or 0.0), row.name)
+
+    def mem(row: NodeRow):
+        value = mem_by.get(row.name)
+        return (value is None, -(value or 0), row.name)
+    return {"cpu": cpu, "mem": mem}
+
+
 def usage_sort_keys(usage: Usage) -> dict:
-    """Sort keys over the current sample: the busiest first when reversed (``R``); rows the
-    sample does not cover sort after every measured one."""
+    """Sort keys over the current sample: the busiest first; rows the sample does not cover
+    sort after every measured one."""
+    cpu_by, mem_by = usage.cpu_by, usage.mem_by
+
     def cpu(row: PodRow):
-        found = usage.of(row)
-        value = found.cpu if found is not None else None
+        value = cpu_by.get((row.namespace, row.name))
         return (value is None, -(value or 0.0), row.namespace, row.name)
 
     def mem(row: PodRow):
-        found = usage.of(row)
-        value = found.memory if found is not None else None
+        value = mem_by.get((row.namespace, row.name))
         return (value is None, -(value or 0), row.namespace, row.name)
     return {"cpu": cpu, "mem": mem}

@@ -1,7 +1,9 @@
 """CPU and memory in the pods pane (``u``), from the local 1.20 kubelet (no metrics-server here):
 a pod throttled at its 500m CPU limit and a pod holding 52 MiB in memory under a 56 MiB limit
 show figures within a stated tolerance of what their own cgroups report, the second marked near
-its limit; sorting by CPU puts the busiest first. The kubelet is read only while the columns are
+its limit; sorting by CPU puts the busiest first. The nodes pane's ``u`` shows the node's
+totals (its working set within 10 % of this machine's root memory cgroup: the node is this
+machine) and their shares of its allocatable. The kubelet is read only while the columns are
 on screen: another pane, or ``u`` again, and the audit log shows no more summary reads. A viewer
 without ``get nodes/proxy`` gets one line saying what is missing."""
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from pathlib import Path
 
 from kubetui.widgets.resource_table import SortSpec
 from kubetui.widgets.usage_columns import NEAR
@@ -45,6 +48,13 @@ def working_set(c: LocalCluster, ns: str) -> int:
     stat = dict(line.split() for line in cgroup(c, ns, "holder", "memory/memory.stat")
                 .splitlines())
     return usage - int(stat.get("total_inactive_file", 0))
+
+
+def host_working_set() -> int:
+    """The node is this machine: its root memory cgroup, as the kubelet counts the node."""
+    root = Path("/sys/fs/cgroup/memory")
+    stat = dict(line.split() for line in (root / "memory.stat").read_text().splitlines())
+    return int((root / "memory.usage_in_bytes").read_text()) - int(stat["total_inactive_file"])
 
 
 def cpu_rate(c: LocalCluster, ns: str, seconds: float = 5.0) -> float:
@@ -103,6 +113,21 @@ async def test_usage_from_the_kubelet_near_the_cgroups_and_only_while_shown(
         await pilot.pause(0.1)
         assert pane.table.rows[pane.table.order[0]].name == "burner"
         assert "CPU/MEM from the kubelet summary" in pane.status_text()[0]
+        # The nodes pane: each node's totals and their shares of its allocatable.
+        await pilot.press("5")
+        nodes = app.screen.nodes
+        await until(pilot, lambda: nodes.table.rows, what="the nodes")
+        await pilot.press("u")
+        node = next(r for r in nodes.table.rows.values() if r.name == "localhost")
+        await until(pilot, lambda: nodes.usage is not None and nodes.usage.node(node)
+                    is not None, what="the node's figures", timeout=30)
+        cells = nodes.cells(node, 0)
+        assert cells["cpu"].endswith("m") and 0 < int(cells["mem_a"]) < 100
+        host_set = host_working_set()
+        assert abs(nodes.usage.node(node).memory - host_set) <= 0.1 * host_set
+        header = nodes.table.header_text().split()
+        assert header[header.index("STATUS") + 1:][:4] == ["CPU", "%CPU", "MEM", "%MEM"]
+        await pilot.press("u")
         # Hidden (another pane), then turned off: no more reads.
         await pilot.press("2")
         await pilot.pause(0.5)

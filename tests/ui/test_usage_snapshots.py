@@ -58,8 +58,9 @@ def usage_ns(local_cluster: LocalCluster) -> tuple[str, float]:
 
 
 def sample() -> Usage:
-    return Usage({(NS, name): PodUsage(NS, name, "", (ContainerUsage("c", mib * 2**20, cores),))
-                  for name, (_, cores, mib) in PODS.items()}, "kubelet summary")
+    return Usage.measured({(NS, name): PodUsage(NS, name, "", (
+        ContainerUsage("c", mib * 2**20, cores),)) for name, (_, cores, mib) in PODS.items()},
+        "kubelet summary")
 
 
 @pytest.mark.parametrize(("size", "theme"), [

@@ -16,8 +16,10 @@ from kubetui.k8s.metrics.sources import (
     METRICS_API,
     choose,
     metrics_path,
+    parse_node_metrics,
     parse_pod_metrics,
     parse_summary,
+    parse_summary_node,
 )
 from kubetui.k8s.metrics.usage import (
     ContainerUsage,
@@ -26,6 +28,7 @@ from kubetui.k8s.metrics.usage import (
     bytes_text,
     cores_text,
     limits_of,
+    node_rates,
     percent_text,
     pod_limits,
     share,
@@ -136,3 +139,20 @@ def test_a_pod_row_keeps_its_containers_resources_and_an_oom_kill():
     assert row.oom_killed and limits_of(row.resources)["app"].memory_limit == 128 * 2**20
     pod["status"]["containerStatuses"][0]["lastState"] = {}
     assert not pod_row(pod).oom_killed
+
+
+def test_node_totals_from_the_kubelet_and_from_metrics_server():
+    first = parse_summary_node(load("k8s-1.20/summary-usage-1.json"))
+    second = node_rates(first, parse_summary_node(load("k8s-1.20/summary-usage-2.json")))
+    node = second["localhost"]
+    assert node.memory == load("k8s-1.20/summary-usage-2.json")["node"]["memory"][
+        "workingSetBytes"]
+    one, two = (load(f"k8s-1.20/summary-usage-{i}.json")["node"]["cpu"] for i in (1, 2))
+    took = 10.0  # between the node's two readings, 06:19:02 and 06:19:12
+    assert node.cpu == pytest.approx((two["usageCoreNanoSeconds"] - one["usageCoreNanoSeconds"])
+                                     / 1e9 / took)
+    nodes = parse_node_metrics(load("k8s-1.30/nodemetrics.json"))
+    assert nodes["worker-a"].cpu == pytest.approx(1.874129584)
+    assert nodes["worker-a"].memory == 6143024 * 1024
+    assert nodes["worker-b"].cpu == 0.25 and nodes["worker-b"].memory == 2 * 2**30
+    assert metrics_path("v1beta1", None, "nodes") == "/apis/metrics.k8s.io/v1beta1/nodes"

@@ -57,6 +57,7 @@ class PodUsage:
 
 
 Sample = dict[tuple[str, str], PodUsage]  # (namespace, pod) -> its usage
+NodeSample = dict[str, ContainerUsage]  # node -> its whole usage (named as the node)
 
 
 def with_rates(previous: Sample, current: Sample) -> Sample:
@@ -73,6 +74,11 @@ def with_rates(previous: Sample, current: Sample) -> Sample:
         out[key] = replace(pod, containers=tuple(
             _rated(c, before.container(c.name)) for c in pod.containers))
     return out
+
+
+def node_rates(previous: NodeSample, current: NodeSample) -> NodeSample:
+    """``with_rates`` for the nodes' totals."""
+    return {name: _rated(usage, previous.get(name)) for name, usage in current.items()}
 
 
 def _rated(now: ContainerUsage, old: ContainerUsage | None) -> ContainerUsage:
@@ -102,6 +108,16 @@ def limits_of(resources: tuple[tuple[str, str, str, str, str], ...]) -> dict[str
     too: a sidecar runs as one)."""
     return {name: Limits(_number(cpu_req), _number(cpu_lim), _whole(mem_req), _whole(mem_lim))
             for name, cpu_req, cpu_lim, mem_req, mem_lim in resources}
+
+
+def cores(value: object) -> float | None:
+    """A CPU quantity (``3800m``, ``4``) in cores."""
+    return _number(value)
+
+
+def size(value: object) -> int | None:
+    """A memory quantity (``16310172Ki``) in bytes."""
+    return _whole(value)
 
 
 def _number(value: object) -> float | None:

@@ -29,6 +29,8 @@ class NodeRow:
     created: float | None
     os_image: str = ""
     kernel: str = ""
+    allocatable_cpu: str = ""  # status.allocatable, as written (the usage columns' shares)
+    allocatable_memory: str = ""
 
     @property
     def key(self) -> str:
@@ -73,4 +75,6 @@ def node_row(node: dict) -> NodeRow:
         internal_ip=addresses.get("InternalIP") or addresses.get("Hostname") or "",
         max_pods=str((status.get("allocatable") or {}).get("pods", "")),
         created=parse_time(meta.get("creationTimestamp")),
-        os_image=str(info.get("osImage") or ""), kernel=str(info.get("kernelVersion") or ""))
+        os_image=str(info.get("osImage") or ""), kernel=str(info.get("kernelVersion") or ""),
+        allocatable_cpu=text((status.get("allocatable") or {}).get("cpu")),
+        allocatable_memory=text((status.get("allocatable") or {}).get("memory")))
