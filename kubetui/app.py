@@ -29,6 +29,7 @@ from kubetui.k8s.transport.cluster import Cluster, ClusterInfo, ConnectOptions
 from kubetui.k8s.transport.errors import ErrorKind, KubeError
 from kubetui.k8s.transport.kubeconfig import Kubeconfig, load_kubeconfig
 from kubetui.live.registry import LiveStores
+from kubetui.live.usage_history import UsageHistory
 from kubetui.rights import Rights
 from kubetui.safe_text import visible, visible_lines
 from kubetui.scope_actions import ScopeActions
@@ -103,6 +104,8 @@ class KubetuiApp(IntentRoutes, ScopeActions, ShownViews, Rights, ClipboardAction
             settings, clock=lambda: self.clock(), warn=lambda text: self.notify(
                 text, title="Timeline", severity="warning", timeout=10))
         self.followed = Followed(self)  # what the objects named in it do meanwhile
+        # CPU/MEM: the last samples of each container, and whether the user asked for them
+        self.usage_history = UsageHistory(lambda: self.clock())
         self.actions = ActionPath(self)  # the one way writes are confirmed and sent
         self.main: MainScreen | None = None
         # Pods created for debugging (copies, node pods) and not deleted yet: (namespace, name).

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kubetui.k8s.rbac.access import AccessRules, Need
     from kubetui.k8s.transport.cluster import Cluster, ClusterInfo
     from kubetui.live.registry import LiveStores
+    from kubetui.live.usage_history import UsageHistory
     from kubetui.timeline.recorder import Timeline
 
 
@@ -34,6 +35,7 @@ class Host(Protocol):
     forwards: Forwards
     forward_count: int  # a reactive: the status bar shows it
     timeline: Timeline  # the incident record (``record``)
+    usage_history: UsageHistory  # CPU/MEM: the last samples, and whether usage is wanted
     actions: ActionPath
     settings: Settings
     readonly: bool

@@ -13,15 +13,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.syntax import Syntax
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from kubetui.access_keys import AccessAware
-from kubetui.formatting import human_duration
 from kubetui.host import host
 from kubetui.intents.kinds import OpenController, TriageObject
 from kubetui.intents.pods import (
@@ -52,10 +50,12 @@ from kubetui.k8s.triage.run import whole
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
 from kubetui.live.queries import events_about_pod
-from kubetui.safe_text import plain, plain_lines, visible, visible_lines
+from kubetui.safe_text import plain, plain_lines, visible_lines
 from kubetui.screens.log_reading import LogReading
 from kubetui.screens.pod_messages import PodLoaded, PodLoadFailed
+from kubetui.screens.pod_usage import PodUsageShown
 from kubetui.screens.quiet import QuietBehind
+from kubetui.widgets.ephemeral_list import EphemeralList
 from kubetui.widgets.fit_footer import FitFooter
 from kubetui.widgets.live_pane import StoreUpdated
 from kubetui.widgets.log_panel import LogPanel
@@ -64,7 +64,7 @@ from kubetui.widgets.log_panel import LogPanel
 AGE_REPAINT = 5.0
 
 
-class PodDetailScreen(AccessAware, QuietBehind, LogReading):
+class PodDetailScreen(PodUsageShown, AccessAware, QuietBehind, LogReading):
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="detail.back"),
         Binding("d", "tab('describe')", "Describe", id="detail.describe"),
@@ -108,22 +108,22 @@ class PodDetailScreen(AccessAware, QuietBehind, LogReading):
         yield Static(plain(f"pod {self.pod_namespace}/{self.pod_name}"), id="detail-title")
         with TabbedContent(initial=self._initial_tab):
             with TabPane("Describe (d)", id="describe"), VerticalScroll():
+                usage = Static(id="describe-usage")  # CPU/MEM, once asked for (``u``)
+                usage.display = False
+                yield usage
                 yield Static("loading…", id="describe-body")
             with TabPane("YAML (y)", id="yaml"), VerticalScroll():
                 yield Static("loading…", id="yaml-body")
             with TabPane("Logs (l)", id="logs"):
                 yield LogPanel(id="pod-logs")
             with TabPane("Debug (g)", id="debug"):
-                yield Static("ephemeral debug containers · D add one · a attach · s shell · "
-                             "l logs", id="debug-title")
-                yield DataTable(id="debug-table", cursor_type="row", zebra_stripes=False)
+                yield EphemeralList()
         yield FitFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#debug-table", DataTable)
-        table.add_columns("NAME", "STATE", "IMAGE", "TARGET", "AGE")
         self.load_pod()
         self.watch_pod()
+        self.start_usage()
         self.call_after_refresh(self._focus_tab)
         # Describe is live: the pod from its watch, its events from the events store of its
         # namespace, and its ages moving with the clock. Each second the text is rebuilt (no
@@ -135,6 +135,7 @@ class PodDetailScreen(AccessAware, QuietBehind, LogReading):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
         self.call_after_refresh(self._focus_tab)
+        self.usage_visible()
 
     def _focus_tab(self) -> None:
         """The open tab's body takes the keyboard: pgdn and the arrows scroll at once."""
@@ -264,35 +265,12 @@ class PodDetailScreen(AccessAware, QuietBehind, LogReading):
 
     def _show_ephemeral(self, rows: tuple[EphemeralRow, ...]) -> None:
         self.ephemeral = rows
-        table = self.query_one("#debug-table", DataTable)
-        now = host(self.app).clock()
-        keys = {row.name for row in rows}
-        for key in [k.value for k in table.rows if k.value not in keys]:
-            table.remove_row(key)
-        for row in rows:
-            cells = [Text(visible(v)) for v in (
-                row.name, row.state, row.image, row.target,
-                human_duration(now - row.started) if row.started else "-")]
-            if row.name in {k.value for k in table.rows}:
-                for column, cell in zip(table.columns, cells, strict=True):
-                    table.update_cell(row.name, column, cell)
-            else:
-                table.add_row(*cells, key=row.name)
-        if not rows:
-            self.query_one("#debug-title", Static).update(
-                "no ephemeral debug containers yet · D adds one")
-        else:
-            self.query_one("#debug-title", Static).update(
-                "ephemeral debug containers · D add one · a attach · s shell · l logs")
+        self.query_one(EphemeralList).show(rows, host(self.app).clock())
 
     def _selected_ephemeral(self) -> EphemeralRow | None:
         if self.query_one(TabbedContent).active != "debug":
             return None
-        table = self.query_one("#debug-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((r for r in self.ephemeral if r.name == key), None)
+        return self.query_one(EphemeralList).selected()
 
     def action_debug(self) -> None:
         self.post_message(DebugPod(self.pod_namespace, self.pod_name))

@@ -48,6 +48,8 @@ class UsagePolling:
         self.screen, self.pane, self.plural = screen, pane, plural
         self.read, self.rate = read, rate
         self.wanted = plural == "pods" and host(screen.app).settings.usage_columns
+        if self.wanted:
+            host(screen.app).usage_history.wanted = True
         self.visible = False
         self._timer = None
         self._last: dict = {}
@@ -55,6 +57,8 @@ class UsagePolling:
 
     def toggle(self) -> None:
         self.wanted = not self.wanted
+        if self.plural == "pods":  # the pod detail samples its pod while this is on
+            host(self.screen.app).usage_history.wanted = self.wanted
         self._last, self._choice = {}, None
         self.pane.show_usage(Usage() if self.wanted else None)
         self._run()
@@ -92,9 +96,12 @@ class UsagePolling:
             return
         reading = self.read(host(self.screen.app).cluster, choice)
         last, rate = self._last, self.rate
+        history = host(self.screen.app).usage_history if self.plural == "pods" else None
 
         def measure(read: Read) -> tuple[dict, Usage]:
             rated = rate(last, read.sample) if choice.source == KUBELET else read.sample
+            if history is not None:
+                history.record(rated)
             return rated, Usage.measured(rated, choice.source, _partial(read))
 
         async def read() -> None:

@@ -17,6 +17,7 @@ from textual.message import Message
 from kubetui.k8s.core.pods import PodRow
 from kubetui.k8s.metrics.usage import (
     ContainerUsage,
+    Limits,
     PodUsage,
     Share,
     bytes_text,
@@ -27,6 +28,7 @@ from kubetui.k8s.metrics.usage import (
     pod_limits,
     share,
     size,
+    sparkline,
 )
 from kubetui.k8s.nodes.rows import NodeRow
 from kubetui.widgets.resource_table import Column, SortSpec
@@ -149,6 +151,34 @@ def usage_cells(row: PodRow, usage: PodUsage | None) -> dict[str, str]:
             "mem_l": percent_text(part.memory_limit) + (NEAR if near else "")}
 
 
+def usage_block(resources: tuple, usage: Usage, pod: PodUsage | None,
+                history: dict, seconds: float) -> str:
+    """The pod detail's lines: each container's CPU and memory now, the last samples as bars
+    (scaled to its limit when it has one), and its share of the limit."""
+    if usage.why:
+        return usage.why
+    if pod is None:
+        return "CPU/MEM: reading…" if not usage.source else \
+            f"CPU/MEM: not in the {usage.source}'s last sample"
+    limits = limits_of(resources)
+    lines = [f"CPU/MEM from the {usage.source}, every {seconds:g} s (bars: the last samples, "
+             "to the limit when set)"]
+    for c in pod.containers:
+        limit = limits.get(c.name) or Limits()
+        cpu_hist, mem_hist = history.get(c.name, ([c.cpu], [c.memory]))
+        part = share(c.cpu, c.memory, limit)
+        cpu = f"CPU {cores_text(c.cpu):>6} {sparkline(cpu_hist, limit.cpu_limit)}"
+        if limit.cpu_limit:
+            cpu += f" of {cores_text(limit.cpu_limit)} ({percent_text(part.cpu_limit)}%)"
+        mem = f"MEM {bytes_text(c.memory):>7} {sparkline(mem_hist, limit.memory_limit)}"
+        if limit.memory_limit:
+            mem += f" of {bytes_text(limit.memory_limit)} ({percent_text(part.memory_limit)}%)"
+        if part.near_limit:
+            mem += f" {NEAR} near its limit"
+        lines.append(f"  {c.name}: {cpu}   {mem}")
+    return "\n".join(lines)
+
+
 def node_cells(row: NodeRow, usage: ContainerUsage | None) -> dict[str, str]:
     """A node's CPU and working set, and their shares of its allocatable."""
     if usage is None:
@@ -158,9 +188,7 @@ def node_cells(row: NodeRow, usage: ContainerUsage | None) -> dict[str, str]:
             "mem": bytes_text(usage.memory), "mem_a": percent_text(part.memory_limit)}
 
 
-def _allocatable(row: NodeRow):
-    from kubetui.k8s.metrics.usage import Limits
-
+def _allocatable(row: NodeRow) -> Limits:
     return Limits(cpu_limit=cores(row.allocatable_cpu or None),
                   memory_limit=size(row.allocatable_memory or None))
 

@@ -14,6 +14,10 @@ import json
 import time
 from pathlib import Path
 
+from textual.widgets import Static
+
+from kubetui.k8s.metrics.usage import BARS
+from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.resource_table import SortSpec
 from kubetui.widgets.usage_columns import NEAR
 from tests.conftest import LocalCluster, audit_events
@@ -113,6 +117,18 @@ async def test_usage_from_the_kubelet_near_the_cgroups_and_only_while_shown(
         await pilot.pause(0.1)
         assert pane.table.rows[pane.table.order[0]].name == "burner"
         assert "CPU/MEM from the kubelet summary" in pane.status_text()[0]
+        # The pod detail: each container's figures and the last samples, near its limit.
+        pane.table.select_key(rows["holder"].key)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the detail")
+        block = app.screen.query_one("#describe-usage", Static)
+        await until(pilot, lambda: "app: CPU" in str(block.render()), what="the usage block")
+        text = str(block.render())
+        assert "CPU/MEM from the kubelet summary, every 3 s" in text
+        assert "of 56Mi" in text and f"{NEAR} near its limit" in text
+        assert any(bar in text for bar in BARS)
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, PodDetailScreen), what="back")
         # The nodes pane: each node's totals and their shares of its allocatable.
         await pilot.press("5")
         nodes = app.screen.nodes

@@ -175,3 +175,17 @@ def bytes_text(size: int | None) -> str:
 
 def percent_text(part: float | None) -> str:
     return "n/a" if part is None else f"{round(part * 100)}"
+
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | None], top: float | None = None) -> str:
+    """The figures as bars, scaled to ``top`` (a limit) or to their own highest; a figure
+    not measured is a space."""
+    known = [v for v in values if v is not None]
+    high = top or max(known, default=0.0)
+    if not high:
+        return "".join(" " if v is None else BARS[0] for v in values)
+    return "".join(" " if v is None else BARS[min(len(BARS) - 1, int(v / high * len(BARS)))]
+                   for v in values)
