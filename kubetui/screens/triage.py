@@ -161,6 +161,11 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
                       nodes=self._rows(NODES), storageclasses=self._rows(CLASSES))
         self.report = triage(self.kind.group, self.kind.kind, subject, world,
                              host(self.app).clock())
+        if self.kind.kind == "Pod" and not self.kind.group:  # CPU/MEM, when the user has them
+            from kubetui.k8s.triage.usage import with_usage
+
+            self.report = with_usage(self.report, subject, host(self.app).usage_history.of(
+                self.namespace, self.object_name))
         if self.report.cause != getattr(self, "_said", None):  # the first, and each new cause
             self._said = self.report.cause
             host(self.app).timeline.saw(

@@ -5,7 +5,8 @@ its limit; sorting by CPU puts the busiest first. The nodes pane's ``u`` shows t
 totals (its working set within 10 % of this machine's root memory cgroup: the node is this
 machine) and their shares of its allocatable. The kubelet is read only while the columns are
 on screen: another pane, or ``u`` again, and the audit log shows no more summary reads. A viewer
-without ``get nodes/proxy`` gets one line saying what is missing."""
+without ``get nodes/proxy`` gets one line saying what is missing. The triage of a container
+killed for memory says how near its limit the samples saw it."""
 
 from __future__ import annotations
 
@@ -179,4 +180,35 @@ async def test_a_viewer_without_the_right_is_told_what_is_missing(local_cluster:
             if pane.table.rows else True
         await pilot.pause(1)
         assert summary_reads(c, since) == 0  # nothing asked that would be refused
+    await app.cluster.close()
+
+
+async def test_the_triage_of_a_pod_killed_for_memory_says_how_near_its_limit_it_was(
+        local_cluster: LocalCluster, namespace: str):
+    """The figures the samples left in the app's history (recorded as the sampler records
+    them) join the triage of a container killed for memory."""
+    from kubetui.k8s.metrics.usage import ContainerUsage, PodUsage
+    from kubetui.screens.triage import TriageScreen
+    from tests.ui.conftest import container, set_status, unscheduled
+
+    c = local_cluster
+    pod = json.loads(unscheduled("hungry"))
+    pod["spec"]["containers"][0]["resources"] = {"limits": {"memory": "64Mi"}}
+    pod["spec"]["nodeName"] = "kubetui-no-kubelet"  # bound, and no kubelet changes its status
+    c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps(pod))
+    set_status(c, namespace, "hungry", {"phase": "Running", "containerStatuses": [container(
+        False, 3, {"waiting": {"reason": "CrashLoopBackOff"}},
+        {"terminated": {"exitCode": 137, "reason": "OOMKilled"}})]})
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
+        for mib in (40, 52, 61):
+            app.usage_history.record({(namespace, "hungry"): PodUsage(
+                namespace, "hungry", "", (ContainerUsage("c", mib * 2**20, 0.01),))})
+        await pilot.press("exclamation_mark")
+        await until(pilot, lambda: isinstance(app.screen, TriageScreen), what="the triage")
+        body = app.screen.query_one("#triage-body")
+        await until(pilot, lambda: "memory, the last samples" in str(body.render()),
+                    what="the figures in the evidence")
+        assert "61Mi of its 64Mi limit (95%)" in str(body.render())
     await app.cluster.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pods import container_resources, pod_row
 from kubetui.k8s.metrics.sources import (
     KUBELET,
@@ -32,8 +33,10 @@ from kubetui.k8s.metrics.usage import (
     percent_text,
     pod_limits,
     share,
+    sparkline,
     with_rates,
 )
+from kubetui.k8s.triage.findings import Evidence
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -156,3 +159,55 @@ def test_node_totals_from_the_kubelet_and_from_metrics_server():
     assert nodes["worker-a"].memory == 6143024 * 1024
     assert nodes["worker-b"].cpu == 0.25 and nodes["worker-b"].memory == 2 * 2**30
     assert metrics_path("v1beta1", None, "nodes") == "/apis/metrics.k8s.io/v1beta1/nodes"
+
+
+def crashing_pod(limits: dict, last: dict, events_fieldpath: bool = True) -> dict:
+    return {"metadata": {"name": "web", "namespace": "ns", "uid": "u"},
+            "spec": {"nodeName": "n1", "containers": [{"name": "app", "image": "busybox",
+                                                        "resources": {"limits": limits}}]},
+            "status": {"phase": "Running", "containerStatuses": [{
+                "name": "app", "ready": False, "restartCount": 4,
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                "lastState": {"terminated": last}}]}}
+
+
+def test_triage_says_how_near_its_limit_a_container_killed_for_memory_was():
+    from kubetui.k8s.triage.pods import triage_pod
+    from kubetui.k8s.triage.usage import with_usage
+
+    pod = crashing_pod({"memory": "56Mi"}, {"exitCode": 137, "reason": "OOMKilled"})
+    report = triage_pod(pod, [], 1_800_000_000.0)
+    assert "killed for memory" in report.cause
+    history = {"app": ([0.01, 0.02], [40 * 2**20, None, 54 * 2**20])}
+    told = with_usage(report, pod, history)
+    assert told.cause == report.cause
+    assert told.findings[0].evidence[-1] == Evidence(
+        "memory, the last samples", "54Mi of its 56Mi limit (96%); ▆ █")
+    assert with_usage(report, pod, {}) is report  # no figures: the report as it was
+
+
+def test_triage_says_a_probe_times_out_while_the_cpu_is_pinned_at_its_limit():
+    from kubetui.k8s.triage.pods import triage_pod
+    from kubetui.k8s.triage.usage import with_usage
+
+    pod = crashing_pod({"cpu": "500m"}, {"exitCode": 137, "reason": "Error"})
+    unhealthy = event_row({
+        "metadata": {"uid": "e1", "namespace": "ns"}, "type": "Warning", "reason": "Unhealthy",
+        "count": 9, "message": 'Liveness probe failed: command "sh -c sleep 3" timed out',
+        "involvedObject": {"kind": "Pod", "name": "web", "uid": "u",
+                           "fieldPath": "spec.containers{app}"}})
+    report = triage_pod(pod, [unhealthy], 1_800_000_000.0)
+    assert report.findings[0].check == "probes"
+    pinned = with_usage(report, pod, {"app": ([0.49, 0.498], [10 * 2**20, 10 * 2**20])})
+    assert pinned.cause == report.cause + (
+        "; its CPU is pinned at the limit (498m of its 500m limit (100%)): the probe waits "
+        "for CPU it is not given")
+    assert pinned.findings[0].evidence[-1].value.endswith("██")
+    idle = with_usage(report, pod, {"app": ([0.05, 0.06], [10 * 2**20, 10 * 2**20])})
+    assert idle.cause == report.cause  # a timeout with CPU to spare: not the limit
+
+
+def test_the_bars_scale_to_the_limit_or_to_their_highest():
+    assert sparkline([0.0, 0.25, 0.5, 1.0], 1.0) == "▁▃▅█"
+    assert sparkline([1.0, 2.0, None, 4.0]) == "▃▅ █"  # to their highest, a gap unmeasured
+    assert sparkline([0.0, 0.0]) == "▁▁" and sparkline([]) == ""
