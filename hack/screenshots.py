@@ -88,6 +88,9 @@ SHOTS = [
     # ! on the crash-looping pod (its cause goes to the timeline), then I: the timeline.
     ("timeline-120x40.svg", (120, 40), ["slash", *"crashloop", "enter", "exclamation_mark",
                                         "WAIT", "escape", "I", "WAIT"], "kubetui-demo", False),
+    # u: CPU and memory per pod from the kubelet (no metrics-server here), sorted by CPU.
+    ("usage-120x40.svg", (120, 40), ["u", "WAIT", "o", "o", "o", "o", "o", "WAIT", "WAIT"],
+     "kubetui-demo", False),
     ("backups-crd-120x40.svg", (120, 40), ["colon", *"bk", "enter", "WAIT"], "kubetui-demo",
      False),
     ("debug-session-120x40.svg", (120, 40),

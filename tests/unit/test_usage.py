@@ -55,7 +55,7 @@ def test_the_kubelet_summary_gives_memory_at_once_and_cpu_from_two_samples():
     ledger = second[("kubetui-demo", "ledger-1")]
     # (1553546857 - 1543442187) ns over the 10 s between the kubelet's two readings
     assert ledger.cpu == pytest.approx(0.0010104670)
-    assert cores_text(ledger.cpu) == "1m" and bytes_text(ledger.memory) == "0Mi"
+    assert cores_text(ledger.cpu) == "1m" and bytes_text(ledger.memory) == "228Ki"
     assert second[("kubetui-demo", "writer")].cpu == 0.0  # idle: a rate of 0, not unknown
 
 

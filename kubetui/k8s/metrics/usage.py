@@ -169,8 +169,12 @@ def cores_text(cores: float | None) -> str:
 
 
 def bytes_text(size: int | None) -> str:
-    """As kubectl top writes memory: mebibytes (``24Mi``), or ``n/a``."""
-    return "n/a" if size is None else f"{round(size / 2**20)}Mi"
+    """As kubectl top writes memory, in mebibytes (``24Mi``); under one, in kibibytes
+    (``228Ki``: kubectl's ``0Mi`` tells a small sidecar from an empty one no better); or
+    ``n/a``."""
+    if size is None:
+        return "n/a"
+    return f"{round(size / 2**20)}Mi" if size >= 2**20 else f"{round(size / 2**10)}Ki"
 
 
 def percent_text(part: float | None) -> str:
