@@ -189,6 +189,8 @@ class MainScreen(UsageScreen, QuietBehind, Guarded, Screen):
         self.query_one(ClusterBar).info = info
         self.pods.show_namespace(info.all_namespaces)
         self.events.show_namespace(info.all_namespaces)
+        self.usage.forget()
+        self.node_usage.forget()
         if self.watching.cluster_stale():
             self.apf.set_visible(False)
             self.watching.drop_cluster()

@@ -63,6 +63,11 @@ class UsagePolling:
         self.pane.show_usage(Usage() if self.wanted else None)
         self._run()
 
+    def forget(self) -> None:
+        """Another scope or cluster: the source is chosen again (rights differ per namespace,
+        metrics-server per cluster) and no rate is made against the old figures."""
+        self._last, self._choice = {}, None
+
     def set_visible(self, visible: bool) -> None:
         self.visible = visible
         self._run()

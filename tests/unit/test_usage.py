@@ -211,3 +211,48 @@ def test_the_bars_scale_to_the_limit_or_to_their_highest():
     assert sparkline([0.0, 0.25, 0.5, 1.0], 1.0) == "▁▃▅█"
     assert sparkline([1.0, 2.0, None, 4.0]) == "▃▅ █"  # to their highest, a gap unmeasured
     assert sparkline([0.0, 0.0]) == "▁▁" and sparkline([]) == ""
+
+
+def test_one_read_from_metrics_server_or_each_node_and_a_refusal_kept_as_such():
+    """The read's requests (a stub answers them with the fixtures: no cluster here runs
+    metrics-server; the kubelet's path is read for real in tests/ui/test_usage_columns.py)."""
+    import asyncio
+
+    from kubetui.k8s.metrics.read import read_nodes, read_sample
+    from kubetui.k8s.metrics.sources import Choice
+    from kubetui.k8s.transport.errors import ErrorKind, KubeError
+
+    class Answer:
+        def __init__(self, body: dict) -> None:
+            self.content = json.dumps(body).encode()
+            self.text = self.content.decode()
+
+    class Stub:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        async def request(self, method: str, path: str, *, what: str) -> Answer:
+            self.asked.append(path)
+            if "ghost" in path:
+                raise KubeError(ErrorKind.SERVER, f"{what}: 502 from the kubelet")
+            if path.endswith("/namespaces/shop/pods"):
+                return Answer(load("k8s-1.30/podmetrics.json"))
+            if path.endswith("/nodes"):
+                return Answer(load("k8s-1.30/nodemetrics.json"))
+            return Answer(load("k8s-1.20/summary-usage-1.json"))
+
+    stub = Stub()
+    served = asyncio.run(read_sample(stub, Choice(METRICS_API, "v1beta1"), "shop", ()))
+    assert stub.asked == ["/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods"]
+    assert served.requests == 1 and ("shop", "ledger-0") in served.sample
+    stub.asked = []
+    kubelet = asyncio.run(read_sample(stub, Choice(KUBELET), "kubetui-demo",
+                                      ["localhost", "ghost", "localhost", ""]))
+    assert sorted(stub.asked) == ["/api/v1/nodes/ghost/proxy/stats/summary",
+                                  "/api/v1/nodes/localhost/proxy/stats/summary"]
+    assert list(kubelet.failed) == ["ghost"] and kubelet.requests == 2
+    assert ("kubetui-demo", "ledger-1") in kubelet.sample
+    elsewhere = asyncio.run(read_sample(stub, Choice(KUBELET), "other", ["localhost"]))
+    assert elsewhere.sample == {}  # the node's other namespaces are not this scope's
+    nodes = asyncio.run(read_nodes(stub, Choice(METRICS_API, "v1beta1"), ()))
+    assert set(nodes.sample) == {"worker-a", "worker-b"}
