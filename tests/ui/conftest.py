@@ -194,14 +194,16 @@ async def settle(pilot) -> None:
     await pilot.pause(0.2)
 
 
-async def until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
+async def until(pilot, predicate, timeout: float = 30.0, what="") -> None:
     """Wait on what the app shows: the watch workers never complete, so there is no worker to
-    wait for."""
+    wait for. ``what`` may be a callable, read only on timeout (what the app said by then)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         await pilot.pause(0.05)
+    if callable(what):
+        what = what()
     raise AssertionError(f"timed out waiting for {what or predicate}")
 
 

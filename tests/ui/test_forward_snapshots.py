@@ -10,6 +10,7 @@ import pytest
 
 from kubetui.k8s.forward.plan import POD, SERVICE, Target, plan_forward
 from kubetui.k8s.forward.resolve import Resolved, read_pod_target, read_service_target
+from kubetui.k8s.forward.tunnel import port_free
 from kubetui.screens.forward_form import ForwardForm
 from kubetui.screens.forwards_view import ForwardsView
 from tests.conftest import LocalCluster
@@ -58,8 +59,13 @@ def test_forwards_view(snap_compare, forwards_ns, local_cluster: LocalCluster, s
 
     async def run_before(pilot) -> None:
         await until(pilot, lambda: pilot.app.screen.pods.synced, what="the pods listed")
+        # the previous size's app let its ports go on unmount; wait until the kernel agrees
+        await until(pilot, lambda: all(port_free("127.0.0.1", p) for p in PORTS),
+                    what="the fixed local ports free")
         await open_forwards(pilot.app)
-        await until(pilot, lambda: len(pilot.app.forwards) == 3, what="three forwards")
+        told = lambda: [n.message for n in pilot.app._notifications]  # noqa: E731
+        await until(pilot, lambda: len(pilot.app.forwards) == 3,
+                    what=lambda: f"three forwards (notified: {told()})")
         await until(pilot, lambda: any(f.state == "waiting"
                                        for f in pilot.app.forwards.forwards.values()),
                     what="the absent pod seen")
