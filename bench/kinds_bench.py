@@ -7,12 +7,14 @@ leaves them be) and N objects of a CRD with printer columns, then for each kind 
 same run:
 
 * a raw LIST of the same objects, one request from the watch cache, read whole: as plain JSON
-  (what any client pays) and as kubetui asks for it (the server's Table form, with each row's
-  object for a kind kubetui reads more of: the server's printing is part of that figure);
-  ``kubectl get`` of the kind (its table);
+  (what any client pays) and as kubetui asks for it (the server's Table without objects, then
+  the objects: as JSON for a kind kubetui reads more of, as the Table with each row's metadata
+  for any other: ``watch/joined.py``); ``kubectl get`` of the kind (its table);
 * kubetui (headless, 120x40): the catalog read that opening ``:`` starts (it runs while the
-  user types the name), then enter -> the full list drawn, and launch -> full list;
-  keypress -> paint p50/p95/p99 for cursor moves; RSS with the list loaded.
+  user types the name), then enter -> every row drawn (the median of ``--rounds``, each a fresh
+  LIST, between the raw LISTs it is compared with) and, for a kind kubetui reads more of, ->
+  its own columns filled too; launch -> full list; keypress -> paint p50/p95/p99 for cursor
+  moves; RSS with the list loaded.
 
 Targets (the issue's): full list within 1.5x the raw LIST, keypress p99 <= 16 ms, RSS <= 100 MB.
 """
@@ -123,7 +125,7 @@ async def raw_list(cluster: Cluster, path: str, table: dict | None = None) -> fl
     return time.perf_counter() - t0
 
 
-async def measure(name: str, n: int, presses: int) -> dict:
+async def measure(name: str, n: int, presses: int, rounds: int) -> dict:
     path, plural, _ = KINDS[name]
     options = ConnectOptions(kubeconfig=str(KUBECONFIG), namespace=NS)
     cluster = await Cluster.connect(options)
@@ -135,13 +137,41 @@ async def measure(name: str, n: int, presses: int) -> dict:
 
     def hook(message) -> None:
         if isinstance(message, StoreUpdated) and message.change.delta is not None and \
-                message.store.scope.table and "full" not in marks:
+                message.store.scope.table:
             delta = message.change.delta
+            if delta.reset and len(delta.upserts) >= n:
+                marks.setdefault("rows", time.monotonic())  # every row, the server's cells
             if delta.synced and delta.reset:
-                marks["full"] = time.monotonic()
+                marks.setdefault("full", time.monotonic())  # and kubetui's own columns
+
+    async def enter_to_full(pilot) -> tuple[float, float]:
+        """``:`` name enter -> the paint that showed every row, and the one that showed them
+        with kubetui's own columns (a fresh LIST each time: the view closed before gave its
+        store back)."""
+        marks.clear()
+        await pilot.press("colon", *name)
+        t_jump = time.monotonic()
+        await pilot.press("enter")
+        while "full" not in marks or not isinstance(app.screen, KindScreen) or \
+                len(app.screen.pane.table.order) < n:
+            await pilot.pause(0.01)
+            if time.monotonic() - t_jump > 300:
+                raise RuntimeError("the full list did not arrive in 300s")
+        await pilot.pause(0.05)
+        return tuple(next((d for d in displays if d >= marks[m]), time.monotonic()) - t_jump
+                     for m in ("rows", "full"))
 
     t_launch = time.monotonic()
-    result: dict = {}
+    result: dict = {"raw": [], "table": [], "enter": [], "filled": []}
+    # kubetui's own requests, timed alone: the Table without objects (every row drawn), then
+    # the objects: as JSON for a kind it reads more of, as the Table with each row's metadata
+    # for any other (``watch/joined.py``)
+    async def as_kubetui() -> float:
+        t0 = time.perf_counter()
+        await raw_list(cluster, path, {"includeObject": "None"})
+        await raw_list(cluster, path, None if name == "rs" else {})
+        return time.perf_counter() - t0
+
     async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         while not app.screen.pods.synced:
             await pilot.pause(0.02)
@@ -152,28 +182,30 @@ async def measure(name: str, n: int, presses: int) -> dict:
         while app.flows.kinds.catalog is None:
             await pilot.pause(0.005)
         result["catalog_s"] = time.monotonic() - t_prompt
-        await pilot.press(*name)
-        t_jump = time.monotonic()
-        await pilot.press("enter")
-        while "full" not in marks or not isinstance(app.screen, KindScreen) or \
-                len(app.screen.pane.table.order) < n:
-            await pilot.pause(0.01)
-            if time.monotonic() - t_jump > 300:
-                raise RuntimeError("the full list did not arrive in 300s")
-        shown = next(d for d in displays if d >= marks["full"]) if any(
-            d >= marks["full"] for d in displays) else time.monotonic()
-        result["view_full_s"] = shown - t_jump
-        result["launch_full_s"] = shown - t_launch
+        await pilot.press("escape")
+        rows, filled = await enter_to_full(pilot)
+        result["enter"].append(rows)
+        result["filled"].append(filled)
+        result["launch_full_s"] = marks["full"] - t_launch
         await pilot.pause(1.0)
         result["rss_mb"] = rss_mb()
         table = app.screen.pane.table
         keys = [("down" if (i // 20) % 2 == 0 else "up", None) for i in range(presses)]
         result["keys"] = await timed_keys(app, displays, table, "action_cursor", keys, 0.03)
-    # After kubetui, so that the RSS above holds none of these bodies.
-    result["raw_s"] = pct([await raw_list(cluster, path) for _ in range(3)], 50)
-    # kubetui's own request: a kind it reads more of (rich.py) comes with each row's object
-    query = {"includeObject": "Object"} if name == "rs" else {}
-    result["table_s"] = pct([await raw_list(cluster, path, query) for _ in range(3)], 50)
+        for _ in range(rounds - 1):  # again, each between the raw LISTs it is compared with
+            await pilot.press("escape")
+            await pilot.pause(0.5)
+            result["raw"].append(await raw_list(cluster, path))
+            result["table"].append(await as_kubetui())
+            rows, filled = await enter_to_full(pilot)
+            result["enter"].append(rows)
+            result["filled"].append(filled)
+    result["raw"].append(await raw_list(cluster, path))
+    result["table"].append(await as_kubetui())
+    result["raw_s"] = pct(result["raw"], 50)
+    result["table_s"] = pct(result["table"], 50)
+    result["view_full_s"] = pct(result["enter"], 50)
+    result["view_filled_s"] = pct(result["filled"], 50)
     t0 = time.perf_counter()
     out = kubectl("get", plural, "-n", NS, timeout=600)
     result["kubectl_s"] = time.perf_counter() - t0
@@ -186,10 +218,11 @@ def main() -> int:
     p = argparse.ArgumentParser(description="kind views benchmark (prints figures)")
     p.add_argument("--count", type=int, default=10000, help="objects of each kind")
     p.add_argument("--presses", type=int, default=200)
+    p.add_argument("--rounds", type=int, default=5, help="enter -> full list, this many times")
     p.add_argument("--one", choices=sorted(KINDS), help=argparse.SUPPRESS)  # a child's kind
     a = p.parse_args()
     if a.one:  # one kind in this process: its RSS is kubetui's alone
-        print(json.dumps(asyncio.run(measure(a.one, a.count, a.presses))))
+        print(json.dumps(asyncio.run(measure(a.one, a.count, a.presses, a.rounds))))
         return 0
     if not KUBECONFIG.exists():
         print("bench: the local cluster is not up (hack/localcluster.sh up)", file=sys.stderr)
@@ -204,20 +237,27 @@ def main() -> int:
     for name in KINDS:
         child = subprocess.run(
             [sys.executable, __file__, "--count", str(a.count), "--presses", str(a.presses),
-             "--one", name], capture_output=True, text=True, check=False)
+             "--rounds", str(a.rounds), "--one", name], capture_output=True, text=True, check=False)
         if child.returncode != 0:
             print(child.stderr, file=sys.stderr)
             return 1
         r = json.loads(child.stdout.strip().splitlines()[-1])
         print(f"== {a.count} {KINDS[name][1]} (:{name})")
         print(f"  raw LIST (JSON, watch cache)  {r['raw_s']:7.2f} s")
-        print(f"  raw LIST (Table, as kubetui)  {r['table_s']:7.2f} s")
+        print(f"  raw LISTs as kubetui asks     {r['table_s']:7.2f} s   "
+              f"(Table without objects, then {'JSON' if name == 'rs' else 'with metadata'})")
         print(f"  kubectl get                   {r['kubectl_s']:7.2f} s")
         print(f"  kubetui catalog (: opened)    {r['catalog_s']:7.2f} s")
         print(f"  kubetui enter -> full list    {r['view_full_s']:7.2f} s   "
-              f"({r['view_full_s'] / r['table_s']:.2f}x the same LIST, "
+              f"(median of {len(r['enter'])}: {', '.join(f'{e:.2f}' for e in r['enter'])})")
+        print(f"                                          "
+              f"({r['view_full_s'] / r['table_s']:.2f}x the same LISTs, "
               f"{r['view_full_s'] / r['raw_s']:.2f}x JSON, "
               f"{r['view_full_s'] / r['kubectl_s']:.2f}x kubectl)")
+        if name == "rs":
+            print(f"  ... its own columns filled    {r['view_filled_s']:7.2f} s   "
+                  f"(median of {len(r['filled'])}: "
+                  f"{', '.join(f'{e:.2f}' for e in r['filled'])})")
         print(f"  kubetui launch -> full list   {r['launch_full_s']:7.2f} s")
         print(f"  RSS with the list loaded      {r['rss_mb']:7.1f} MB")
         print(f"  keypress -> paint             {fmt_ms(r['keys'])}")

@@ -109,6 +109,10 @@ class KindsFlow(Flow):
 
     def owned(self, kind: Kind, row: TableRow, columns: tuple[ColumnDef, ...] = ()) -> None:
         """Enter on an object: down the owner chain, else its YAML."""
+        if not row.uid:  # drawn from the server's cells, its object not read yet
+            self.notify(f"{row.name}: its object is still being read; enter again in a moment",
+                        title="Kinds")
+            return
         children = children_of(kind.group, kind.kind, row, columns)
         if children is None:
             self.yaml(kind, row.namespace, row.name)

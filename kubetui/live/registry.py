@@ -20,6 +20,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
 from kubetui.k8s.transport.cluster import Cluster
+from kubetui.k8s.watch.joined import JoinedReflector, joins
 from kubetui.k8s.watch.reflector import Reflector, ResourceScope
 from kubetui.live.store import LiveStore, StoreKey
 
@@ -89,9 +90,11 @@ class LiveStores:
             store.stopped = True
             return store
         label = what or f"watch {key.scope.plural}"
-        reflector = Reflector(self.cluster, key.scope, key.transform, store.apply,
-                              on_status=store.set_status, min_interval=self._min_interval,
-                              what=label)
+        # A kind view's Table is read as two cheaper streams (``watch/joined.py``).
+        kind = JoinedReflector if joins(key.scope) else Reflector
+        reflector = kind(self.cluster, key.scope, key.transform, store.apply,
+                         on_status=store.set_status, min_interval=self._min_interval,
+                         what=label)
 
         async def run() -> None:
             try:

@@ -5,6 +5,7 @@ words and colours come from each object's status as the controllers write it."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster
@@ -79,3 +80,29 @@ async def test_failed_job_unready_statefulset_and_a_daemonset(local_cluster: Loc
         assert cell(daemons.pane, daemon(), "DESIRED") == "1"
         assert isinstance(app.screen, KindScreen)
     await app.cluster.close()
+
+
+async def test_enter_on_a_row_drawn_before_its_object_waits_for_it(local_cluster: LocalCluster,
+                                                                   namespace: str):
+    """A ReplicaSet view draws its rows from the server's cells before the objects arrive
+    (``watch/joined.py``): such a row has no uid yet, so enter says so instead of opening the
+    pods of an owner it cannot name."""
+    c = local_cluster
+    c.kubectl("-n", namespace, "create", "deployment", "web", "--image=busybox:1.35",
+              "--replicas=0")
+    app = await make_app(c.kubeconfig, namespace=namespace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
+        view = await open_kind(pilot, app, "rs")
+        row = next(iter(view.pane.table.rows.values()))
+        assert row.uid and row.key == f"{namespace}/{row.name}"  # keyed by name, object read
+        early = replace(row, uid="", owners=())
+        view.pane.table.apply({early.key: early})
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: any("still being read" in n.message
+                                       for n in app._notifications), what="the notice")
+        assert app.screen is view  # nothing opened
+        view.pane.table.apply({row.key: row})
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is not view, what="its pods")

@@ -1,10 +1,11 @@
 """Kinds whose Table lacks what an SRE needs, read with the object: a Deployment's rollout in
 words, a ReplicaSet's revision, a Job's failures, a ConfigMap's keys and sizes...
 
-Such a kind is listed with ``includeObject=Object``: each Table row carries the object, and the
-kind's ``facts`` function reads the few fields it needs (declared as a ``TypedDict``: a list of
-10,000 ReplicaSets decodes those and skips the rest, ``pruned.py``). The facts become extra
-cells after the server's own, a health (the row's colour) and a revision. A kind registers its
+Such a kind's row is built from a Table row and its object (``{"cells", "object"}``; the view's
+scope says ``include_object``, and the two come as two streams, ``watch/joined.py``). The kind's
+``facts`` function reads the few fields it needs (declared as a ``TypedDict``: a list of 10,000
+ReplicaSets decodes those and skips the rest, ``pruned.py``). The facts become extra cells after
+the server's own, a health (the row's colour) and a revision. A kind registers its
 columns, fields and function with ``@rich(group, kind, columns, fields)``.
 """
 

@@ -76,10 +76,11 @@ class TableRow:
     deleting: bool = False  # deletionTimestamp set: on its way out
     health: str = ""  # a kind kubetui reads more of (``rich.py``): running, pending, failed...
     revision: int = 0  # a Deployment's or ReplicaSet's ``deployment.kubernetes.io/revision``
+    ref: str = ""  # "namespace/name": the key of a row read in two streams (``watch/joined.py``)
 
     @property
     def key(self) -> str:
-        return self.uid
+        return self.ref or self.uid
 
     @property
     def controller(self) -> OwnerRef | None:
@@ -122,7 +123,7 @@ def table_row(item: dict) -> TableRow:
 def row_with(item: dict, more: tuple[str, ...] = (), health: str = "",
              revision: int = 0) -> TableRow:
     """``table_row`` with the cells, health and revision a kind kubetui reads more of adds
-    (``rich.py``): the row is built once."""
+    (``rich.py``): the row is built once. An item read in two streams names its ``ref``."""
     if "cells" in item:
         cells = item.get("cells")
         meta = mapping(mapping(item.get("object")).get("metadata"))
@@ -145,7 +146,7 @@ def row_with(item: dict, more: tuple[str, ...] = (), health: str = "",
                     labels=tuple(sorted((str(k), str(v)) for k, v in labels.items()))
                     if labels and isinstance(labels, dict) else (),
                     owners=owners, deleting=bool(meta.get("deletionTimestamp")),
-                    health=health, revision=revision)
+                    health=health, revision=revision, ref=item.get("ref") or "")
 
 
 def cell_text(value: Any) -> str:

@@ -62,6 +62,9 @@ class ResourceScope:
     field_selector: str = ""
     table: bool = False  # rows as the server prints them (``kinds/table.py``)
     include_object: bool = False  # each Table row with its whole object (``kinds/rich.py``)
+    # What a Table row carries when ``include_object`` is not set: "" (the server's default,
+    # the metadata), "None" (cells only: ``joined.py`` reads the objects apart) or "Metadata".
+    row_objects: str = ""
 
     @property
     def path(self) -> str:
@@ -78,9 +81,13 @@ class ResourceScope:
             p["labelSelector"] = self.label_selector
         if self.field_selector:
             p["fieldSelector"] = self.field_selector
-        if self.table and self.include_object:
-            p["includeObject"] = "Object"
+        if self.table and (self.include_object or self.row_objects):
+            p["includeObject"] = "Object" if self.include_object else self.row_objects
         return p
+
+
+def _uid_key(item: dict) -> str:
+    return uid_of(item) or uid_of(item.get("object"))  # an object, or a Table's row
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,12 @@ class Reflector(Generic[Row]):
                  transform: Callable[[dict], Row], sink: Callable[[Delta[Row]], Any],
                  *, on_status: Callable[[ReflectorStatus], Any] | None = None,
                  min_interval: float = 0.1, watch_timeout: int = 290,
-                 max_backoff: float = 30.0, what: str | None = None) -> None:
+                 max_backoff: float = 30.0, what: str | None = None,
+                 key_of: Callable[[dict], Hashable] | None = None) -> None:
+        """``key_of``: a row's key from its item (an object, or a Table's row); the uid unless
+        given (a Table without objects has none: ``joined.py`` keys its rows by name)."""
         self.cluster, self.scope = cluster, scope
+        self.key_of = key_of or _uid_key
         self.transform, self.sink = transform, sink
         self.decoder = ItemDecoder(transform)
         self.on_status = on_status or (lambda s: None)
@@ -211,7 +222,9 @@ class Reflector(Generic[Row]):
                                            read_timeout=60,
                                            headers=self.scope.headers()) as response:
                 async for chunk in self._chunks(response):
-                    self._take(self._parsed(stream.feed, chunk), rows)
+                    items = self._parsed(stream.feed, chunk)
+                    self._list_columns(stream)  # before the rows: a key may read them
+                    self._take(items, rows)
                     if first_page and len(rows) >= PAGE_SIZE and not self.keys:
                         # A cold start shows the first rows while the rest is on the wire.
                         self._emit(Delta(dict(rows), reset=True, synced=False,
@@ -264,10 +277,11 @@ class Reflector(Generic[Row]):
                             f"read ({exc})") from None
 
     def _take(self, items: list[dict], rows: dict[Hashable, Row]) -> None:
+        key_of, transform = self.key_of, self.transform
         for item in items:
-            uid = uid_of(item) or uid_of(item.get("object"))  # an object, or a Table's row
-            if uid:
-                rows[uid] = self.transform(item)
+            key = key_of(item)
+            if key:
+                rows[key] = transform(item)
 
     # -- WATCH -------------------------------------------------------------------------------
     async def _watch(self) -> None:
@@ -302,8 +316,10 @@ class Reflector(Generic[Row]):
             rv = text(meta.get("resourceVersion"))
             if rv:
                 self.resource_version = rv
-            uid = text(meta.get("uid"))
-            if kind == "BOOKMARK" or not uid:
+            if kind == "BOOKMARK":
+                continue
+            uid = self.key_of(item)
+            if not uid:
                 continue
             if not self._pending_up and not self._pending_del:
                 self._pending_since = time.monotonic()
@@ -322,6 +338,9 @@ class Reflector(Generic[Row]):
         itself, or each row of a Table (whose first event repeats the column definitions)."""
         if obj.get("kind") != "Table":
             return [(mapping(obj.get("metadata")), obj)]
+        rv = text(mapping(obj.get("metadata")).get("resourceVersion"))
+        if rv:  # a Table without objects has only its own
+            self.resource_version = rv
         defs = obj.get("columnDefinitions")
         if isinstance(defs, list) and defs and defs != self.columns:
             self.columns, self._columns_changed = defs, True
