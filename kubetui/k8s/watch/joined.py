@@ -242,6 +242,7 @@ class JoinedReflector:
             _cells_of, self._on_cells, on_status=lambda s: self._on_status(1, s),
             min_interval=min_interval, what=what, key_of=join.cells_key, **options)
         join.printing = lambda: self.cells.columns
+        self.cells.answered = self._cells_answered
         self._statuses = [ReflectorStatus("listing"), ReflectorStatus("listing")]
         self._cells_in = asyncio.Event()
 
@@ -249,8 +250,8 @@ class JoinedReflector:
         await asyncio.gather(self.cells.run(resume), self._objects_after_the_cells(resume))
 
     async def _objects_after_the_cells(self, resume: bool) -> None:
-        """The objects are asked once the cells are in (or could not be had): alone, the
-        server answers the cells at once, and the rows are drawn while it encodes the rest."""
+        """The objects are asked once the server answers the cells (or cannot): alone, it
+        prints them at once, and the rows are drawn while it encodes the objects."""
         if not resume:
             try:
                 await asyncio.wait_for(self._cells_in.wait(), CELLS_FIRST)
@@ -265,9 +266,10 @@ class JoinedReflector:
     def _on_objects(self, delta: Delta) -> None:
         self._emit(self.join.take_objects(delta))
 
+    def _cells_answered(self) -> None:
+        self._cells_in.set()
+
     def _on_cells(self, delta: Delta) -> None:
-        if delta.synced:
-            self._cells_in.set()
         self._emit(self.join.take_cells(delta))
 
     def _emit(self, delta: Delta | None) -> None:

@@ -125,6 +125,7 @@ class Reflector(Generic[Row]):
         given (a Table without objects has none: ``joined.py`` keys its rows by name)."""
         self.cluster, self.scope = cluster, scope
         self.key_of = key_of or _uid_key
+        self.answered: Callable[[], Any] = lambda: None  # a LIST's answer began to arrive
         self.transform, self.sink = transform, sink
         self.decoder = ItemDecoder(transform)
         self.on_status = on_status or (lambda s: None)
@@ -221,6 +222,7 @@ class Reflector(Generic[Row]):
             async with self.cluster.stream(self.scope.path, what=self.what, params=params,
                                            read_timeout=60,
                                            headers=self.scope.headers()) as response:
+                self.answered()
                 async for chunk in self._chunks(response):
                     items = self._parsed(stream.feed, chunk)
                     self._list_columns(stream)  # before the rows: a key may read them
