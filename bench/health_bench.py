@@ -7,10 +7,12 @@ so each one is "unhealthy" and listed: the overview's worst case), then, in one 
 (120x40) while a separate thread PATCHes pods at ``--rate`` updates/s:
 
 * keypress -> paint p50/p95/p99 for cursor moves on the pods pane (the baseline);
-* the same with the health overview (``0``) open over it, moving through its entries, and
-  again once the updates stop (the overview's list itself, without refreshes);
-* what one overview refresh costs the UI loop (wall, on the loop), how many ran, how long the
-  overview took to show its first full list, and the RSS with both open.
+* the same keys with the health overview (``0``) open over it, moving through its entries;
+  then down through the list (each key scrolls it); and the same keys again once the updates
+  stop (the overview's list itself, without refreshes);
+* what one overview refresh costs the UI loop (wall, on the loop) and its thread (CPU), how
+  many ran, how long the overview took to show its first full list, and the RSS with both
+  open.
 
 Target (the issue's): keypress -> paint p95 unchanged with the overview open at 10k pods.
 """
@@ -43,7 +45,7 @@ from textual.widgets import OptionList  # noqa: E402
 from kubetui.app import KubetuiApp  # noqa: E402
 from kubetui.config import Settings  # noqa: E402
 from kubetui.k8s.transport.cluster import Cluster, ConnectOptions  # noqa: E402
-from kubetui.screens import health  # noqa: E402
+from kubetui.k8s.triage.standing import StandingOverview  # noqa: E402
 from kubetui.screens.health import HealthScreen  # noqa: E402
 
 
@@ -65,7 +67,8 @@ def _time_refreshes(costs: dict[str, list[float]]) -> None:
     loop; naming the causes runs in a thread (its CPU time, per thread)."""
     _timed(HealthScreen, "refresh_overview", costs["take"])
     _timed(HealthScreen, "apply_overview", costs["show"])
-    _timed(health, "overview", costs["name"], time.thread_time)
+    _timed(StandingOverview, "apply", costs["apply"], time.thread_time)
+    _timed(StandingOverview, "name", costs["name"], time.thread_time)
 
 
 async def measure(n: int, rate: float, presses: int) -> dict:
@@ -75,7 +78,7 @@ async def measure(n: int, rate: float, presses: int) -> dict:
     app = KubetuiApp(cluster, Settings(), connect_options=options)
     app.animation_level = "none"
     displays = track_paints(app)
-    costs: dict[str, list[float]] = {"take": [], "show": [], "name": []}
+    costs: dict[str, list[float]] = {"take": [], "apply": [], "name": [], "show": []}
     _time_refreshes(costs)
     result: dict = {"n": n}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -107,20 +110,21 @@ async def measure(n: int, rate: float, presses: int) -> dict:
         for values in costs.values():
             values.clear()
         listing = screen.query_one(OptionList)
-        down = [("down", None)] * presses
+        moves = ("action_cursor_down", "action_cursor_up")
         t_keys = time.monotonic()
-        result["health_keys"] = await timed_keys(app, displays, listing, "action_cursor_down",
-                                                 down, 0.03)
+        # the keys of the pods pane's figure: 20 down, 20 up, within the screen
+        result["health_keys"] = await timed_keys(app, displays, listing, moves, keys, 0.03)
         result["keys_s"] = time.monotonic() - t_keys
         result["refresh"] = {k: list(v) for k, v in costs.items()}
+        down = [("down", None)] * presses
+        result["scroll_keys"] = await timed_keys(app, displays, listing, moves, down, 0.03)
         result["entries"] = len(screen.entries)
         result["rss_mb"] = rss_mb()
         updater.stop.set()
         updater.join(timeout=10)
         result["updates_sent"] = len(updater.sent)
         await asyncio.sleep(2.0)  # the last changes named; then nothing changes
-        result["quiet_keys"] = await timed_keys(app, displays, listing, "action_cursor_down",
-                                                down, 0.03)
+        result["quiet_keys"] = await timed_keys(app, displays, listing, moves, keys, 0.03)
     await cluster.close()
     return result
 
@@ -139,12 +143,14 @@ def main() -> int:
         print(f"== {n} pods, {a.rate:g} pod updates/s ({r['updates_sent']} sent)")
         print(f"  keypress -> paint, pods pane        {fmt_ms(r['pods_keys'])}")
         print(f"  keypress -> paint, overview open    {fmt_ms(r['health_keys'])}")
-        print(f"    the same, nothing changing        {fmt_ms(r['quiet_keys'])}")
+        print(f"    down through the list (scrolling) {fmt_ms(r['scroll_keys'])}")
+        print(f"    the same keys, nothing changing   {fmt_ms(r['quiet_keys'])}")
         print(f"  overview: {r['entries']} entries, first full list in {r['overview_s']:.2f} s, "
               f"RSS {r['rss_mb']:.0f} MB")
         print(f"  overview refreshes while keys were timed: {len(r['refresh']['name'])} in "
               f"{r['keys_s']:.1f} s")
-        for part, what in (("take", "take the objects (UI loop)"),
+        for part, what in (("take", "take what changed (UI loop)"),
+                           ("apply", "index the changes (thread, CPU)"),
                            ("name", "name the causes (thread, CPU)"),
                            ("show", "show them (UI loop)")):
             values = r["refresh"][part]

@@ -295,20 +295,25 @@ def track_paints(app: KubetuiApp) -> list[float]:
     return displays
 
 
-async def timed_keys(app: KubetuiApp, displays: list[float], target, method: str,
+async def timed_keys(app: KubetuiApp, displays: list[float], target,
+                     method: str | tuple[str, ...],
                      keys: list[tuple[str, str | None]], gap: float) -> list[float]:
     """Send ``keys`` as the terminal driver does, one at a time; for each, key -> the paint
-    that followed ``target.method`` handling it. Keys whose handler does not run (``/``
-    opening the filter) are sent and not timed."""
+    that followed ``target.method`` (or one of the methods) handling it. Keys whose handler
+    does not run (``/`` opening the filter) are sent and not timed."""
     handled: list[float] = []
-    original = getattr(target, method)
+    methods = (method,) if isinstance(method, str) else tuple(method)
+    originals = {name: getattr(target, name) for name in methods}
 
-    def timed(*args):
-        result = original(*args)
-        handled.append(time.monotonic())
-        return result
+    def timing(original):
+        def timed(*args):
+            result = original(*args)
+            handled.append(time.monotonic())
+            return result
+        return timed
 
-    setattr(target, method, timed)
+    for name, original in originals.items():
+        setattr(target, name, timing(original))
     latencies = []
     try:
         for key, char in keys:
@@ -327,7 +332,8 @@ async def timed_keys(app: KubetuiApp, displays: list[float], target, method: str
                 latencies.append(next(d for d in displays if d >= t_handled) - t0)
             await asyncio.sleep(gap)
     finally:
-        setattr(target, method, original)
+        for name, original in originals.items():
+            setattr(target, name, original)
     return latencies
 
 

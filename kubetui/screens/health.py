@@ -1,7 +1,8 @@
 """``0`` (and ``:health``): every unhealthy object in the scope, across kinds, grouped by what
 is wrong, worst first, each with its one-line cause; enter opens the object's triage. Live: the
-view holds each kind's objects in scope and names the causes again (at most every
-``REFRESH`` s) whenever one of them changes. An empty overview says what it checked.
+view holds each kind's objects in scope and, at most every ``REFRESH`` s after one of them
+changes, names again what that change can affect (``k8s/triage/standing.py``), in a thread.
+An empty overview says what it checked.
 """
 
 from __future__ import annotations
@@ -24,15 +25,24 @@ from kubetui.intents.kinds import TriageObject
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.triage.findings import CRITICAL, WARNING
-from kubetui.k8s.triage.overview import Entry, grouped, overview
-from kubetui.k8s.triage.run import World, whole
+from kubetui.k8s.triage.overview import Entry, grouped
+from kubetui.k8s.triage.run import Whole, lean
+from kubetui.k8s.triage.standing import (
+    CLASSES,
+    EVENTS,
+    NODES,
+    Change,
+    StandingOverview,
+    store_name,
+)
 from kubetui.k8s.watch.reflector import ResourceScope
 from kubetui.live.held import Held
+from kubetui.live.store import StoreChange
 from kubetui.safe_text import plain, visible
 from kubetui.screens.quiet import QuietBehind
+from kubetui.widgets.cause_list import CauseList
 from kubetui.widgets.cluster_bar import ClusterBar
 from kubetui.widgets.fit_footer import FitFooter
-from kubetui.widgets.live_pane import StoreUpdated
 
 REFRESH = 0.3  # seconds: a burst of changes (a rollout) is named once
 SHOWN_PER_GROUP = 200  # entries listed per cause; the rest counted (10,000 lines help nobody)
@@ -43,6 +53,12 @@ def _let_the_ui_run() -> None:
     """Give up the interpreter lock between objects: a key pressed meanwhile is handled now,
     not at the thread's next forced switch (5 ms, several times per key -> paint)."""
     time.sleep(0)
+
+
+def _object(row):
+    """A store row as the checks read it: a ``Whole`` row's object, an event row as it is, None
+    for a row that is gone."""
+    return row.obj if isinstance(row, Whole) else row
 
 
 def _nearest_entry(options: list[Option], index: int) -> int | None:
@@ -59,7 +75,7 @@ class OverviewNamed(Message):
 
     held: Held
     entries: list[Entry] | None
-    kept: dict
+    changed: bool  # a line differs from the last refresh's
     took: float  # seconds, in the thread
     error: Exception | None = None
 
@@ -81,10 +97,12 @@ class HealthScreen(QuietBehind, Guarded, Screen):
         self.namespace: str | None = None if info.all_namespaces else info.namespace
         self.entries: list[Entry] = []
         self._held: Held | None = None
+        self._standing: StandingOverview | None = None  # touched by one thread at a time
+        self._touched: dict[str, set] = {}  # store -> keys changed since the last refresh
+        self._whole: set[str] = set()  # stores to be given whole (a first list, a relist)
         self._pending = False  # a refresh is scheduled
         self._computing = False  # a refresh runs in its thread
         self._again = False  # something changed while it ran
-        self._carried: dict = {}  # the last refresh's pod reports (``World.carried``)
         self._shown_settled = False
         self._last_error = ""
         self._took = 0.0  # the last refresh's time in its thread
@@ -92,7 +110,7 @@ class HealthScreen(QuietBehind, Guarded, Screen):
     def compose(self) -> ComposeResult:
         yield ClusterBar(self._info, host(self.app).readonly)
         yield Static(self._heading(), id="health-title")
-        yield OptionList(id="health-list")
+        yield CauseList(id="health-list")
         yield FitFooter()
 
     def _heading(self) -> Text:
@@ -110,17 +128,21 @@ class HealthScreen(QuietBehind, Guarded, Screen):
 
     def _hold(self) -> None:
         old = self._held
-        self._held = Held(host(self.app).stores, lambda c: self.post_message(StoreUpdated(c)))
+        self._held = Held(host(self.app).stores)
+        self._standing = StandingOverview()
+        self._touched, self._whole = {}, set()
         ns = self.namespace
-        for (group, name), kind in self.kinds.items():
-            self._held.acquire(f"{group}/{name}", ResourceScope(
-                kind.group_version, kind.plural, ns if kind.namespaced else None), whole,
-                what=f"watch {kind.plural} (health)")
-        self._held.acquire("events", ResourceScope("v1", "events", ns), event_row,
-                           covering=True)
-        self._held.acquire("nodes", ResourceScope("v1", "nodes"), whole)
-        self._held.acquire("storageclasses", ResourceScope("storage.k8s.io/v1",
-                                                           "storageclasses"), whole)
+        wanted = [(store_name(group, name), ResourceScope(
+            kind.group_version, kind.plural, ns if kind.namespaced else None), lean, False,
+            f"watch {kind.plural} (health)") for (group, name), kind in self.kinds.items()]
+        wanted += [(EVENTS, ResourceScope("v1", "events", ns), event_row, True, None),
+                   (NODES, ResourceScope("v1", "nodes"), lean, False, None),
+                   (CLASSES, ResourceScope("storage.k8s.io/v1", "storageclasses"), lean,
+                    False, None)]
+        for name, scope, transform, covering, what in wanted:
+            self._held.acquire(name, scope, transform, covering=covering, what=what,
+                               listen=lambda change, name=name: self._note(name, change))
+            self._whole.add(name)  # what it holds already (a shared store) is given whole
         if old is not None:
             old.release()
         self._schedule()
@@ -135,8 +157,16 @@ class HealthScreen(QuietBehind, Guarded, Screen):
             self.namespace = namespace
             self._hold()
 
-    def on_store_updated(self, message: StoreUpdated) -> None:
-        message.stop()
+    def _note(self, name: str, change: StoreChange) -> None:
+        """A store changed (on the loop, as the store applies it): remember which rows, and
+        name the causes again soon. Only the keys: the rows are read when the refresh starts."""
+        delta = change.delta
+        if delta is None or delta.reset or name in (NODES, CLASSES):
+            self._whole.add(name)  # a new status (a 403: nothing to read), a relist
+        elif name not in self._whole:
+            touched = self._touched.setdefault(name, set())
+            touched.update(delta.upserts)
+            touched.update(delta.deletes)
         self._schedule()
 
     def _schedule(self) -> None:
@@ -144,43 +174,54 @@ class HealthScreen(QuietBehind, Guarded, Screen):
             self._again = True  # one more pass when the running one ends
         elif not self._pending:
             self._pending = True
-            # the thread gets at most a fifth of the time: at 10,000 pods, a second or so
-            # between refreshes; at a few hundred objects, REFRESH
+            # the thread gets at most a fifth of the time: a large first pass is followed by
+            # a pause as long; then REFRESH (a refresh costs what changed)
             self.set_timer(max(REFRESH, 4 * self._took), self.refresh_overview)
 
-    def _rows(self, name: str) -> list[dict] | None:
-        return self._held.objects(name) if self._held is not None else None
+    def _changes(self) -> list[Change]:
+        """What changed since the last refresh, read from the stores now (rows are immutable:
+        the thread may keep them)."""
+        assert self._held is not None
+        changes = []
+        for name in self._whole:
+            store = self._held.get(name)
+            rows = store.rows if store is not None and store.status.state != "failed" else None
+            changes.append(Change(name, None if rows is None else
+                                  {k: _object(r) for k, r in rows.items()}, whole=True))
+        for name, keys in self._touched.items():
+            store = self._held.get(name)
+            if name not in self._whole and store is not None:
+                rows = store.rows
+                changes.append(Change(name, {k: _object(rows.get(k)) for k in keys}))
+        self._whole, self._touched = set(), {}
+        return changes
 
     def refresh_overview(self) -> None:
-        """Take what the stores hold now (lists of immutable objects: cheap) and name the
-        causes off the UI loop."""
+        """Take what changed (cheap: the keys touched since the last refresh) and name the
+        causes again off the UI loop."""
         self._pending = False
-        if self._held is None:
+        if self._held is None or self._standing is None:
             return
-        objects = {key: self._rows(f"{key[0]}/{key[1]}") or [] for key in self.kinds}
-        events = self._held.get("events")
-        world = World(pods=objects.get(("", "Pod"), []),
-                      replicasets=objects.get(("apps", "ReplicaSet"), []),
-                      jobs=objects.get(("batch", "Job"), []),
-                      events=list(events.rows.values()) if events is not None else [],
-                      nodes=self._rows("nodes"), storageclasses=self._rows("storageclasses"),
-                      carried=self._carried)
+        changes = self._changes()
         self._computing = True
         self._again = False
-        self._name_causes(objects, world, host(self.app).clock(), self._held)
+        self._name_causes(self._standing, changes, host(self.app).clock(), self._held)
 
     @work(thread=True, group="health", exit_on_error=False, description="health: name causes")
-    def _name_causes(self, objects: dict, world: World, now: float, held: Held) -> None:
-        """In a thread: at 10,000 pods the checks take a second of CPU the first time (then
-        only the changed pods are checked again), and the keys must not wait for them. Only
-        one runs at a time (``_computing``); a change meanwhile asks for one more."""
+    def _name_causes(self, standing: StandingOverview, changes: list[Change], now: float,
+                     held: Held) -> None:
+        """In a thread: the first pass at 10,000 pods takes a second of CPU (then only what
+        changed is named again), and the keys must not wait for it. Only one runs at a time
+        (``_computing``); a change meanwhile asks for one more."""
         started = time.monotonic()
         try:
-            entries = overview(objects, world, now, breathe=_let_the_ui_run)
+            standing.apply(changes)
+            entries, changed = standing.name(now, breathe=_let_the_ui_run)
         except Exception as error:  # noqa: BLE001 - reported once by the handler, on the loop
-            self.post_message(OverviewNamed(held, None, {}, time.monotonic() - started, error))
+            self.post_message(OverviewNamed(held, None, False, time.monotonic() - started,
+                                            error))
             return
-        self.post_message(OverviewNamed(held, entries, world.kept, time.monotonic() - started))
+        self.post_message(OverviewNamed(held, entries, changed, time.monotonic() - started))
 
     def on_overview_named(self, message: OverviewNamed) -> None:
         message.stop()
@@ -190,16 +231,20 @@ class HealthScreen(QuietBehind, Guarded, Screen):
             self._schedule()  # another scope meanwhile: its own pass
             return
         if message.entries is not None:
-            self._carried = message.kept
-            self.apply_overview(message.entries)
-        elif repr(message.error) != self._last_error:  # the same failure is told once
-            self._last_error = repr(message.error)
-            host(self.app).report_error(message.error, "the health overview")
+            self.apply_overview(message.entries, message.changed)
+        else:
+            # what it held may be half changed: the next refresh starts again from the stores
+            self._standing = StandingOverview()
+            self._whole = set(self._held.stores)
+            self._touched = {}
+            if repr(message.error) != self._last_error:  # the same failure is told once
+                self._last_error = repr(message.error)
+                host(self.app).report_error(message.error, "the health overview")
         if self._again:
             self._schedule()
 
-    def apply_overview(self, entries: list[Entry]) -> None:
-        if entries == self.entries and self._shown_settled == self._settled():
+    def apply_overview(self, entries: list[Entry], changed: bool = True) -> None:
+        if not changed and self._shown_settled == self._settled():
             return  # a change that changes no cause (a heartbeat, a new resourceVersion)
         self.entries = entries
         self._show()

@@ -41,6 +41,7 @@ from kubetui.k8s.triage.run import (
     REPLICASETS,
     World,
     inputs_of,
+    lean,
     match_labels,
     triage,
     whole,
@@ -132,7 +133,7 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
             selector = ""  # the namespace's pods: which labels they have instead
         for name in inputs_of(self.kind.group, self.kind.kind) or ():
             if name in SCOPES and not (name == PODS and self.kind.kind == "Pod"):
-                self._held.acquire(name, SCOPES[name](self.namespace or None, selector), whole)
+                self._held.acquire(name, SCOPES[name](self.namespace or None, selector), lean)
 
     def on_store_updated(self, message: StoreUpdated) -> None:
         if message.change.delta is None and message.change.status is None:

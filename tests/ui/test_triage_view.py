@@ -288,7 +288,7 @@ async def test_the_overview_counts_what_it_does_not_list_and_reports_a_failure_o
         def failing(*args, **kwargs):
             raise ValueError("a check failed")
 
-        monkeypatch.setattr(health_module, "overview", failing)
+        monkeypatch.setattr(health_module.StandingOverview, "name", failing)
         for _ in range(3):
             health.refresh_overview()
             await until(pilot, lambda: not health._computing, what="the refresh ended")

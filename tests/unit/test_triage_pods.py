@@ -181,11 +181,16 @@ def test_workload_and_service_and_claim_dispatch():
     svc = {"metadata": {"name": "pay", "namespace": "ns"},
            "spec": {"selector": {"app": "payments"}, "ports": [{"port": 80,
                                                                 "targetPort": "http"}]}}
-    pods = [{"metadata": {"name": f"x{i}", "labels": {"app": app}}, "spec": {}, "status": {}}
-            for i, app in enumerate(["web", "web", "payment"])]
-    assert nearest({"app": "payments"}, World(pods=pods)) == \
+    pods = [{"metadata": {"name": f"x{i}", "namespace": ns, "labels": {"app": app}},
+             "spec": {}, "status": {}}
+            for i, (ns, app) in enumerate([("ns", "web"), ("ns", "web"), ("ns", "payment"),
+                                           ("other", "payment"), ("other", "payments")])]
+    assert nearest({"app": "payments"}, World(pods=pods), "ns") == \
         "1 pod has app=payment; 2 pods have app=web"
-    ready = [{"metadata": {"name": "ok", "labels": {"app": "payments"}},
+    # a pod of another namespace with the label is not selected (a Service selects in its own)
+    assert "no pod in the namespace has that label" in \
+        triage("", "Service", svc, World(pods=pods), NOW).cause
+    ready = [{"metadata": {"name": "ok", "namespace": "ns", "labels": {"app": "payments"}},
               "spec": {"containers": [{"name": "c", "ports": [{"containerPort": 8080}]}]},
               "status": {"conditions": [{"type": "Ready", "status": "True"}]}}]
     cause = triage("", "Service", svc, World(pods=ready), NOW).cause

@@ -60,6 +60,23 @@ def whole(obj: dict) -> Whole:
     return Whole(uid_of(obj), obj)
 
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def lean(obj: dict) -> Whole:
+    """An object as the health overview keeps it: whole but for ``managedFields`` and
+    kubectl's last-applied copy of it. No check reads either, and at 10,000 pods they are a
+    third of what the overview would hold."""
+    meta = mapping(obj.get("metadata"))
+    if "managedFields" in meta or LAST_APPLIED in mapping(meta.get("annotations")):
+        meta = {k: v for k, v in meta.items() if k != "managedFields"}
+        if LAST_APPLIED in mapping(meta.get("annotations")):
+            meta["annotations"] = {k: v for k, v in meta["annotations"].items()
+                                   if k != LAST_APPLIED}
+        obj = {**obj, "metadata": meta}
+    return Whole(uid_of(obj), obj)
+
+
 def match_labels(obj: dict) -> str:
     """The object's ``spec.selector`` as a label selector ("" when it has none, or has
     expressions as well: then every pod of the namespace is read and matched by owner)."""

@@ -24,12 +24,12 @@ def _labels(pod: dict) -> dict:
     return mapping(mapping(pod.get("metadata")).get("labels"))
 
 
-def nearest(selector: dict, world: World) -> str:
+def nearest(selector: dict, world: World, namespace: str) -> str:
     """What the namespace's pods have instead, for the selector's keys: "3 pods have
     app=payments" (from the pods' label index: one comparison per distinct value)."""
     seen: dict[str, int] = {}
     likeness: dict[str, float] = {}
-    for (k, v), pods in world.label_values(set(selector)).items():
+    for (k, v), pods in world.label_values(set(selector), namespace).items():
         if v != selector[k]:
             label = f"{k}={v}"
             seen[label] = len(pods)
@@ -56,11 +56,11 @@ def triage_service(svc: dict, world: World, now: float) -> Report:
     if not selector:
         return Report(subject, (Finding(INFO, "services", "it has no selector: its endpoints are "
                                         "managed by hand or by a controller"),), checked=checked)
-    chosen = world.selected(selector)
+    chosen = world.selected(selector, text(meta.get("namespace")))
     if not chosen:
         return Report(subject, (Finding(
             CRITICAL, "services", f"the Service selects `{wanted}`; no pod in the namespace has "
-            f"that label ({nearest(selector, world)})",
+            f"that label ({nearest(selector, world, text(meta.get('namespace')))})",
             (Evidence("spec.selector", wanted),)),), checked=checked)
     findings = []
     unready = [p for p in chosen if not is_ready(p)]

@@ -19,6 +19,7 @@ from kubetui.k8s.triage.findings import (
     INFO,
     OWNER,
     PODS,
+    RANK,
     WARNING,
     Evidence,
     Finding,
@@ -43,18 +44,22 @@ def pods_cause(pods: Sequence[dict], world: World, now: float, which: str = "pod
                                   first.steps, about=report.subject))
     if not causes:
         return None
-    worst = ordered(causes)[0]
-    same = Counter(f.cause for f in causes)[worst.cause]
+    # the worst; among equals the cause most of them share, then the first pod by name (not
+    # the order the pods were listed in: the overview must say the same after any history)
+    shared = Counter(f.cause for f in causes)
+    worst = min(causes, key=lambda f: (RANK.get(f.severity, 3), -shared[f.cause], f.about))
+    same = shared[worst.cause]
     steps = tuple(s for s in worst.steps if s.action != OWNER)  # the owner is the subject
     said = f"{same} of {len(pods)} {which}: {worst.cause}" if counted else worst.cause
     return Finding(worst.severity, worst.check, said, worst.evidence,
                    (*steps, Step(PODS, f"the {which}")), about=worst.about)
 
 
-def _failed_create(obj: dict, world: World, now: float) -> Finding | None:
+def _failed_create(obj: dict, world: World, now: float, kind: str = "") -> Finding | None:
+    """``kind``: the object's (a ReplicaSet in a list has no ``kind`` field of its own)."""
     status = mapping(obj.get("status"))
     failure = condition(status, "ReplicaFailure")
-    event = latest(world.events_of(obj), "FailedCreate")
+    event = latest(world.events_of(obj, kind), "FailedCreate")
     if text(failure.get("status")) != "True" and event is None:
         return None
     message = text(failure.get("message")) or (event.message if event else "")
@@ -71,7 +76,10 @@ def triage_deployment(dep: dict, world: World, now: float) -> Report:
     meta, spec, status = (mapping(dep.get(k)) for k in ("metadata", "spec", "status"))
     subject = f"deployment {text(meta.get('namespace'))}/{text(meta.get('name'))}"
     own = world.owned(text(meta.get("uid")))
-    newest = max(own, key=lambda rs: revision_of(mapping(rs.get("metadata"))), default=None)
+    # the highest revision (two with one revision, by hand: the newest, then by name)
+    newest = max(own, key=lambda rs: (revision_of(mapping(rs.get("metadata"))), text(mapping(
+        rs.get("metadata")).get("creationTimestamp")), text(mapping(rs.get("metadata")).get(
+            "name"))), default=None)
     new_pods = world.owned(text(mapping(newest.get("metadata")).get("uid"))) if newest else []
     all_pods = [p for rs in own for p in world.owned(text(mapping(rs.get("metadata"))
                                                           .get("uid")))]
@@ -80,7 +88,7 @@ def triage_deployment(dep: dict, world: World, now: float) -> Report:
     revision = revision_of(meta)
     findings: list[Finding] = []
     for rs in [newest] if newest else []:
-        failed = _failed_create(rs, world, now)
+        failed = _failed_create(rs, world, now, "ReplicaSet")
         if failed is not None:
             findings.append(failed)
     progressing = condition(status, "Progressing")
