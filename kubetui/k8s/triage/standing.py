@@ -62,6 +62,7 @@ class StandingOverview:
         self._selecting: dict[tuple[str, str, str], set[Hashable]] = {}  # (ns, k, v) -> svcs
         self._lonely: dict[str, set[Hashable]] = {}  # ns -> Services that select no pod
         self._dirty: set[Hashable] = set()
+        self._all_dirty = True  # every object is named on the next pass (the first, new nodes)
         self._entries: dict[Hashable, Entry] = {}
         self._list: list[Entry] = []
         self._changed = True
@@ -72,7 +73,7 @@ class StandingOverview:
             if change.store == NODES:
                 nodes = list(change.rows.values()) if change.rows is not None else None
                 if self.world.set_nodes(nodes):
-                    self._dirty.update(self._where)
+                    self._all_dirty = True
             elif change.store == CLASSES:
                 classes = list(change.rows.values()) if change.rows is not None else None
                 if _identities(classes) != _identities(self.world.storageclasses):
@@ -136,6 +137,8 @@ class StandingOverview:
 
     # -- what a change marks ------------------------------------------------------------------
     def _touch(self, key: Hashable, old: dict | None, new: dict | None, *, pod: bool) -> None:
+        if self._all_dirty:
+            return  # nothing to mark: the next pass names every object
         self._dirty.add(key)
         for obj in (old, new):
             if obj is not None:
@@ -194,7 +197,8 @@ class StandingOverview:
         the last call). ``breathe`` is called every ``BREATHE_EVERY`` objects (the thread lets
         the UI run then)."""
         self.world.new_pass()
-        dirty, self._dirty = self._dirty, set()
+        dirty = list(self._where) if self._all_dirty else self._dirty
+        self._dirty, self._all_dirty = set(), False
         for i, key in enumerate(dirty):
             if breathe is not None and i % BREATHE_EVERY == BREATHE_EVERY - 1:
                 breathe()
