@@ -59,6 +59,16 @@ class LocalCluster:
         path.write_text(yaml.safe_dump(cfg))
         return path
 
+    def fresh_namespace(self, ns: str, timeout: int = 90) -> None:
+        """``ns`` deleted (with what an earlier run left in it) and created again, ready for
+        pods: its default ServiceAccount exists."""
+        self.kubectl("delete", "namespace", ns, "--wait=true", f"--timeout={timeout}s",
+                     check=False, timeout=timeout + 10)
+        self.kubectl("create", "namespace", ns)
+        self.wait_for(lambda: self.kubectl("-n", ns, "get", "sa", "default",
+                                           check=False).returncode == 0,
+                      timeout=30, what=f"the namespace {ns}")
+
     def wait_for(self, predicate, timeout: float = 90, interval: float = 1.0, what: str = ""):
         deadline = time.monotonic() + timeout
         last = None

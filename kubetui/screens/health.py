@@ -76,6 +76,7 @@ class OverviewNamed(Message):
     held: Held
     entries: list[Entry] | None
     changed: bool  # a line differs from the last refresh's
+    settled: bool  # every store had listed when its changes were taken: the list is complete
     took: float  # seconds, in the thread
     error: Exception | None = None
 
@@ -202,14 +203,15 @@ class HealthScreen(QuietBehind, Guarded, Screen):
         self._pending = False
         if self._held is None or self._standing is None:
             return
+        settled = self._settled()  # before the changes are taken: what they hold is complete
         changes = self._changes()
         self._computing = True
         self._again = False
-        self._name_causes(self._standing, changes, host(self.app).clock(), self._held)
+        self._name_causes(self._standing, changes, settled, host(self.app).clock(), self._held)
 
     @work(thread=True, group="health", exit_on_error=False, description="health: name causes")
-    def _name_causes(self, standing: StandingOverview, changes: list[Change], now: float,
-                     held: Held) -> None:
+    def _name_causes(self, standing: StandingOverview, changes: list[Change], settled: bool,
+                     now: float, held: Held) -> None:
         """In a thread: the first pass at 10,000 pods takes a second of CPU (then only what
         changed is named again), and the keys must not wait for it. Only one runs at a time
         (``_computing``); a change meanwhile asks for one more."""
@@ -218,10 +220,11 @@ class HealthScreen(QuietBehind, Guarded, Screen):
             standing.apply(changes)
             entries, changed = standing.name(now, breathe=_let_the_ui_run)
         except Exception as error:  # noqa: BLE001 - reported once by the handler, on the loop
-            self.post_message(OverviewNamed(held, None, False, time.monotonic() - started,
-                                            error))
+            self.post_message(OverviewNamed(held, None, False, settled,
+                                            time.monotonic() - started, error))
             return
-        self.post_message(OverviewNamed(held, entries, changed, time.monotonic() - started))
+        self.post_message(OverviewNamed(held, entries, changed, settled,
+                                        time.monotonic() - started))
 
     def on_overview_named(self, message: OverviewNamed) -> None:
         message.stop()
@@ -231,7 +234,7 @@ class HealthScreen(QuietBehind, Guarded, Screen):
             self._schedule()  # another scope meanwhile: its own pass
             return
         if message.entries is not None:
-            self.apply_overview(message.entries, message.changed)
+            self.apply_overview(message.entries, message.changed, message.settled)
         else:
             # what it held may be half changed: the next refresh starts again from the stores
             self._standing = StandingOverview()
@@ -243,24 +246,28 @@ class HealthScreen(QuietBehind, Guarded, Screen):
         if self._again:
             self._schedule()
 
-    def apply_overview(self, entries: list[Entry], changed: bool = True) -> None:
-        if not changed and self._shown_settled == self._settled():
+    def apply_overview(self, entries: list[Entry], changed: bool = True,
+                       settled: bool | None = None) -> None:
+        """``settled``: whether every store had listed when the entries' inputs were taken
+        (None: now). A store that lists while a pass runs does not make its list complete."""
+        settled = self._settled() if settled is None else settled
+        if not changed and self._shown_settled == settled:
             return  # a change that changes no cause (a heartbeat, a new resourceVersion)
         self.entries = entries
-        self._show()
+        self._show(settled)
 
     def _settled(self) -> bool:
         return self._held is not None and all(
             store.synced or store.status.state == "failed" for store in self._held.stores.values())
 
-    def _show(self) -> None:
+    def _show(self, settled: bool | None = None) -> None:
         listing = self.query_one(OptionList)
         highlighted = listing.highlighted
         # the user's entry stays under the cursor once the list it was chosen in was complete;
         # until then the worst one (the stores sync in any order, and the first to arrive is
         # not the worst: the first complete list must not keep an early list's first line)
         was_settled = self._shown_settled
-        self._shown_settled = self._settled()
+        self._shown_settled = self._settled() if settled is None else settled
         chosen = listing.get_option_at_index(highlighted).id if was_settled and \
             highlighted is not None and listing.option_count else None
         listing.clear_options()

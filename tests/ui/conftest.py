@@ -78,10 +78,7 @@ def container(ready: bool, restarts: int, state: dict, last: dict | None = None)
 def snapshot_ns(local_cluster: LocalCluster) -> tuple[str, float]:
     """A namespace whose pods and events are fixed, and the frozen 'now' that makes AGE stable."""
     c = local_cluster
-    c.kubectl("delete", "namespace", SNAP_NS, "--wait=true", "--timeout=60s", check=False)
-    c.kubectl("create", "namespace", SNAP_NS)
-    c.wait_for(lambda: c.kubectl("-n", SNAP_NS, "get", "sa", "default",
-                                 check=False).returncode == 0, timeout=30, what="the namespace")
+    c.fresh_namespace(SNAP_NS, timeout=60)
     for name, labels in (("api-0", {"tier": "web"}), ("api-1", {"tier": "web"}),
                          ("db-0", {"tier": "db"}), ("worker-7f9c", {"tier": "batch"})):
         c.kubectl("-n", SNAP_NS, "apply", "-f", "-", input=unscheduled(name, **labels))

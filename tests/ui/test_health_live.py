@@ -34,10 +34,7 @@ TYPO = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "typo"},
 def web(local_cluster: LocalCluster) -> str:
     """The Deployment and its Service, ready; the pod's name."""
     c = local_cluster
-    c.kubectl("delete", "namespace", NS, "--wait=true", "--timeout=90s", check=False)
-    c.kubectl("create", "namespace", NS)
-    c.wait_for(lambda: c.kubectl("-n", NS, "get", "sa", "default", check=False).returncode == 0,
-               timeout=30, what="the namespace")
+    c.fresh_namespace(NS)
     c.kubectl("-n", NS, "create", "-f", "-", input="\n".join(json.dumps(o) for o in (WEB,
                                                                                     SERVICE)))
     c.kubectl("-n", NS, "rollout", "status", "deployment/web", "--timeout=90s", timeout=100)

@@ -24,10 +24,7 @@ def kinds_ns(local_cluster: LocalCluster) -> tuple[str, float]:
     """Two Deployments (one rolled to a new revision), Services with fixed cluster IPs (one
     selecting nothing), two widgets; the frozen 'now' three hours after they were made."""
     c = local_cluster
-    c.kubectl("delete", "namespace", KINDS_NS, "--wait=true", "--timeout=90s", check=False)
-    c.kubectl("create", "namespace", KINDS_NS)
-    c.wait_for(lambda: c.kubectl("-n", KINDS_NS, "get", "sa", "default",
-                                 check=False).returncode == 0, timeout=30, what="the namespace")
+    c.fresh_namespace(KINDS_NS)
     c.kubectl("apply", "-f", "-", input=json.dumps(CRD))
     c.wait_for(lambda: c.kubectl("get", "crd", "widgets.kt.example.com", "-o",
                                  "jsonpath={.status.conditions[?(@.type=='Established')]"

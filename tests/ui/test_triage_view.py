@@ -46,10 +46,7 @@ BILLING = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "billing"
 def scene(local_cluster: LocalCluster) -> float:
     """The three objects, settled; the frozen 'now' three hours after the last of them."""
     c = local_cluster
-    c.kubectl("delete", "namespace", NS, "--wait=true", "--timeout=90s", check=False)
-    c.kubectl("create", "namespace", NS)
-    c.wait_for(lambda: c.kubectl("-n", NS, "get", "sa", "default", check=False).returncode == 0,
-               timeout=30, what="the namespace")
+    c.fresh_namespace(NS)
     c.kubectl("-n", NS, "create", "-f", "-",
               input="\n".join(json.dumps(o) for o in (REPORT, SHOP, BILLING)))
     c.wait_for(lambda: c.kubectl("-n", NS, "get", "pod", "report", "-o", "jsonpath={.status."
