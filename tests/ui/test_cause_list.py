@@ -28,6 +28,15 @@ class Listing(App):
                                 [Option(CAUSE.format(i), id=str(i)) for i in range(10)])
 
 
+async def filled(pilot) -> CauseList:
+    """The list once its options are in (added after the first refresh) and drawn."""
+    await pilot.pause()
+    await pilot.pause()
+    listing = pilot.app.query_one(CauseList)
+    assert listing.option_count == 10
+    return listing
+
+
 def screen_text(listing: CauseList) -> str:
     return " ".join(listing.render_line(y).text.strip() for y in range(listing.size.height))
 
@@ -35,10 +44,8 @@ def screen_text(listing: CauseList) -> str:
 async def test_wrapped_options_keep_their_last_line_when_the_list_scrolls():
     app = Listing()
     async with app.run_test(size=(80, 24)) as pilot:
-        listing = app.query_one(CauseList)
-        await pilot.pause()
-        await pilot.pause()
-        assert listing.option_count == 10 and listing.show_vertical_scrollbar
+        listing = await filled(pilot)
+        assert listing.show_vertical_scrollbar
         text = " ".join(screen_text(listing).split())
         for i in range(5):  # the options wholly on screen, each with its last words
             assert " ".join(CAUSE.format(i).split()) in text, text
@@ -47,9 +54,7 @@ async def test_wrapped_options_keep_their_last_line_when_the_list_scrolls():
 async def test_a_cursor_move_repaints_the_line_it_left_and_the_one_it_reached():
     app = Listing()
     async with app.run_test(size=(80, 24)) as pilot:
-        listing = app.query_one(CauseList)
-        await pilot.pause()
-        await pilot.pause()
+        listing = await filled(pilot)
         listing.focus()
         listing.highlighted = 0
         await pilot.pause()
