@@ -40,7 +40,8 @@ SUGGESTIONS = tuple(sorted(set(PANES) | {"ns ", "ctx ", "quit", "pf", "timeline"
 
 @dataclass(frozen=True)
 class Jump:
-    # "pane" | "kind" | "namespace" | "context" | "quit" | "forwards" | "timeline" | "error"
+    # "pane" | "kind" | "namespace" | "context" | "quit" | "forwards" | "timeline" | "logs"
+    # | "error"
     action: str
     value: str | None = None
     all_namespaces: bool = False  # a kind's view over every namespace (``:deploy -A``)

@@ -88,7 +88,8 @@ def test_node_json(node):
 @given(st.text(max_size=60))
 def test_jump_commands(text):
     jump = parse_jump(text)
-    assert jump.action in {"pane", "kind", "namespace", "context", "quit", "error"}
+    assert jump.action in {"pane", "kind", "namespace", "context", "quit", "forwards",
+                           "timeline", "logs", "error"}
     if jump.action == "kind":  # a word the catalog can look up, nothing else
         assert jump.value and jump.value == jump.value.strip().lower()
         assert all(c.isalnum() or c in ".-" for c in jump.value)
