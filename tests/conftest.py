@@ -69,6 +69,20 @@ class LocalCluster:
                                            check=False).returncode == 0,
                       timeout=30, what=f"the namespace {ns}")
 
+    def free_cluster_ips(self, *ips: str, keep_in: str = "") -> None:
+        """The fixed cluster IPs a snapshot shows, taken back from any Service another test made
+        (the allocator hands out random addresses of the same range, so one may have drawn
+        them). Such a Service, of a test namespace (``kt-``) other than ``keep_in``, is
+        deleted; any other holder (the demo's) is said, not touched."""
+        for svc in self.get_json("services", "-A")["items"]:
+            meta = svc["metadata"]
+            if svc["spec"].get("clusterIP") not in ips or meta["namespace"] == keep_in:
+                continue
+            if not meta["namespace"].startswith("kt-"):
+                raise AssertionError(f"the fixed cluster IP {svc['spec']['clusterIP']} is held "
+                                     f"by {meta['namespace']}/{meta['name']}")
+            self.kubectl("-n", meta["namespace"], "delete", "service", meta["name"])
+
     def wait_for(self, predicate, timeout: float = 90, interval: float = 1.0, what: str = ""):
         deadline = time.monotonic() + timeout
         last = None

@@ -30,6 +30,7 @@ def forwards_ns(local_cluster: LocalCluster) -> str:
     ensure_namespace(c, NS)
     if c.kubectl("-n", NS, "get", "pod", "web", check=False).returncode != 0:
         web_pod(c, NS)
+    c.free_cluster_ips("10.213.0.231", keep_in=NS)
     c.kubectl("-n", NS, "apply", "-f", "-", input=json.dumps({
         "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
         "spec": {"clusterIP": "10.213.0.231", "selector": {"app": "web"},

@@ -25,6 +25,7 @@ def kinds_ns(local_cluster: LocalCluster) -> tuple[str, float]:
     selecting nothing), two widgets; the frozen 'now' three hours after they were made."""
     c = local_cluster
     c.fresh_namespace(KINDS_NS)
+    c.free_cluster_ips("10.213.0.201", "10.213.0.202")
     c.kubectl("apply", "-f", "-", input=json.dumps(CRD))
     c.wait_for(lambda: c.kubectl("get", "crd", "widgets.kt.example.com", "-o",
                                  "jsonpath={.status.conditions[?(@.type=='Established')]"

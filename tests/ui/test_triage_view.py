@@ -47,6 +47,7 @@ def scene(local_cluster: LocalCluster) -> float:
     """The three objects, settled; the frozen 'now' three hours after the last of them."""
     c = local_cluster
     c.fresh_namespace(NS)
+    c.free_cluster_ips(BILLING["spec"]["clusterIP"])
     c.kubectl("-n", NS, "create", "-f", "-",
               input="\n".join(json.dumps(o) for o in (REPORT, SHOP, BILLING)))
     c.wait_for(lambda: c.kubectl("-n", NS, "get", "pod", "report", "-o", "jsonpath={.status."
