@@ -191,13 +191,27 @@ async def settle(pilot) -> None:
     await pilot.pause(0.2)
 
 
+def confirming(app) -> bool:
+    """A confirm screen is up and composed whole: its body sits in a scrolled container,
+    which mounts its children a step after the screen is pushed."""
+    from kubetui.screens.confirm import ConfirmScreen
+
+    return isinstance(app.screen, ConfirmScreen) and bool(app.screen.query("#confirm-body"))
+
+
 async def until(pilot, predicate, timeout: float = 30.0, what="") -> None:
     """Wait on what the app shows: the watch workers never complete, so there is no worker to
-    wait for. ``what`` may be a callable, read only on timeout (what the app said by then)."""
+    wait for. ``what`` may be a callable, read only on timeout (what the app said by then).
+    A predicate that queries a widget not mounted yet is not yet true."""
+    from textual.css.query import NoMatches
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return
+        try:
+            if predicate():
+                return
+        except NoMatches:  # a screen pushed but its nested widgets not mounted yet
+            pass
         await pilot.pause(0.05)
     if callable(what):
         what = what()

@@ -9,13 +9,12 @@ import time
 
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
-from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.debug_form import DebugForm
 from kubetui.screens.debug_session import DebugSession
 from kubetui.screens.main import MainScreen
 from kubetui.screens.pod_detail import PodDetailScreen
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import confirming, make_app, until
 from tests.ui.test_terminal import type_line
 
 DISTROLESS = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "distroless-app"},
@@ -78,7 +77,7 @@ async def test_debug_a_shell_less_pod_and_see_its_process(local_cluster: LocalCl
         await set_input(pilot, form, "#name", "")
         assert form.plan is not None and form.plan.container == name  # stable while typing
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm")
+        await until(pilot, lambda: confirming(app), what="the confirm")
         confirm = str(app.screen.query_one("#confirm-request").render())
         assert "PATCH" in confirm and name in confirm
         await pilot.press("y")
@@ -127,7 +126,7 @@ async def test_an_image_that_cannot_be_pulled_is_shown_as_it_happens(
         form = await open_form(pilot)
         await set_input(pilot, form, "#image", "kubetui.local/no-such-image:0.1")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm")
+        await until(pilot, lambda: confirming(app), what="the confirm")
         started = time.monotonic()
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, DebugSession), what="the session")
@@ -184,7 +183,7 @@ async def create_from_form(pilot, mode: str) -> DebugSession:
     assert form.plan is not None and form.plan.mode == mode, form_text(form)
     assert "offers to delete it" in form_text(form)
     await pilot.press("ctrl+s")
-    await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm")
+    await until(pilot, lambda: confirming(app), what="the confirm")
     assert "POST" in str(app.screen.query_one("#confirm-request").render())
     await pilot.press("y")
     await until(pilot, lambda: isinstance(app.screen, DebugSession), what="the session")
@@ -208,7 +207,7 @@ async def test_copy_is_offered_for_deletion_when_the_session_ends(local_cluster:
         await pilot.press("ctrl+right_square_bracket")
         await pilot.pause(0.2)
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the cleanup")
+        await until(pilot, lambda: confirming(app), what="the cleanup")
         assert f"DELETE /api/v1/namespaces/{namespace}/pods/{copy}" in str(
             app.screen.query_one("#confirm-request").render())
         await pilot.press("y")
@@ -232,7 +231,7 @@ async def test_node_pod_is_offered_for_deletion_on_quit(local_cluster: LocalClus
         await pilot.press("ctrl+right_square_bracket")
         await pilot.press("escape")  # back to the panes, the session kept
         await pilot.press("q")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await until(pilot, lambda: confirming(app), what="the question")
         assert node_pod in str(app.screen.query_one("#confirm-body").render())
         await pilot.press("y")
         await until(pilot, lambda: not app.is_running, what="the app to quit")
@@ -247,7 +246,7 @@ async def test_jump_quit_asks_about_debug_pods_too(local_cluster: LocalCluster, 
     async with app.run_test(size=(100, 30)) as pilot:
         app.register_debug_pods(namespace, ("left-behind",))
         await pilot.press("colon", "q", "enter")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await until(pilot, lambda: confirming(app), what="the question")
         assert "left-behind" in str(app.screen.query_one("#confirm-body").render())
         await pilot.press("n")  # quit and keep them: nothing is deleted
         await until(pilot, lambda: not app.is_running, what="the app to quit")

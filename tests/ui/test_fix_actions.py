@@ -10,7 +10,7 @@ import json
 from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import confirming, make_app, until
 from tests.ui.test_kind_views import open_kind
 
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
@@ -54,7 +54,7 @@ async def test_rollout_restart_dry_run_confirm_and_a_webhook_refusing_it(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_kind(pilot, "deploy")
         await pilot.press("R")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm")
+        await until(pilot, lambda: confirming(app), what="the confirm")
         confirm = app.screen
         text = {w.id: str(w.render()) for w in confirm.query("Static")}
         assert text["confirm-title"] == "Restart deployment web?"
@@ -75,7 +75,7 @@ async def test_rollout_restart_dry_run_confirm_and_a_webhook_refusing_it(
         try:
             await pilot.pause(1.1)  # a restart stamp of another second
             await pilot.press("R")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen),
+            await until(pilot, lambda: confirming(app),
                         what="the second confirm")
             text = {w.id: str(w.render()) for w in app.screen.query("Static")}
             assert text["confirm-title"] == ("Restart deployment web? The server refuses it.")
@@ -124,7 +124,7 @@ async def test_a_restart_is_followed_until_complete_or_stalled(local_cluster: Lo
         for name in ("web", "bad"):
             table.select_key(next(k for k, r in table.rows.items() if r.name == name))
             await pilot.press("R")
-            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+            await until(pilot, lambda: confirming(app), what="confirm")
             await pilot.press("y")
             await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="sent")
         done = await holds(pilot, lambda: said(app, "Deployment web", "rollout complete"),
@@ -167,7 +167,7 @@ async def test_a_rollout_out_of_time_is_said_and_a_paused_one_is_not_restarted(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_kind(pilot, "sts")
         await pilot.press("R")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
+        await until(pilot, lambda: confirming(app), what="confirm")
         await pilot.press("y")
         late = await holds(pilot, lambda: said(app, "StatefulSet ledger", "rollout not done"),
                            timeout=30, what="the follow out of time")

@@ -12,7 +12,7 @@ from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.fix_forms import DeletePodsForm, ScaleForm, UndoForm
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import confirming, make_app, until
 from tests.ui.test_fix_actions import web
 from tests.ui.test_kind_views import jump, open_kind
 
@@ -40,7 +40,7 @@ def texts(screen) -> dict[str, str]:
 async def confirm_yes(pilot, title: str, untouched=None) -> dict[str, str]:
     """``untouched``: asserts, before yes, that the dry run stored nothing."""
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what=f"confirm {title}")
+    await until(pilot, lambda: confirming(app), what=f"confirm {title}")
     shown = texts(app.screen)
     assert shown["confirm-title"] == title, shown["confirm-title"]
     if untouched is not None:
@@ -116,7 +116,8 @@ async def test_undo_to_the_previous_revision_shows_the_diff_and_restores_the_tem
     async with app.run_test(size=(120, 40)) as pilot:
         await open_kind(pilot, "deploy")
         await pilot.press("U")
-        await until(pilot, lambda: isinstance(app.screen, UndoForm), what="the undo form")
+        await until(pilot, lambda: isinstance(app.screen, UndoForm)
+                    and "undo-preview" in texts(app.screen), what="the undo form")
         shown = texts(app.screen)
         assert "Pod template, current → revision 1:" in shown["undo-preview"]
         assert "-  - image: busybox:no-such-tag\n+  - image: busybox:1.35" in \

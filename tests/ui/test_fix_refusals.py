@@ -12,7 +12,7 @@ from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.fix_forms import DeletePodsForm
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import confirming, make_app, until
 from tests.ui.test_fix_more import cronjob, now, sleeper, texts, writes
 from tests.ui.test_kind_views import open_kind
 
@@ -35,7 +35,7 @@ def deleter(c: LocalCluster, ns: str, tmp_path: Path) -> Path:
 async def refused(pilot, title: str) -> dict[str, str]:
     """The confirm of a refused dry run, answered no."""
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), timeout=20,
+    await until(pilot, lambda: confirming(app), timeout=20,
                 what=f"confirm {title}")
     shown = texts(app.screen)
     assert shown["confirm-title"] == f"{title} The server refuses it.", shown["confirm-title"]

@@ -12,14 +12,13 @@ from pathlib import Path
 import httpx
 
 from kubetui.flows.forward_list import LISTENING, WAITING
-from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.forward_form import ForwardForm
 from kubetui.screens.forwards_view import ForwardsView
 from kubetui.screens.http_check import HttpCheckScreen
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster
 from tests.integration.test_forward_tunnel import SERVER, web_pod
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import confirming, make_app, until
 from tests.ui.test_rbac_keys import explained, pods_only_user
 
 
@@ -66,7 +65,8 @@ async def form_on_the_pod(pilot, app) -> ForwardForm:
     """The web pod listed, ``F`` on it: its form."""
     await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
     await pilot.press("F")
-    await until(pilot, lambda: isinstance(app.screen, ForwardForm), what="the form")
+    await until(pilot, lambda: isinstance(app.screen, ForwardForm)
+                and app.screen.query_one("#forward-offered"), what="the form")
     return app.screen
 
 
@@ -162,7 +162,8 @@ async def test_a_service_forward_moves_to_another_pod_when_its_pod_is_deleted(
         await until(pilot, lambda: isinstance(app.screen, KindScreen)
                     and len(app.screen.pane.table.rows) == 1, what="the Service")
         await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, ForwardForm), what="the form")
+        await until(pilot, lambda: isinstance(app.screen, ForwardForm)
+                    and app.screen.query_one("#forward-offered"), what="the form")
         offered = str(app.screen.query_one("#forward-offered").render())
         assert "Service ports: 80/web→http" in offered and "a ready endpoint" in offered
         app.screen.query_one("#ports").value = ":web"
@@ -185,7 +186,7 @@ async def test_a_service_forward_moves_to_another_pod_when_its_pod_is_deleted(
         assert answer.text == f"hello-from-{forward.pod}\n" and forward.pod != first
         # quitting says the forward is open; yes closes it
         await pilot.press("q")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await until(pilot, lambda: confirming(app), what="the question")
         assert "1 port-forward is open" in str(app.screen.query_one("#confirm-title").render())
         await pilot.press("y")
         await until(pilot, lambda: not app.is_running, what="quit")

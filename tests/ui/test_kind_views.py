@@ -12,7 +12,6 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.kind_view import KindScreen
 from kubetui.screens.object_describe import ObjectDescribeScreen
 from kubetui.screens.owned_pods import OwnedPodsScreen
@@ -20,7 +19,7 @@ from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.revealed import RevealedValue
 from kubetui.screens.text_view import TextView
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import confirming, make_app, until
 
 
 def deployment(name: str, image: str, replicas: int = 2) -> str:
@@ -320,7 +319,7 @@ async def test_a_secrets_values_never_reach_the_screen_or_the_log(
         seen.append(app.export_screenshot())
         # v reveals one key on purpose: a confirm first, then the value once, no copy key
         await pilot.press("v")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm")
+        await until(pilot, lambda: confirming(app), what="the confirm")
         confirm = str(app.screen.query_one("#confirm-kubectl", Static).render())
         assert "jsonpath='{.data.password}' | base64 -d" in confirm
         seen.append(app.export_screenshot())

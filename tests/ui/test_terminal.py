@@ -10,7 +10,7 @@ from kubetui.screens.main import MainScreen
 from kubetui.screens.terminal_session import TerminalSession
 from tests.conftest import LocalCluster
 from tests.integration.test_credentials_refresh import running_pod
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import confirming, make_app, until
 
 
 async def type_line(pilot, text: str) -> None:
@@ -122,7 +122,6 @@ async def test_readonly_has_no_shell_key(local_cluster: LocalCluster, namespace:
 
 
 async def test_ending_a_running_session_asks_first(local_cluster: LocalCluster, namespace: str):
-    from kubetui.screens.confirm import ConfirmScreen
 
     running_pod(local_cluster, namespace, "box", "ready")
     app = await make_app(local_cluster.kubeconfig, namespace=namespace)
@@ -131,7 +130,7 @@ async def test_ending_a_running_session_asks_first(local_cluster: LocalCluster, 
         await pilot.press("ctrl+right_square_bracket")
         await pilot.pause(0.2)
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await until(pilot, lambda: confirming(app), what="the question")
         assert "still running" in str(app.screen.query_one("#confirm-body").render())
         await pilot.press("n")
         await pilot.pause(0.2)
@@ -140,7 +139,7 @@ async def test_ending_a_running_session_asks_first(local_cluster: LocalCluster, 
         await pilot.press("ctrl+right_square_bracket")
         await pilot.pause(0.2)
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await until(pilot, lambda: confirming(app), what="the question")
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, MainScreen), what="back to the panes")
         await until(pilot, lambda: not session.running, what="the stream closed")

@@ -9,14 +9,20 @@ import json
 
 import pytest
 
-from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.text_view import TextView
 from kubetui.screens.timeline_view import TimelineView
 from kubetui.timeline.entries import ACTION, FORWARD, NOTE, PROBE
 from kubetui.timeline.export import markdown
 from kubetui.timeline.journal import read
 from tests.conftest import LocalCluster
-from tests.ui.conftest import assert_theme, frozen_app, make_app, unscheduled, until
+from tests.ui.conftest import (
+    assert_theme,
+    confirming,
+    frozen_app,
+    make_app,
+    unscheduled,
+    until,
+)
 
 
 def visible_summaries(view) -> list[str]:
@@ -34,7 +40,7 @@ async def test_the_view_lists_narrows_and_takes_a_note(local_cluster: LocalClust
         await pilot.press("ctrl+d")
         await pilot.pause(0.3)
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm",
+        await until(pilot, lambda: confirming(app), what="the confirm",
                     timeout=20)
         await pilot.press("y")
         await until(pilot, lambda: any(e.kind == ACTION for e in app.timeline.entries),

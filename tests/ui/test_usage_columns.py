@@ -121,7 +121,8 @@ async def test_usage_from_the_kubelet_near_the_cgroups_and_only_while_shown(
         # The pod detail: each container's figures and the last samples, near its limit.
         pane.table.select_key(rows["holder"].key)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the detail")
+        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen)
+                    and app.screen.query_one("#describe-usage"), what="the detail")
         block = app.screen.query_one("#describe-usage", Static)
         await until(pilot, lambda: "app: CPU" in str(block.render()), what="the usage block")
         text = str(block.render())

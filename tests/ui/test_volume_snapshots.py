@@ -18,7 +18,7 @@ from kubetui.screens.debug_session import DebugSession
 from kubetui.screens.snapshot_forms import RestoreForm, SnapshotForm
 from kubetui.screens.text_view import TextView
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import confirming, make_app, until
 from tests.ui.test_terminal import prompt_ready, type_line
 
 CLAIM = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
@@ -128,7 +128,7 @@ async def test_snapshot_restore_and_read_the_copy(local_cluster: LocalCluster, n
         # Inspect the copy: a read-only pod with a shell; the same file is there.
         await select(pilot, main.pvcs, "data-copy")
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirm")
+        await until(pilot, lambda: confirming(app), what="the confirm")
         assert '"readOnly": true' in str(app.screen.query_one("#confirm-request").render())
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, DebugSession), what="the session")
