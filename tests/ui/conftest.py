@@ -191,12 +191,22 @@ async def settle(pilot) -> None:
     await pilot.pause(0.2)
 
 
+def composed(screen) -> bool:
+    """Every widget of the screen mounted: a container mounts the children of its ``with``
+    block a step after it is mounted itself, so a screen just pushed may not hold them yet."""
+    return all(w.is_mounted for w in screen.walk_children(with_self=True))
+
+
+def showing(app, screen_class) -> bool:
+    """The app shows a screen of this class, composed whole (its fields and texts there)."""
+    return isinstance(app.screen, screen_class) and composed(app.screen)
+
+
 def confirming(app) -> bool:
-    """A confirm screen is up and composed whole: its body sits in a scrolled container,
-    which mounts its children a step after the screen is pushed."""
+    """A confirm screen is up and composed whole."""
     from kubetui.screens.confirm import ConfirmScreen
 
-    return isinstance(app.screen, ConfirmScreen) and bool(app.screen.query("#confirm-body"))
+    return showing(app, ConfirmScreen)
 
 
 async def until(pilot, predicate, timeout: float = 30.0, what="") -> None:

@@ -14,7 +14,7 @@ from kubetui.screens.debug_session import DebugSession
 from kubetui.screens.main import MainScreen
 from kubetui.screens.pod_detail import PodDetailScreen
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 from tests.ui.test_terminal import type_line
 
 DISTROLESS = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "distroless-app"},
@@ -39,7 +39,7 @@ async def open_form(pilot) -> DebugForm:
     app = pilot.app
     await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
     await pilot.press("D")
-    await until(pilot, lambda: isinstance(app.screen, DebugForm), what="the debug form")
+    await until(pilot, lambda: showing(app, DebugForm), what="the debug form")
     return app.screen
 
 
@@ -81,7 +81,7 @@ async def test_debug_a_shell_less_pod_and_see_its_process(local_cluster: LocalCl
         confirm = str(app.screen.query_one("#confirm-request").render())
         assert "PATCH" in confirm and name in confirm
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, DebugSession), what="the session")
+        await until(pilot, lambda: showing(app, DebugSession), what="the session")
         session = app.screen
         await until(pilot, lambda: session.running, what="the attach", timeout=60)
         assert f"{name}: running" in session.view.text()
@@ -100,7 +100,7 @@ async def test_debug_a_shell_less_pod_and_see_its_process(local_cluster: LocalCl
         assert isinstance(app.screen, MainScreen)
         # The pod detail lists it, terminated, live.
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the detail")
+        await until(pilot, lambda: showing(app, PodDetailScreen), what="the detail")
         detail = app.screen
         await pilot.press("g")
         assert detail.query_one(TabbedContent).active == "debug"
@@ -129,7 +129,7 @@ async def test_an_image_that_cannot_be_pulled_is_shown_as_it_happens(
         await until(pilot, lambda: confirming(app), what="the confirm")
         started = time.monotonic()
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, DebugSession), what="the session")
+        await until(pilot, lambda: showing(app, DebugSession), what="the session")
         session = app.screen
         await until(pilot, lambda: "ErrImagePull" in session.view.text()
                     or "ImagePullBackOff" in session.view.text(),
@@ -186,7 +186,7 @@ async def create_from_form(pilot, mode: str) -> DebugSession:
     await until(pilot, lambda: confirming(app), what="the confirm")
     assert "POST" in str(app.screen.query_one("#confirm-request").render())
     await pilot.press("y")
-    await until(pilot, lambda: isinstance(app.screen, DebugSession), what="the session")
+    await until(pilot, lambda: showing(app, DebugSession), what="the session")
     session = app.screen
     await until(pilot, lambda: session.running, what="the attach", timeout=60)
     return session

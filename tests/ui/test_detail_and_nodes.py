@@ -14,7 +14,7 @@ from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.text_view import TextView
 from kubetui.widgets.log_view import LogView
 from tests.conftest import LocalCluster
-from tests.ui.conftest import iso, make_app, until
+from tests.ui.conftest import iso, make_app, showing, until
 
 
 def log_text(screen) -> str:
@@ -152,7 +152,7 @@ async def test_describe_is_live_with_events_and_moving_ages(local_cluster: Local
         assert events.table.select_key(next(k for k, r in events.table.rows.items()
                                             if r.reason == "Paged"))
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, TextView), what="the whole event")
+        await until(pilot, lambda: showing(app, TextView), what="the whole event")
         body = str(app.screen.query_one("#text-view-body", Static).render())
         assert "Reason:      Paged" in body and "Count:       3" in body
         assert body.rstrip().endswith("on-call looked at it")

@@ -12,7 +12,7 @@ import json
 
 from kubetui.screens.drain import DrainScreen
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 from tests.ui.test_fix_more import confirm_yes, holds, now, texts
 
 
@@ -95,7 +95,7 @@ async def test_drain_with_a_budget_refusing_one_pod_then_uncordon(local_cluster:
             assert not unschedulable(c, name)  # the dry run stored nothing
             assert len(c.get_json("-n", namespace, "pods")["items"]) == 2  # nor evicted any
             await pilot.press("y")
-            await until(pilot, lambda: isinstance(app.screen, DrainScreen), what="the drain")
+            await until(pilot, lambda: showing(app, DrainScreen), what="the drain")
             drain = app.screen
             await until(pilot, lambda: drain.progress.pods and all(
                 p.state in ("gone", "refused") for p in drain.progress.pods.values())

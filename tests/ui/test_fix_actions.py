@@ -10,7 +10,7 @@ import json
 from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 from tests.ui.test_kind_views import open_kind
 
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
@@ -82,7 +82,7 @@ async def test_rollout_restart_dry_run_confirm_and_a_webhook_refusing_it(
             assert "REFUSED" in text["confirm-dry-run"]
             assert "deny.kubetui.test" in text["confirm-dry-run"]
             await pilot.press("n")
-            await until(pilot, lambda: isinstance(app.screen, KindScreen), what="back")
+            await until(pilot, lambda: showing(app, KindScreen), what="back")
         finally:
             c.kubectl("delete", "validatingwebhookconfiguration", hook, check=False)
         assert restarted_at(c, namespace) == first

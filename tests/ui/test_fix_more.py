@@ -12,7 +12,7 @@ from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.fix_forms import DeletePodsForm, ScaleForm, UndoForm
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 from tests.ui.test_fix_actions import web
 from tests.ui.test_kind_views import jump, open_kind
 
@@ -72,7 +72,7 @@ async def test_scale_names_the_autoscaler_then_the_scale_subresource_takes_it(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_kind(pilot, "deploy")
         await pilot.press("S")
-        await until(pilot, lambda: isinstance(app.screen, ScaleForm), what="the scale form")
+        await until(pilot, lambda: showing(app, ScaleForm), what="the scale form")
         form = app.screen
         shown = texts(form)
         assert "HorizontalPodAutoscaler web-hpa owns its replicas (1–4)" in shown["scale-warning"]
@@ -116,7 +116,7 @@ async def test_undo_to_the_previous_revision_shows_the_diff_and_restores_the_tem
     async with app.run_test(size=(120, 40)) as pilot:
         await open_kind(pilot, "deploy")
         await pilot.press("U")
-        await until(pilot, lambda: isinstance(app.screen, UndoForm)
+        await until(pilot, lambda: showing(app, UndoForm)
                     and "undo-preview" in texts(app.screen), what="the undo form")
         shown = texts(app.screen)
         assert "Pod template, current → revision 1:" in shown["undo-preview"]
@@ -181,7 +181,7 @@ async def test_cronjob_trigger_suspend_resume_and_the_job_deleted_with_its_pods(
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, KindScreen), what="back")
         await jump(pilot, "job")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+        await until(pilot, lambda: showing(app, KindScreen)
                     and len(app.screen.pane.table.rows) == 1, what=":job")
         await pilot.press("ctrl+d")
         def job_kept():
@@ -224,7 +224,7 @@ async def test_two_marked_pods_deleted_at_once_forced(local_cluster: LocalCluste
         assert {r.name for r in pods.marked_rows()} == {"one", "two"}
         assert "2 marked" in pods.status_text()[0]
         await pilot.press("ctrl+d")
-        await until(pilot, lambda: isinstance(app.screen, DeletePodsForm), what="the form")
+        await until(pilot, lambda: showing(app, DeletePodsForm), what="the form")
         form = app.screen
         shown = texts(form)
         assert shown["delete-title"] == f"delete 2 pods: {namespace}/one, {namespace}/two"

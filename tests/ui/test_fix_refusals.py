@@ -12,7 +12,7 @@ from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.fix_forms import DeletePodsForm
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 from tests.ui.test_fix_more import cronjob, now, sleeper, texts, writes
 from tests.ui.test_kind_views import open_kind
 
@@ -63,7 +63,7 @@ async def test_a_delete_rbac_no_longer_allows_is_refused_at_the_dry_run(
                    timeout=20, what="the right revoked")
         pods.table.focus()
         await pilot.press("ctrl+d")
-        await until(pilot, lambda: isinstance(app.screen, DeletePodsForm), what="the form")
+        await until(pilot, lambda: showing(app, DeletePodsForm), what="the form")
         await pilot.press("ctrl+s")
         shown = await refused(pilot, f"Delete pod {namespace}/stuck?")
         assert f"delete pod {namespace}/stuck: REFUSED: forbidden by RBAC" in \

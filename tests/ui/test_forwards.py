@@ -18,7 +18,7 @@ from kubetui.screens.http_check import HttpCheckScreen
 from kubetui.screens.kind_view import KindScreen
 from tests.conftest import LocalCluster
 from tests.integration.test_forward_tunnel import SERVER, web_pod
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 from tests.ui.test_rbac_keys import explained, pods_only_user
 
 
@@ -65,7 +65,7 @@ async def form_on_the_pod(pilot, app) -> ForwardForm:
     """The web pod listed, ``F`` on it: its form."""
     await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
     await pilot.press("F")
-    await until(pilot, lambda: isinstance(app.screen, ForwardForm)
+    await until(pilot, lambda: showing(app, ForwardForm)
                 and app.screen.query_one("#forward-offered"), what="the form")
     return app.screen
 
@@ -100,12 +100,12 @@ async def test_a_pod_forward_carries_http_is_checked_and_waits_for_its_pod(
         assert app.forward_count == 1
         # the view: one row, then an HTTP check through it
         await pilot.press("W")
-        await until(pilot, lambda: isinstance(app.screen, ForwardsView), what="the view")
+        await until(pilot, lambda: showing(app, ForwardsView), what="the view")
         view = app.screen
         await until(pilot, lambda: len(view.query_one("#forwards-table").rows) == 1,
                     what="the row")
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, HttpCheckScreen), what="the check")
+        await until(pilot, lambda: showing(app, HttpCheckScreen), what="the check")
         check = app.screen
         check.query_one("#check-request").value = "GET /index.html -H 'X-Probe: 1'"
         await pilot.pause(0.1)
@@ -159,10 +159,10 @@ async def test_a_service_forward_moves_to_another_pod_when_its_pod_is_deleted(
         for key in "svc":
             await pilot.press(key)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+        await until(pilot, lambda: showing(app, KindScreen)
                     and len(app.screen.pane.table.rows) == 1, what="the Service")
         await pilot.press("F")
-        await until(pilot, lambda: isinstance(app.screen, ForwardForm)
+        await until(pilot, lambda: showing(app, ForwardForm)
                     and app.screen.query_one("#forward-offered"), what="the form")
         offered = str(app.screen.query_one("#forward-offered").render())
         assert "Service ports: 80/web→http" in offered and "a ready endpoint" in offered

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import make_app, showing, until
 
 NS = "kt-health-live"
 WEB = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
@@ -52,7 +52,7 @@ async def test_a_pod_that_stops_being_ready_brings_in_its_service_and_deployment
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
         await pilot.press("0")
-        await until(pilot, lambda: isinstance(app.screen, HealthScreen)
+        await until(pilot, lambda: showing(app, HealthScreen)
                     and app.screen._shown_settled, what="the overview")
         health = app.screen
         assert health.entries == []  # the healthy control: nothing flagged

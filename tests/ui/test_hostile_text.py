@@ -16,7 +16,7 @@ from kubetui.screens.apf_tools import SchemaRulesScreen
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.log_view import LogView
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, set_status, unscheduled, until
+from tests.ui.conftest import make_app, set_status, showing, unscheduled, until
 
 OSC52 = "\x1b]52;c;cHduZWQ=\x07"
 TITLE = "\x1b]0;pwned\x07"
@@ -121,7 +121,7 @@ async def test_hostile_text_in_every_view(local_cluster: LocalCluster, namespace
                                           if r.name == schema))
             schemas.table.focus()
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, SchemaRulesScreen),
+            await until(pilot, lambda: showing(app, SchemaRulesScreen),
                         what="the rules dialog")
             await pilot.pause(0.2)
             rules = str(app.screen.query_one("#schema-rules", Static).render())

@@ -10,7 +10,7 @@ import json
 from kubetui.screens.kind_view import KindScreen
 from kubetui.screens.object_describe import ObjectDescribeScreen
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import make_app, showing, until
 from tests.ui.test_kind_views import cell, deployment, jump, service
 
 
@@ -26,7 +26,7 @@ def ingress(version: str) -> str:
 
 async def open_kind(pilot, app, name: str, rows: int = 1) -> KindScreen:
     await jump(pilot, name)
-    await until(pilot, lambda: isinstance(app.screen, KindScreen)
+    await until(pilot, lambda: showing(app, KindScreen)
                 and app.screen.pane.synced and len(app.screen.pane.table.rows) == rows,
                 what=f":{name}")
     return app.screen
@@ -34,7 +34,7 @@ async def open_kind(pilot, app, name: str, rows: int = 1) -> KindScreen:
 
 async def described(pilot, app, *needles: str) -> str:
     await pilot.press("d")
-    await until(pilot, lambda: isinstance(app.screen, ObjectDescribeScreen)
+    await until(pilot, lambda: showing(app, ObjectDescribeScreen)
                 and all(n in app.screen.text for n in needles), what="describe")
     text = app.screen.text
     await pilot.press("escape")

@@ -19,7 +19,7 @@ from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.revealed import RevealedValue
 from kubetui.screens.text_view import TextView
 from tests.conftest import LocalCluster
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 
 
 def deployment(name: str, image: str, replicas: int = 2) -> str:
@@ -94,7 +94,7 @@ async def open_kind(pilot, text: str, rows: int = 1) -> None:
     app = pilot.app
     await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
     await jump(pilot, text)
-    await until(pilot, lambda: isinstance(app.screen, KindScreen)
+    await until(pilot, lambda: showing(app, KindScreen)
                 and len(app.screen.pane.table.rows) == rows, what=f":{text}")
 
 
@@ -116,7 +116,7 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
         base = table_scopes(app)
         await jump(pilot, "deploy")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the deployments")
+        await until(pilot, lambda: showing(app, KindScreen), what="the deployments")
         deploys = app.screen
         await until(pilot, lambda: len(deploys.pane.table.rows) == 2, what="two deployments")
         shown = lines(deploys)
@@ -131,7 +131,7 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert table_scopes(app) == sorted([*base, ("deployments", namespace)])
         # d on web: described as kubectl lays it out, its events (the two scale-ups) last
         await pilot.press("down", "d")
-        await until(pilot, lambda: isinstance(app.screen, ObjectDescribeScreen), what="describe")
+        await until(pilot, lambda: showing(app, ObjectDescribeScreen), what="describe")
         described = app.screen
         await until(pilot, lambda: "ScalingReplicaSet" in described.text, what="its events")
         assert "Name:\tweb" in described.text and "desired |" in described.text
@@ -154,7 +154,7 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert cell(sets.pane, oldest, "REV") == "1"
         # enter on a set: the live pods view of its pods, with the pod keys
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="its pods")
+        await until(pilot, lambda: showing(app, OwnedPodsScreen), what="its pods")
         pods = app.screen
         rs = sets.pane.table.cursor_row
         await until(pilot, lambda: len(pods.pane.table.rows) >= 1, what="the set's pods")
@@ -163,7 +163,7 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert {b.id for b in pods.pane.BINDINGS} >= {"pods.shell", "pods.debug", "pods.logs"}
         # a pod's describe names its owner chain; O opens the top controller, selected
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="describe")
+        await until(pilot, lambda: showing(app, PodDetailScreen), what="describe")
         detail = app.screen
         await until(pilot, lambda: "Deployment/web" in str(
             detail.query_one("#describe-body", Static).render()), what="the owner chain")
@@ -171,7 +171,7 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert f"Controlled By:        ReplicaSet/{rs.name}" in describe
         assert f"ReplicaSet/{rs.name} ← Deployment/web" in describe
         await pilot.press("O")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+        await until(pilot, lambda: showing(app, KindScreen)
                     and app.screen.pane.table.cursor_row is not None
                     and app.screen.pane.table.cursor_row.name == "web",
                     what="the Deployment web, selected")
@@ -199,11 +199,11 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert all(events.table.rows[k].object_name == "web" for k in events.table.order)
         await pilot.press("f", "1")
         await jump(pilot, "deploy")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the deployments")
+        await until(pilot, lambda: showing(app, KindScreen), what="the deployments")
         deploys = app.screen
         # :svc replaces the deployments view; enter on web: the pods its selector matches
         await jump(pilot, "svc")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+        await until(pilot, lambda: showing(app, KindScreen)
                     and app.screen.view.kind.plural == "services", what="the services")
         services = app.screen
         assert services is not deploys and deploys not in app.screen_stack
@@ -217,7 +217,7 @@ async def test_deployment_to_replicasets_to_pods_and_a_service_to_its_pods(
         assert cell(services.pane, by_name["web"], "ENDPOINTS") == "none (3 pods, no IP)"
         assert services.pane.style_of(by_name["nothing"]) == "pod-failed"
         await pilot.press(*["down"] * names.index("web"), "enter")
-        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="web's pods")
+        await until(pilot, lambda: showing(app, OwnedPodsScreen), what="web's pods")
         selected = app.screen
         await until(pilot, lambda: len(selected.pane.table.rows) == 3,
                     what="the three pods labelled app=web")
@@ -253,7 +253,7 @@ async def test_a_crd_shows_its_printer_columns_live(local_cluster: LocalCluster,
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
         await jump(pilot, "wdg")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the widgets")
+        await until(pilot, lambda: showing(app, KindScreen), what="the widgets")
         view = app.screen
         await until(pilot, lambda: len(view.pane.table.rows) == 2, what="two widgets")
         header, *rows = lines(view)
@@ -279,7 +279,7 @@ async def test_a_crd_shows_its_printer_columns_live(local_cluster: LocalCluster,
                     and len(view.pane.table.rows) == 1, what="back to the namespace")
         # the same kind by its qualified name
         await jump(pilot, "widgets.kt.example.com")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen) and app.screen is not view,
+        await until(pilot, lambda: showing(app, KindScreen) and app.screen is not view,
                     what="the widgets again")
         assert app.screen.view.kind.group == "kt.example.com"
     await app.cluster.close()
@@ -298,14 +298,14 @@ async def test_a_secrets_values_never_reach_the_screen_or_the_log(
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
         await jump(pilot, "secret")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the secrets")
+        await until(pilot, lambda: showing(app, KindScreen), what="the secrets")
         view = app.screen
         await until(pilot, lambda: any(r.name == "db" for r in view.pane.table.rows.values()),
                     what="the secret db")
         seen.append(app.export_screenshot())
         names = [view.pane.table.rows[k].name for k in view.pane.table.order]
         await pilot.press(*["down"] * names.index("db"), "y")
-        await until(pilot, lambda: isinstance(app.screen, TextView), what="its YAML")
+        await until(pilot, lambda: showing(app, TextView), what="its YAML")
         body = str(app.screen.query_one("#text-view-body", Static).render())
         seen.append(body)
         seen.append(app.screen.text)
@@ -324,7 +324,7 @@ async def test_a_secrets_values_never_reach_the_screen_or_the_log(
         assert "jsonpath='{.data.password}' | base64 -d" in confirm
         seen.append(app.export_screenshot())
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, RevealedValue), what="the value")
+        await until(pilot, lambda: showing(app, RevealedValue), what="the value")
         assert str(app.screen.query_one("#revealed-value", Static).render()) == value
         assert not any(b.key == "y" for b in app.screen.BINDINGS)
         await pilot.press("escape")
@@ -352,11 +352,11 @@ async def test_kinds_the_user_may_not_list_name_the_rule(
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
         await jump(pilot, "deploy")  # view in kubetui-demo: allowed
-        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the deployments")
+        await until(pilot, lambda: showing(app, KindScreen), what="the deployments")
         allowed = app.screen
         await until(pilot, lambda: allowed.pane.synced, what="the deployments listed")
         await jump(pilot, "secrets")  # the view role has no secrets
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+        await until(pilot, lambda: showing(app, KindScreen)
                     and app.screen is not allowed, what="the secrets view")
         denied = app.screen
         await until(pilot, lambda: denied.pane.status.state == "failed", what="the 403")
@@ -364,7 +364,7 @@ async def test_kinds_the_user_may_not_list_name_the_rule(
         assert problem and "you may not list secrets in kubetui-demo" in text
         assert "list+watch on secrets" in text
         await jump(pilot, "deploy -A")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+        await until(pilot, lambda: showing(app, KindScreen)
                     and app.screen.view.namespace is None, what="every namespace")
         everywhere = app.screen
         await until(pilot, lambda: everywhere.pane.status.state == "failed", what="the 403")
@@ -379,7 +379,7 @@ async def test_the_demo_services_endpoints_ready_and_not(seeded: LocalCluster):
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
         await jump(pilot, "svc")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen), what="the services")
+        await until(pilot, lambda: showing(app, KindScreen), what="the services")
         view = app.screen
 
         def endpoints(name: str) -> str:
@@ -391,7 +391,7 @@ async def test_the_demo_services_endpoints_ready_and_not(seeded: LocalCluster):
         assert endpoints("payments") == "none: selects no pod"
         names = [view.pane.table.rows[k].name for k in view.pane.table.order]
         await pilot.press(*["down"] * names.index("checkout"), "enter")
-        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen), what="its pods")
+        await until(pilot, lambda: showing(app, OwnedPodsScreen), what="its pods")
         pods = app.screen.pane
         await until(pilot, lambda: len(pods.table.rows) == 3, what="checkout's three pods")
         await until(pilot, lambda: sorted(pods.endpoint_of(p) for p in pods.table.rows.values())
@@ -428,13 +428,13 @@ async def test_a_cronjob_to_its_jobs_to_their_pods(local_cluster: LocalCluster, 
     async with app.run_test(size=(120, 40)) as pilot:
         await open_kind(pilot, "cj")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+        await until(pilot, lambda: showing(app, KindScreen)
                     and app.screen.view.kind.plural == "jobs"
                     and len(app.screen.pane.table.rows) == 1, what="its one job")
         jobs = app.screen
         assert jobs.pane.table.cursor_row.name == "nightly-1"
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen)
+        await until(pilot, lambda: showing(app, OwnedPodsScreen)
                     and len(app.screen.pane.table.rows) == 1, timeout=60,
                     what="the job's pod")
         assert next(iter(app.screen.pane.table.rows.values())).name.startswith("nightly-1-")

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.probe_runner import ProbeRunnerScreen
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import make_app, showing, until
 from tests.ui.test_probe_runs import PATIENT, open_runner, start_pod
 
 
@@ -58,7 +58,7 @@ async def test_views_share_the_namespace_stores_and_release_their_own(
         await until(pilot, lambda: scopes(app) == before, what="the runner's watch released")
         # The pod detail: the same sharing, and its describe lists the same event.
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="describe")
+        await until(pilot, lambda: showing(app, PodDetailScreen), what="describe")
         detail = app.screen
         await until(pilot, lambda: "said by hand" in str(
             detail.query_one("#describe-body", Static).render()), what="the event in describe")

@@ -19,6 +19,7 @@ from tests.ui.conftest import (
     frozen_app,
     make_app,
     set_status,
+    showing,
     until,
 )
 
@@ -47,7 +48,7 @@ async def open_audit(pilot) -> NodeAuditScreen:
     await pilot.press("5")
     await until(pilot, lambda: len(app.screen.nodes.table.rows) >= 1, what="the node")
     await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, NodeAuditScreen), what="the audit")
+    await until(pilot, lambda: showing(app, NodeAuditScreen), what="the audit")
     return app.screen
 
 

@@ -14,7 +14,7 @@ from kubetui.k8s.probes.config import expand_command
 from kubetui.screens.probe_form import ProbeForm
 from kubetui.screens.probe_runner import ProbeRunnerScreen
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import make_app, showing, until
 
 # The demo's liveness-timeout pod: the probe sleeps 3 s past its 1 s timeout.
 LIVENESS_TIMEOUT = {
@@ -63,7 +63,7 @@ async def open_runner(pilot, name: str) -> ProbeRunnerScreen:
     table = app.screen.pods.table
     table.select_key(next(k for k, r in table.rows.items() if r.name == name))
     await pilot.press("P")
-    await until(pilot, lambda: isinstance(app.screen, ProbeRunnerScreen)
+    await until(pilot, lambda: showing(app, ProbeRunnerScreen)
                 and app.screen.query_one("#probe-table", DataTable).row_count > 0,
                 what="the runner")
     return app.screen

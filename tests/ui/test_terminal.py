@@ -10,7 +10,7 @@ from kubetui.screens.main import MainScreen
 from kubetui.screens.terminal_session import TerminalSession
 from tests.conftest import LocalCluster
 from tests.integration.test_credentials_refresh import running_pod
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 
 
 async def type_line(pilot, text: str) -> None:
@@ -28,7 +28,7 @@ async def open_shell(pilot) -> TerminalSession:
     app = pilot.app
     await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
     await pilot.press("s")
-    await until(pilot, lambda: isinstance(app.screen, TerminalSession), what="the session")
+    await until(pilot, lambda: showing(app, TerminalSession), what="the session")
     session = app.screen
     await until(pilot, lambda: prompt_ready(session), what="the shell prompt")
     return session
@@ -98,7 +98,7 @@ async def test_a_shell_less_image_is_explained(local_cluster: LocalCluster, name
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: len(app.screen.pods.table.rows) == 1, what="the pod")
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, TerminalSession), what="the session")
+        await until(pilot, lambda: showing(app, TerminalSession), what="the session")
         session = app.screen
         await until(pilot, lambda: session.no_shell, what="the explanation", timeout=20)
         assert "This image has no shell" in session.view.text()
@@ -141,7 +141,7 @@ async def test_ending_a_running_session_asks_first(local_cluster: LocalCluster, 
         await pilot.press("x")
         await until(pilot, lambda: confirming(app), what="the question")
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen), what="back to the panes")
+        await until(pilot, lambda: showing(app, MainScreen), what="back to the panes")
         await until(pilot, lambda: not session.running, what="the stream closed")
         assert app.sessions == []
     await app.cluster.close()
@@ -165,7 +165,7 @@ async def test_a_typed_command_instead_of_a_shell(local_cluster: LocalCluster, n
         for ch in "sh -c 'echo typed here; exit 4'":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, TerminalSession), what="the session")
+        await until(pilot, lambda: showing(app, TerminalSession), what="the session")
         session = app.screen
         await until(pilot, lambda: not session.running, what="the command to end")
         assert session.request.command == ("sh", "-c", "echo typed here; exit 4")

@@ -14,7 +14,7 @@ from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.timeline.entries import CHANGE
 from kubetui.timeline.journal import read
 from tests.conftest import LocalCluster
-from tests.ui.conftest import container, make_app, set_status, unscheduled, until
+from tests.ui.conftest import container, make_app, set_status, showing, unscheduled, until
 from tests.ui.test_kind_views import jump
 
 RUNNING = {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
@@ -45,7 +45,7 @@ async def open_then_close(pilot, key: str, screen: type, followed: tuple[str, st
     """``key`` opens ``screen`` on the object; once the timeline follows it, escape closes it."""
     app = pilot.app
     await pilot.press(key)
-    await until(pilot, lambda: isinstance(app.screen, screen), what=screen.__name__)
+    await until(pilot, lambda: showing(app, screen), what=screen.__name__)
     await until(pilot, lambda: followed in app.followed.follows
                 and app.followed.follows[followed].based, what=f"{followed} followed")
     await pilot.press("escape")

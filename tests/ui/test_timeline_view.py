@@ -20,6 +20,7 @@ from tests.ui.conftest import (
     confirming,
     frozen_app,
     make_app,
+    showing,
     unscheduled,
     until,
 )
@@ -46,14 +47,14 @@ async def test_the_view_lists_narrows_and_takes_a_note(local_cluster: LocalClust
         await until(pilot, lambda: any(e.kind == ACTION for e in app.timeline.entries),
                     what="the action recorded")
         await pilot.press("I")
-        await until(pilot, lambda: isinstance(app.screen, TimelineView), what="the view")
+        await until(pilot, lambda: showing(app, TimelineView), what="the view")
         view = app.screen
         assert visible_summaries(view) == ["session started: context kubetui-local",
                                            f"delete pod {namespace}/doomed"]
         await pilot.press("f", "f")  # every kind -> start -> action
         assert visible_summaries(view) == [f"delete pod {namespace}/doomed"]
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, TextView), what="the entry whole")
+        await until(pilot, lambda: showing(app, TextView), what="the entry whole")
         whole = app.screen.text
         assert f"kubectl delete pod doomed -n {namespace}" in whole and "outcome: done" in whole
         assert "the server's dry run:" in whole

@@ -20,7 +20,7 @@ from kubetui.screens.owned_pods import OwnedPodsScreen
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.screens.triage import TriageScreen
 from tests.conftest import LocalCluster
-from tests.ui.conftest import assert_theme, frozen_app, make_app, until
+from tests.ui.conftest import assert_theme, frozen_app, make_app, showing, until
 from tests.ui.test_kind_snapshots import SIZES
 
 NS = "kt-snapshot-triage"
@@ -75,10 +75,10 @@ async def open_triage(pilot, kind: str) -> TriageScreen:
         await pilot.press("exclamation_mark")
     else:
         await pilot.press("colon", *kind, "enter")
-        await until(pilot, lambda: isinstance(app.screen, KindScreen)
+        await until(pilot, lambda: showing(app, KindScreen)
                     and len(app.screen.pane.table.rows) == 1, what=f":{kind}")
         await pilot.press("exclamation_mark")
-    await until(pilot, lambda: isinstance(app.screen, TriageScreen)
+    await until(pilot, lambda: showing(app, TriageScreen)
                 and app.screen.report is not None and "checked" in str(
                     app.screen.query_one("#triage-body").render()), what="the triage")
     return app.screen
@@ -105,7 +105,7 @@ async def test_the_cause_and_the_next_keys(scene: float, local_cluster: LocalClu
         await until(pilot, lambda: "cannot open /data/report.csv" in str(
             triage.query_one("#triage-body").render()), what="its last log lines")
         await pilot.press("l")
-        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the logs")
+        await until(pilot, lambda: showing(app, PodDetailScreen), what="the logs")
         assert (app.screen.container, app.screen.previous) == ("app", False)  # the failed one
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is triage, what="back")
@@ -115,7 +115,7 @@ async def test_the_cause_and_the_next_keys(scene: float, local_cluster: LocalClu
         assert triage.report.findings[0].about.startswith(f"pod {NS}/shop-")
         failing = triage.report.findings[0].about.split("/", 1)[1]
         await pilot.press("p")  # the new pods: those of the failing pod's ReplicaSet
-        await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen)
+        await until(pilot, lambda: showing(app, OwnedPodsScreen)
                     and len(app.screen.pane.table.rows) >= 1, what="the new pods")
         title = str(app.screen.query_one("#owned-title").render())
         assert f"pods of replicaset {failing.rsplit('-', 1)[0]}" in title
@@ -130,7 +130,7 @@ async def test_the_cause_and_the_next_keys(scene: float, local_cluster: LocalClu
             await until(pilot, lambda: triage.report.cause.startswith(
                 "none of its 1 pods is ready, it answers nothing"), what="the new cause")
             await pilot.press("p")
-            await until(pilot, lambda: isinstance(app.screen, OwnedPodsScreen)
+            await until(pilot, lambda: showing(app, OwnedPodsScreen)
                         and len(app.screen.pane.table.rows) == 1, what="the selected pod")
         finally:
             local_cluster.kubectl("-n", NS, "delete", "pod", "billing-1")
@@ -174,7 +174,7 @@ async def open_overview(pilot):
     app = pilot.app
     await until(pilot, lambda: app.screen.pods.synced, what="the pods listed")
     await pilot.press("0")
-    await until(pilot, lambda: isinstance(app.screen, HealthScreen)
+    await until(pilot, lambda: showing(app, HealthScreen)
                 and len(app.screen.entries) == 3, what="the overview")
     return app.screen
 
@@ -192,7 +192,7 @@ async def test_the_health_overview(scene: float, local_cluster: LocalCluster):
             ("Service", "billing", CAUSES["svc"])}
         assert "3 unhealthy" in str(health.query_one("#health-title").render())
         await pilot.press("enter")  # the first entry
-        await until(pilot, lambda: isinstance(app.screen, TriageScreen)
+        await until(pilot, lambda: showing(app, TriageScreen)
                     and app.screen.report is not None, what="its triage")
         assert app.screen.report.cause == health.entries[0].cause
         await pilot.press("escape")

@@ -22,7 +22,7 @@ from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.resource_table import SortSpec
 from kubetui.widgets.usage_columns import NEAR
 from tests.conftest import LocalCluster, audit_events
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import make_app, showing, until
 from tests.ui.test_fix_more import now
 
 BURNER = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "burner"},
@@ -113,7 +113,11 @@ async def test_usage_from_the_kubelet_near_the_cgroups_and_only_while_shown(
         assert cells["mem"].endswith(NEAR) and cells["mem_l"].endswith(NEAR)
         assert int(cells["mem_l"].rstrip(NEAR)) >= 90
         burner = pane.row_cells(rows["burner"], 0)
-        assert 80 <= int(burner["cpu_l"]) <= 120 and burner["mem_l"] == "n/a"  # no memory limit
+        # its share of the 500m limit, from the same sample (how near 100 % depends on the load
+        # of this 2-core machine: the figure itself is checked against the cgroup above)
+        share = figures("burner").cpu / 0.5 * 100
+        assert abs(int(burner["cpu_l"]) - share) <= 1, (burner["cpu_l"], share)
+        assert burner["mem_l"] == "n/a"  # no memory limit
         pane.table.set_sort(SortSpec("cpu"))
         await pilot.pause(0.1)
         assert pane.table.rows[pane.table.order[0]].name == "burner"
@@ -121,7 +125,7 @@ async def test_usage_from_the_kubelet_near_the_cgroups_and_only_while_shown(
         # The pod detail: each container's figures and the last samples, near its limit.
         pane.table.select_key(rows["holder"].key)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen)
+        await until(pilot, lambda: showing(app, PodDetailScreen)
                     and app.screen.query_one("#describe-usage"), what="the detail")
         block = app.screen.query_one("#describe-usage", Static)
         await until(pilot, lambda: "app: CPU" in str(block.render()), what="the usage block")
@@ -207,7 +211,7 @@ async def test_the_triage_of_a_pod_killed_for_memory_says_how_near_its_limit_it_
             app.usage_history.record({(namespace, "hungry"): PodUsage(
                 namespace, "hungry", "", (ContainerUsage("c", mib * 2**20, 0.01),))})
         await pilot.press("exclamation_mark")
-        await until(pilot, lambda: isinstance(app.screen, TriageScreen), what="the triage")
+        await until(pilot, lambda: showing(app, TriageScreen), what="the triage")
         body = app.screen.query_one("#triage-body")
         await until(pilot, lambda: "memory, the last samples" in str(body.render()),
                     what="the figures in the evidence")

@@ -18,7 +18,7 @@ from kubetui.screens.debug_session import DebugSession
 from kubetui.screens.snapshot_forms import RestoreForm, SnapshotForm
 from kubetui.screens.text_view import TextView
 from tests.conftest import LocalCluster
-from tests.ui.conftest import confirming, make_app, until
+from tests.ui.conftest import confirming, make_app, showing, until
 from tests.ui.test_terminal import prompt_ready, type_line
 
 CLAIM = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
@@ -80,7 +80,7 @@ async def test_snapshot_restore_and_read_the_copy(local_cluster: LocalCluster, n
         assert main.joins.driver_of(data) == "hostpath.csi.kubetui.local"
         await select(pilot, main.pvcs, "data")
         await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, SnapshotForm), what="the form")
+        await until(pilot, lambda: showing(app, SnapshotForm), what="the form")
         form = app.screen
         assert form.value("#class") == "kubetui-local-snapclass"  # the default, preselected
         assert form.value("#name").startswith("data-2")  # data-<yyyymmdd-hhmmss>
@@ -99,13 +99,13 @@ async def test_snapshot_restore_and_read_the_copy(local_cluster: LocalCluster, n
         assert snap.restore_size == "1Gi" and snap.bound_content
         await select(pilot, main.snapshots, "data-snap")
         await pilot.press("enter")  # details: the content is checked both ways
-        await until(pilot, lambda: isinstance(app.screen, TextView), what="the details")
+        await until(pilot, lambda: showing(app, TextView), what="the details")
         assert "bound both ways to VolumeSnapshotContent snapcontent-" in app.screen.text
         assert "creationTime: 20" in app.screen.text
         await pilot.press("escape")
         # Restore: smaller than restoreSize is refused in the form, 1Gi is created.
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, RestoreForm), what="the restore form")
+        await until(pilot, lambda: showing(app, RestoreForm), what="the restore form")
         form = app.screen
         form.query_one("#name", Input).value = "data-copy"
         form.query_one("#size", Input).value = "512Mi"
@@ -131,7 +131,7 @@ async def test_snapshot_restore_and_read_the_copy(local_cluster: LocalCluster, n
         await until(pilot, lambda: confirming(app), what="the confirm")
         assert '"readOnly": true' in str(app.screen.query_one("#confirm-request").render())
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, DebugSession), what="the session")
+        await until(pilot, lambda: showing(app, DebugSession), what="the session")
         session = app.screen
         await until(pilot, lambda: session.running, timeout=60, what="the shell")
         await until(pilot, lambda: prompt_ready(session), what="the prompt")
@@ -181,7 +181,7 @@ async def test_snapshot_errors_said_plainly(local_cluster: LocalCluster, namespa
             await select(pilot, main.pvcs, "data")
             await until(pilot, lambda: len(main.stores["snapclasses"].rows) >= 2, what="classes")
             await pilot.press("t")
-            await until(pilot, lambda: isinstance(app.screen, SnapshotForm), what="the form")
+            await until(pilot, lambda: showing(app, SnapshotForm), what="the form")
             form = app.screen
             offered = [c.name for c in form.choice.classes]
             assert offered == ["kubetui-local-snapclass"]
@@ -195,7 +195,7 @@ async def test_snapshot_errors_said_plainly(local_cluster: LocalCluster, namespa
             # and after 10 s kubetui says so.
             await select(pilot, main.pvcs, "elsewhere")
             await pilot.press("t")
-            await until(pilot, lambda: isinstance(app.screen, SnapshotForm), what="the form")
+            await until(pilot, lambda: showing(app, SnapshotForm), what="the form")
             form = app.screen
             assert [c.name for c in form.choice.classes] == [f"{namespace}-other"]
             assert "the claim is Pending" in form_text(form)

@@ -15,7 +15,7 @@ from kubetui.screens.logs import LogsScreen
 from kubetui.screens.pod_detail import PodDetailScreen
 from kubetui.widgets.log_view import LogView
 from tests.conftest import LocalCluster
-from tests.ui.conftest import make_app, until
+from tests.ui.conftest import make_app, showing, until
 from tests.ui.test_fix_more import holds
 from tests.ui.test_kind_views import open_kind
 
@@ -172,7 +172,7 @@ async def test_one_pods_logs_and_its_previous_instance_on_request(
         await until(pilot, lambda: app.screen.pods.synced and app.screen.pods.table.rows,
                     what="the pod listed")
         await pilot.press("L")
-        await until(pilot, lambda: isinstance(app.screen, LogsScreen), what="the pod's logs")
+        await until(pilot, lambda: showing(app, LogsScreen), what="the pod's logs")
         screen = app.screen
         assert screen.target.pods and screen.target.title.startswith("pod crasher-")
         pod = screen.target.pods[0]
@@ -189,7 +189,7 @@ async def test_one_pods_logs_and_its_previous_instance_on_request(
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, LogsScreen), what="back")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, PodDetailScreen), what="the detail")
+        await until(pilot, lambda: showing(app, PodDetailScreen), what="the detail")
         detail = app.screen
         # its Logs tab, the same panel: p adds the previous instance, prefixed once there
         # are two sources
@@ -203,6 +203,6 @@ async def test_one_pods_logs_and_its_previous_instance_on_request(
         assert any(row.startswith(f"{pod}/app (previous)") and row.endswith("about to fail")
                    for row in rows), rows
         await pilot.press("L")
-        await until(pilot, lambda: isinstance(app.screen, LogsScreen)
+        await until(pilot, lambda: showing(app, LogsScreen)
                     and app.screen.target.pods == screen.target.pods, what="its logs")
     await app.cluster.close()
