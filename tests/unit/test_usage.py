@@ -73,6 +73,28 @@ def test_a_restarted_container_or_another_pod_of_the_name_gives_no_rate():
     assert again[("ns", "web")].cpu == 0.2
 
 
+def test_a_rate_spans_ten_seconds_at_least_of_whole_second_stamps():
+    """The kubelet stamps its readings to the whole second (the recorded 1.20 summaries read
+    06:19:02, 06:19:04, 06:19:07...). Two readings 2 s apart by their stamps, 1.5 s of CPU
+    apart, may be 3 s apart in truth: 0.5 of a core, not 0.75. The base reading is kept until
+    one 10 s later."""
+    def pod(seconds: float, at: float, cpu: float | None = None) -> dict:
+        return {("ns", "burner"): PodUsage("ns", "burner", "u1", (
+            ContainerUsage("app", 100, cpu=cpu, cpu_seconds=seconds, at=at),))}
+    first = pod(1.0, 100.0, cpu=0.48)  # the kubelet's own rate, shown until a span is made
+    soon = with_rates(first, pod(2.5, 102.0))
+    assert soon[("ns", "burner")].cpu == 0.48  # not 1.5 / 2 = 0.75
+    later = with_rates(soon, pod(4.0, 106.0))
+    assert later[("ns", "burner")].cpu == 0.48
+    spanned = with_rates(later, pod(6.0, 110.0))
+    assert spanned[("ns", "burner")].cpu == pytest.approx(0.5)  # (6 - 1) / (110 - 100)
+    # the next span starts from there
+    assert with_rates(spanned, pod(7.0, 112.0))[("ns", "burner")].cpu == pytest.approx(0.5)
+    assert with_rates(spanned, pod(11.0, 120.0))[("ns", "burner")].cpu == pytest.approx(0.5)
+    # a young container read twice without a rate of its own: none until the span
+    assert with_rates(pod(1.0, 100.0), pod(2.5, 102.0))[("ns", "burner")].cpu is None
+
+
 def test_metrics_server_quantities_in_every_unit():
     sample = parse_pod_metrics(load("k8s-1.30/podmetrics.json"))
     checkout = sample[("shop", "checkout-7d4b9c8f6-x2x9k")]

@@ -19,6 +19,10 @@ from dataclasses import dataclass, replace
 from kubetui.k8s.storage.claims import quantity
 
 NEAR_LIMIT = 0.9  # a container's memory at this share of its limit or above stands out
+# The kubelet stamps each counter reading to the whole second (a metav1.Time), and reads more
+# often while a container is young: a rate over 2 s can be 50 % off. Over 10 s or more the
+# stamps cost a tenth at most; the kubelet reads every 10-15 s once settled.
+RATE_SPAN = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +66,10 @@ NodeSample = dict[str, ContainerUsage]  # node -> its whole usage (named as the 
 
 def with_rates(previous: Sample, current: Sample) -> Sample:
     """``current`` with each container's CPU in cores from its counter's growth since
-    ``previous``. When the counter was not read again meanwhile (the kubelet reads it every
-    10-15 s), the rate made last time stands; until a container has two readings, the
-    source's own rate (the kubelet's ``usageNanoCores``, metrics-server's) is shown."""
+    ``previous``, over ``RATE_SPAN`` seconds at least: a reading nearer than that (the same
+    one again, or a young container's) keeps the earlier one as the base and the rate made
+    last time. Until a container has two readings far enough apart, the source's own rate
+    (the kubelet's ``usageNanoCores``, metrics-server's) is shown."""
     out: Sample = {}
     for key, pod in current.items():
         before = previous.get(key)
@@ -86,11 +91,14 @@ def _rated(now: ContainerUsage, old: ContainerUsage | None) -> ContainerUsage:
         return now
     spent = now.cpu_seconds - old.cpu_seconds  # type: ignore[operator]
     took = now.at - old.at  # type: ignore[operator]
-    if took > 0 and spent >= 0:
+    if spent < 0 or took < 0:
+        return now  # the counter went down: the container restarted
+    if took >= RATE_SPAN:
         return replace(now, cpu=spent / took)
-    if took == 0 and spent == 0 and old.cpu is not None:
-        return replace(now, cpu=old.cpu)  # the same reading: the same rate
-    return now  # the counter went down: the container restarted
+    # Too near the last base reading (or the same one again): the base stays, so the next rate
+    # spans RATE_SPAN at least, and the last rate (else the source's own) stands meanwhile.
+    return replace(now, cpu=old.cpu if old.cpu is not None else now.cpu,
+                   cpu_seconds=old.cpu_seconds, at=old.at)
 
 
 @dataclass(frozen=True, slots=True)
