@@ -44,6 +44,14 @@ TRIAGE_BINDINGS: list[Binding] = [
     Binding("O", "owner", "Owner", id="triage.owner"),
     Binding("p", "pods", "Pods", id="triage.pods"),
     Binding("d", "describe", "Describe", id="triage.describe"),
+    # the fixes a finding offers on the subject: the same keys as the kind views' and the
+    # nodes pane's, and the same flows (``FixObject``, ``CordonNode``, ``DrainNode``)
+    Binding("U", "undo", "Roll back", id="triage.undo"),
+    Binding("R", "restart", "Restart", id="triage.restart"),
+    Binding("t", "trigger", "Run now", id="triage.trigger"),
+    Binding("s", "resume", "Resume", id="triage.resume"),
+    Binding("C", "cordon", "Cordon", id="triage.cordon"),
+    Binding("X", "drain", "Drain", id="triage.drain"),
 ]
 
 
@@ -92,6 +100,7 @@ NEEDS: dict[str, tuple[Need, ...]] = {
                     Need("list", "pods", cluster_scoped=True),
                     Need("create", "pods/eviction", cluster_scoped=True)),
 }
+NEEDS["triage.cordon"], NEEDS["triage.drain"] = NEEDS["nodes.cordon"], NEEDS["nodes.drain"]
 
 #: Bindings that change the cluster: not bound at all in ``--readonly`` (and the request path
 #: refuses their writes regardless). Every mutating action adds its id here; the read-only
@@ -103,4 +112,6 @@ MUTATING: frozenset[str] = frozenset({"pods.shell", "pods.attach", "pods.exec", 
                                       "kind.undo", "kind.scale", "kind.trigger", "kind.suspend",
                                       "kind.delete", "pods.delete", "nodes.cordon",
                                       "nodes.drain", "pods.forward", "detail.forward",
-                                      "kind.forward"})
+                                      "kind.forward", "triage.undo", "triage.restart",
+                                      "triage.trigger", "triage.resume", "triage.cordon",
+                                      "triage.drain"})

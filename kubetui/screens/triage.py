@@ -20,15 +20,24 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kubetui.access_keys import AccessAware
-from kubetui.bindings import TRIAGE_BINDINGS
+from kubetui.bindings import MUTATING, TRIAGE_BINDINGS
 from kubetui.guard import Guarded
 from kubetui.host import host
-from kubetui.intents.kinds import DescribeObject, OpenController, OpenOwned, OpenOwnedBy
+from kubetui.intents.kinds import (
+    DescribeObject,
+    FixObject,
+    OpenController,
+    OpenOwned,
+    OpenOwnedBy,
+)
+from kubetui.intents.nodes import CordonNode, DrainNode
 from kubetui.intents.pods import DebugPod, OpenPod, OpenProbes
 from kubetui.k8s.core.events import event_row
 from kubetui.k8s.core.pod_detail import stream_logs
+from kubetui.k8s.fixes.kinds import fix_needs
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.table import ColumnDef, row_with
+from kubetui.k8s.rbac.access import Need
 from kubetui.k8s.transport.errors import KubeError
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.k8s.triage import findings as f
@@ -66,7 +75,11 @@ class TailRead(Message):
 
 #: the step a key takes, by the action's name in ``TRIAGE_BINDINGS``
 KEYS = {"logs": (f.LOGS, f.PREVIOUS_LOGS), "probes": (f.PROBES,), "debug": (f.DEBUG,),
-        "owner": (f.OWNER,), "pods": (f.PODS,), "describe": (f.DESCRIBE, f.EVENTS)}
+        "owner": (f.OWNER,), "pods": (f.PODS,), "describe": (f.DESCRIBE, f.EVENTS),
+        "undo": (f.UNDO,), "restart": (f.RESTART,), "trigger": (f.TRIGGER,),
+        "resume": (f.RESUME,), "cordon": (f.CORDON,), "drain": (f.DRAIN,)}
+#: the kind views' fix (``FixObject``) each fix key of the triage asks for
+FIXES = {"undo": "undo", "restart": "restart", "trigger": "trigger", "resume": "suspend"}
 # a row as the owner chain reads it: its name, and a Service's selector as kubectl prints it
 SELECTOR_COLUMNS = (ColumnDef("Name", format="name"), ColumnDef("Selector"))
 SCOPES = {
@@ -106,6 +119,11 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     def access_namespace(self) -> str:
         return self.namespace or super().access_namespace()
+
+    def needs(self, binding_id: str) -> tuple[Need, ...]:
+        """A fix key needs what the same fix needs in the subject's kind view."""
+        fix = FIXES.get(binding_id.removeprefix("triage."))
+        return fix_needs(fix, self.kind) if fix is not None else super().needs(binding_id)
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
@@ -214,9 +232,13 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     # -- keys --------------------------------------------------------------------------------
     def _key_of(self, action: str) -> str:
+        """The key a step is taken with; "" for a key not bound here (a change to the cluster
+        in ``--readonly``): the step is not offered then."""
         name = next((a for a, steps in KEYS.items() if action in steps), "")
         binding = next((b for b in TRIAGE_BINDINGS if b.action == name), None)
-        return binding.key if binding is not None else ""
+        if binding is None or (binding.id in MUTATING and host(self.app).readonly):
+            return ""
+        return binding.key
 
     def _step(self, name: str) -> tuple[f.Finding, f.Step] | None:
         for finding in self.report.findings if self.report is not None else ():
@@ -302,3 +324,31 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
         else:
             self.post_message(DescribeObject(self.kind, self.namespace, self.object_name))
 
+
+    # -- the fixes a finding offers: the kind views' and the nodes pane's flows --------------
+    def _fix(self, name: str) -> None:
+        if self._step(name) is not None:
+            self.post_message(FixObject(FIXES[name], self.kind, self.namespace,
+                                        self.object_name))
+
+    def action_undo(self) -> None:
+        self._fix("undo")
+
+    def action_restart(self) -> None:
+        self._fix("restart")
+
+    def action_trigger(self) -> None:
+        self._fix("trigger")
+
+    def action_resume(self) -> None:
+        """The CronJob's suspend toggle: its confirm names which way it goes now."""
+        self._fix("resume")
+
+    def action_cordon(self) -> None:
+        if self._step("cordon") is not None:
+            cordoned = mapping(mapping(self.subject).get("spec")).get("unschedulable") is True
+            self.post_message(CordonNode(self.object_name, cordoned))
+
+    def action_drain(self) -> None:
+        if self._step("drain") is not None:
+            self.post_message(DrainNode(self.object_name))

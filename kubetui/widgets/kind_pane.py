@@ -29,6 +29,7 @@ from kubetui.intents.kinds import (
 )
 from kubetui.intents.pods import ForwardPorts
 from kubetui.k8s.core.pods import parse_time
+from kubetui.k8s.fixes.kinds import FIXES, fix_needs
 from kubetui.k8s.kinds.catalog import Kind
 from kubetui.k8s.kinds.config import KEYS, secret_keys
 from kubetui.k8s.kinds.owners import lists_on_enter
@@ -86,26 +87,6 @@ def table_columns(defs: Sequence[ColumnDef], rows: Sequence[TableRow],
                               min_terminal=needed if d.priority > 0 else 0,
                               keep=d.width))
     return columns
-
-
-#: the kinds each fix key acts on (``kubectl rollout restart``'s and ``undo``'s, ``scale``'s)
-ROLLOUTS = frozenset({("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")})
-CRONJOBS = frozenset({("batch", "CronJob")})
-FIXES: dict[str, frozenset[tuple[str, str]]] = {
-    "restart": ROLLOUTS, "undo": ROLLOUTS,
-    "scale": frozenset({("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "ReplicaSet")}),
-    "trigger": CRONJOBS, "suspend": CRONJOBS, "delete": frozenset({("batch", "Job")}),
-}
-
-#: the rules each fix needs on the kind it acts on
-FIX_NEEDS: dict[str, Callable[[Kind], tuple[Need, ...]]] = {
-    "restart": lambda k: (Need("patch", k.plural, k.group),),
-    "undo": lambda k: (Need("patch", k.plural, k.group),),
-    "scale": lambda k: (Need("patch", f"{k.plural}/scale", k.group),),
-    "trigger": lambda k: (Need("get", k.plural, k.group), Need("create", "jobs", "batch")),
-    "suspend": lambda k: (Need("patch", k.plural, k.group),),
-    "delete": lambda k: (Need("delete", k.plural, k.group),),
-}
 
 
 class KindPane(AccessAware, LivePane):
@@ -299,9 +280,7 @@ class KindPane(AccessAware, LivePane):
             return read
         fix = binding_id.removeprefix("kind.")
         if fix in FIXES:
-            if (kind.group, kind.kind) not in FIXES[fix]:
-                return ()  # the key is not this kind's: nothing to explain
-            return FIX_NEEDS[fix](kind)
+            return fix_needs(fix, kind)  # () when the key is not this kind's
         if binding_id == "kind.forward" and (kind.group, kind.kind) != ("", "Service"):
             return ()
         if binding_id == "kind.logs":

@@ -47,11 +47,15 @@ SESSION: list[tuple[str, tuple[str, ...]]] = [
     # S opens the scale form, U the undo form (one revision: nothing to roll back to); esc.
     ("scale", ("colon", *"deploy", "enter", "WAIT", "S", "WAIT", "escape", "U", "WAIT",
                "escape", "escape")),
-    # :cj: t (a Job now) and s (suspend) each ask the server's dry run, then n; :job: ctrl+d
-    # (the Job and its pods) likewise. Read-only: none is bound.
+    # :cj: t (a Job now) and s (resume: it is suspended) each ask the server's dry run, then
+    # n; :job: ctrl+d (the Job and its pods) likewise. Read-only: none is bound.
     ("cronjob", ("colon", *"cj", "enter", "WAIT", "t", "WAIT", "n", "s", "WAIT", "n",
                  "escape")),
     ("job", ("colon", *"job", "enter", "WAIT", "ctrl+d", "WAIT", "n", "escape")),
+    # ! on the suspended CronJob: its triage offers s (resume: the dry run, then n); the other
+    # fix keys (U R t C X) offer nothing here. Read-only: none of them is bound.
+    ("triage-fix", ("colon", *"cj", "enter", "WAIT", "exclamation_mark", "WAIT", "U", "R", "t",
+                    "C", "X", "s", "WAIT", "n", "escape", "escape")),
     # Pods: space marks the pod, ctrl+d its delete form, ctrl+s the dry run, n; space unmarks.
     # Read-only: ctrl+d is not bound, n opens the namespace picker (esc).
     ("delete", ("1", "space", "ctrl+d", "WAIT", "ctrl+s", "WAIT", "n", "escape", "space")),
@@ -171,9 +175,9 @@ async def test_session_writes_exactly_what_it_should(local_cluster: LocalCluster
             "spec": {"containers": [{"name": "app", "image": "busybox:1.35"}]}}}}))
     c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps({
         "apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "nightly"},
-        "spec": {"schedule": "0 0 1 1 *", "jobTemplate": {"spec": {"template": {"spec": {
-            "restartPolicy": "Never", "containers": [{"name": "job",
-                                                      "image": "busybox:1.35"}]}}}}}}))
+        "spec": {"schedule": "0 0 1 1 *", "suspend": True, "jobTemplate": {"spec": {
+            "template": {"spec": {"restartPolicy": "Never", "containers": [
+                {"name": "job", "image": "busybox:1.35"}]}}}}}}))
     c.kubectl("-n", namespace, "apply", "-f", "-", input=json.dumps({
         "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "paused"},
         "spec": {"parallelism": 0, "template": {"spec": {  # parallelism 0: no pod runs

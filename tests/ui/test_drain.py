@@ -57,6 +57,18 @@ def pods_on_node(c: LocalCluster, namespace: str, node_name: str, scratch: tuple
         "currentHealthy") == 1, timeout=30, what="the budget's status")
 
 
+async def on_node(pilot, name: str):
+    """The nodes pane, its cursor on ``name`` once listed, focused; its key."""
+    await pilot.press("5")
+    nodes = pilot.app.screen.query_one("#nodes-pane")
+    await until(pilot, lambda: any(r.name == name for r in nodes.table.rows.values()),
+                what="the node listed")
+    key = next(k for k, r in nodes.table.rows.items() if r.name == name)
+    nodes.table.select_key(key)
+    nodes.table.focus()
+    return nodes, key
+
+
 def unschedulable(c: LocalCluster, name: str) -> bool:
     return bool(c.get_json("node", name)["spec"].get("unschedulable"))
 
@@ -71,13 +83,7 @@ async def test_drain_with_a_budget_refusing_one_pod_then_uncordon(local_cluster:
         since = now()
         app = await make_app(c.kubeconfig, namespace=namespace)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("5")
-            nodes = app.screen.query_one("#nodes-pane")
-            await until(pilot, lambda: any(r.name == name for r in nodes.table.rows.values()),
-                        what="the node listed")
-            key = next(k for k, r in nodes.table.rows.items() if r.name == name)
-            nodes.table.select_key(key)
-            nodes.table.focus()
+            nodes, key = await on_node(pilot, name)
             await pilot.press("X")
             await until(pilot, lambda: confirming(app), timeout=30,
                         what="the drain's confirm")

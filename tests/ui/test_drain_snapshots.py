@@ -12,7 +12,7 @@ from kubetui.screens.confirm import ConfirmScreen
 from kubetui.screens.drain import DrainScreen
 from tests.conftest import LocalCluster
 from tests.ui.conftest import assert_theme, ensure_namespace, frozen_app, until
-from tests.ui.test_drain import node, pods_on_node
+from tests.ui.test_drain import node, on_node, pods_on_node
 
 NAME = "kt-snapshot-drain"
 
@@ -40,12 +40,7 @@ def test_drain_in_progress(snap_compare, local_cluster: LocalCluster, draining_n
     app = frozen_app(local_cluster, NAME, time.time())
 
     async def run_before(pilot) -> None:
-        await pilot.press("5")
-        nodes = pilot.app.screen.query_one("#nodes-pane")
-        await until(pilot, lambda: any(r.name == NAME for r in nodes.table.rows.values()),
-                    what="the node listed")
-        nodes.table.select_key(next(k for k, r in nodes.table.rows.items() if r.name == NAME))
-        nodes.table.focus()
+        await on_node(pilot, NAME)
         await pilot.press("X")
         await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), timeout=30,
                     what="the drain's confirm")

@@ -39,8 +39,8 @@ def refusing_webhook(name: str, namespace: str) -> str:
                                  "operations": ["UPDATE"], "resources": ["deployments"]}]}]})
 
 
-def restarted_at(c: LocalCluster, namespace: str) -> str:
-    obj = c.get_json("-n", namespace, "deployment/web")
+def restarted_at(c: LocalCluster, namespace: str, name: str = "web") -> str:
+    obj = c.get_json("-n", namespace, f"deployment/{name}")
     return ((obj["spec"]["template"].get("metadata") or {}).get("annotations") or {}).get(
         RESTARTED_AT, "")
 

@@ -16,6 +16,10 @@ RANK = {CRITICAL: 0, WARNING: 1, INFO: 2}
 # The next steps a finding can offer; the triage screen binds each to its key.
 LOGS, PREVIOUS_LOGS, PROBES, DEBUG, OWNER, PODS, DESCRIBE, EVENTS = (
     "logs", "previous-logs", "probes", "debug", "owner", "pods", "describe", "events")
+# ... and the fixes (``k8s/fixes``) it can offer on the subject itself: a rollback, a rollout
+# restart, a CronJob's Job now or its resume, a node's cordon (uncordon) and drain
+UNDO, RESTART, TRIGGER, RESUME, CORDON, DRAIN = (
+    "undo", "restart", "trigger", "resume", "cordon", "drain")
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Step:
-    action: str  # one of LOGS ... EVENTS
+    action: str  # one of LOGS ... EVENTS, UNDO ... DRAIN
     label: str  # "logs of app (previous instance)"
     container: str = ""
     probe: str = ""  # liveness | readiness | startup

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from kubetui.k8s.transport.shapes import mapping, text
 from kubetui.k8s.triage.evidence import event_evidence, first_line, latest
-from kubetui.k8s.triage.findings import CRITICAL, INFO, WARNING, Evidence, Finding, Report
+from kubetui.k8s.triage.findings import (
+    CORDON,
+    CRITICAL,
+    DRAIN,
+    INFO,
+    WARNING,
+    Evidence,
+    Finding,
+    Report,
+    Step,
+)
 from kubetui.k8s.triage.world import World
 
 DEFAULT_CLASS = ("storageclass.kubernetes.io/is-default-class",
@@ -55,6 +65,10 @@ def triage_claim(pvc: dict, world: World, now: float) -> Report:
 def triage_node(node: dict, now: float) -> Report:
     meta, spec, status = (mapping(node.get(k)) for k in ("metadata", "spec", "status"))
     subject = f"node {text(meta.get('name'))}"
+    cordoned = spec.get("unschedulable") is True
+    # a sick node: no new pods on it, then its pods moved elsewhere (a drain cordons first)
+    away = ((Step(DRAIN, "drain it (evict its pods)"),) if cordoned else
+            (Step(CORDON, "cordon it (no new pods)"), Step(DRAIN, "drain it (evict its pods)")))
     findings = []
     for c in status.get("conditions") or ():
         c = mapping(c)
@@ -63,16 +77,20 @@ def triage_node(node: dict, now: float) -> Report:
             findings.append(Finding(CRITICAL, "nodes", f"it is not Ready "
                                     f"({text(c.get('reason')) or value}): "
                                     f"{text(c.get('message'))}",
-                                    (Evidence("condition Ready", value),)))
+                                    (Evidence("condition Ready", value),), away))
         elif kind.endswith("Pressure") and value == "True":
             findings.append(Finding(CRITICAL, "nodes", f"it is under {kind[:-8].lower()} "
-                                    f"pressure: {text(c.get('message'))}"))
+                                    f"pressure: {text(c.get('message'))}", steps=away))
         elif kind == "NetworkUnavailable" and value == "True":
             findings.append(Finding(CRITICAL, "nodes", "its network is not set up: "
-                                    f"{text(c.get('message'))}"))
-    if spec.get("unschedulable") is True:
+                                    f"{text(c.get('message'))}", steps=away))
+    if not any(text(mapping(c).get("type")) == "Ready" for c in status.get("conditions") or ()):
+        findings.insert(0, Finding(CRITICAL, "nodes", "its kubelet has never reported its "
+                                   "status (it has no Ready condition)", steps=away))
+    if cordoned:  # uncordon offered once nothing else is wrong with it
         findings.append(Finding(WARNING, "nodes", "it is cordoned: no new pods are scheduled "
-                                "on it"))
+                                "on it", steps=() if findings else (
+                                    Step(CORDON, "uncordon it"),)))
     if findings:
         return Report(subject, tuple(findings))
     return Report(subject, healthy="Ready, no pressure, schedulable")

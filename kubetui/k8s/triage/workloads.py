@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from kubetui.k8s.kinds.rich import condition, count, revision_of
 from kubetui.k8s.transport.shapes import mapping, text
@@ -20,6 +21,10 @@ from kubetui.k8s.triage.findings import (
     OWNER,
     PODS,
     RANK,
+    RESTART,
+    RESUME,
+    TRIGGER,
+    UNDO,
     WARNING,
     Evidence,
     Finding,
@@ -55,6 +60,36 @@ def pods_cause(pods: Sequence[dict], world: World, now: float, which: str = "pod
                    (*steps, Step(PODS, f"the {which}")), about=worst.about)
 
 
+#: the pods' causes a rollout restart can clear: a crash loop's back-off (once what it waited
+#: for is back), a liveness probe that kills an instance stuck in a bad state
+RESTART_CLEARS = ("crashes", "probes")
+
+
+def _with(finding: Finding, *steps: Step | None) -> Finding:
+    """The finding with the fixes it offers besides its own steps."""
+    more = tuple(s for s in steps if s is not None)
+    return replace(finding, steps=(*finding.steps, *more)) if more else finding
+
+
+def _restart(cause: Finding | None) -> Step | None:
+    if cause is not None and cause.check in RESTART_CLEARS:
+        return Step(RESTART, "restart it (new pods, no back-off)")
+    return None
+
+
+def _set_undo(kind: str, meta: dict, status: dict) -> Step | None:
+    """A StatefulSet's or DaemonSet's rollback, while an update is under way (its pods run two
+    revisions): the one before is what the pods still running well have."""
+    if kind == "StatefulSet":
+        current, update = text(status.get("currentRevision")), text(status.get("updateRevision"))
+        if current and update and current != update:
+            return Step(UNDO, f"roll back to {current} (the revision before {update})")
+    elif kind == "DaemonSet" and count(meta.get("generation")) > 1 and count(
+            status.get("updatedNumberScheduled")) < count(status.get("desiredNumberScheduled")):
+        return Step(UNDO, "roll back to the previous revision")
+    return None
+
+
 def _failed_create(obj: dict, world: World, now: float, kind: str = "") -> Finding | None:
     """``kind``: the object's (a ReplicaSet in a list has no ``kind`` field of its own)."""
     status = mapping(obj.get("status"))
@@ -86,30 +121,39 @@ def triage_deployment(dep: dict, world: World, now: float) -> Report:
     desired = count(spec.get("replicas")) if "replicas" in spec else 1
     available = count(status.get("availableReplicas"))
     revision = revision_of(meta)
+    # kubectl rollout undo's default: the highest revision below the current one
+    previous = max((r for r in (revision_of(mapping(rs.get("metadata"))) for rs in own)
+                    if 0 < r < revision), default=0)
+    progressing = condition(status, "Progressing")
+    rolling = text(progressing.get("reason")) != "NewReplicaSetAvailable" or any(
+        count(mapping(rs.get("status")).get("replicas")) for rs in own if rs is not newest)
     findings: list[Finding] = []
     for rs in [newest] if newest else []:
         failed = _failed_create(rs, world, now, "ReplicaSet")
         if failed is not None:
             findings.append(failed)
-    progressing = condition(status, "Progressing")
     new_cause = pods_cause(new_pods, world, now, "new pods")
-    if progressing.get("reason") == "ProgressDeadlineExceeded":
+    stalled = progressing.get("reason") == "ProgressDeadlineExceeded"
+    # a rollout that fails goes back; pods that fail at a settled revision start again
+    undo = Step(UNDO, f"roll back to revision {previous}") if previous and (
+        stalled or (new_cause is not None and rolling)) else None
+    if stalled:
         why = f": {new_cause.cause}" if new_cause else ""
         findings.append(Finding(
             CRITICAL, "workloads", f"the rollout to revision {revision} is stalled "
             f"(ProgressDeadlineExceeded){why}",
             (Evidence("condition Progressing", text(progressing.get("message"))),
              *(new_cause.evidence if new_cause else ())),
-            (*(new_cause.steps if new_cause else ()),), about=new_cause.about if new_cause
-            else ""))
+            (*(new_cause.steps if new_cause else ()), *((undo,) if undo else ())),
+            about=new_cause.about if new_cause else ""))
     elif new_cause is not None:
-        findings.append(new_cause)
+        findings.append(_with(new_cause, undo or _restart(new_cause)))
     if spec.get("paused") is True:
         findings.append(Finding(INFO, "workloads", "its rollout is paused (kubectl rollout "
                                 "resume goes on)"))
     if available < desired and not findings:
         cause = pods_cause(all_pods, world, now)
-        findings.append(cause or Finding(WARNING, "workloads",
+        findings.append(_with(cause, _restart(cause)) if cause else Finding(WARNING, "workloads",
                                          f"{desired - available} of {desired} replicas are "
                                          "unavailable"))
     if findings:
@@ -142,6 +186,8 @@ def triage_pod_owner(obj: dict, world: World, now: float) -> Report:
                             f"{cause.cause}", cause.evidence, cause.steps, about=cause.about)
     else:
         cause = pods_cause(own, world, now)
+    if cause is not None and kind in ("StatefulSet", "DaemonSet"):
+        cause = _with(cause, _set_undo(kind, meta, status) or _restart(cause))
     if cause is not None:
         findings.append(cause)
     if findings:
@@ -216,7 +262,8 @@ def triage_cronjob(cron: dict, world: World, now: float) -> Report:
     findings = []
     if spec.get("suspend") is True:
         findings.append(Finding(WARNING, "workloads", "it is suspended: no new Jobs are made "
-                                f"(schedule {text(spec.get('schedule'))})"))
+                                f"(schedule {text(spec.get('schedule'))})",
+                                steps=(Step(RESUME, "resume it"),)))
     missed = latest(world.events_of(cron, "CronJob"), *MISSED_START)
     if missed is not None:
         deadline = spec.get("startingDeadlineSeconds")
@@ -224,7 +271,7 @@ def triage_cronjob(cron: dict, world: World, now: float) -> Report:
             CRITICAL, "workloads", "it misses its schedule: the controller will not start "
             f"Jobs ({first_line(missed.message)})" + (
                 "" if deadline is not None else "; it has no startingDeadlineSeconds"),
-            (event_evidence(missed, now),)))
+            (event_evidence(missed, now),), (Step(TRIGGER, "run a Job now"),)))
     own = world.owned(text(meta.get("uid")))
     last = max(own, key=lambda j: text(mapping(j.get("metadata")).get("creationTimestamp")),
                default=None)
