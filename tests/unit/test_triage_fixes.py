@@ -147,3 +147,21 @@ def test_a_node_whose_kubelet_never_reported_is_not_called_well():
     assert report.cause == "its kubelet has never reported its status (it has no Ready " \
                            "condition)"
     assert [a for a, _ in fixes(report)] == [CORDON, DRAIN]
+
+
+def test_a_liveness_loop_offers_a_restart_and_an_unready_replica_does_not():
+    sts, pod = statefulset("db-77c6d9b7f4", "db-77c6d9b7f4")
+    status = pod["status"]["containerStatuses"][0]
+    status.update(state={"running": {}}, lastState={"terminated": {"exitCode": 137,
+                                                                   "reason": "Error"}})
+    liveness = event("Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: "
+                     "500", name="db-0", uid="uid-db-0", container="app")
+    report = triage("apps", "StatefulSet", sts, World(pods=[pod], events=[liveness]), NOW)
+    assert "the liveness probe of `app` fails" in report.cause
+    assert fixes(report) == [(RESTART, "restart it (new pods, no back-off)")]
+    status.update(restartCount=0, lastState={})
+    readiness = event("Unhealthy", "Readiness probe failed: ", name="db-0", uid="uid-db-0",
+                      container="app")
+    report = triage("apps", "StatefulSet", sts, World(pods=[pod], events=[readiness]), NOW)
+    assert "its readiness probe fails" in report.cause
+    assert fixes(report) == []

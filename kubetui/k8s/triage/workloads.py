@@ -20,6 +20,7 @@ from kubetui.k8s.triage.findings import (
     INFO,
     OWNER,
     PODS,
+    PROBES,
     RANK,
     RESTART,
     RESUME,
@@ -60,9 +61,8 @@ def pods_cause(pods: Sequence[dict], world: World, now: float, which: str = "pod
                    (*steps, Step(PODS, f"the {which}")), about=worst.about)
 
 
-#: the pods' causes a rollout restart can clear: a crash loop's back-off (once what it waited
-#: for is back), a liveness probe that kills an instance stuck in a bad state
-RESTART_CLEARS = ("crashes", "probes")
+#: the probes whose failure restarts a container: a rollout restart clears their back-off too
+RESTARTING_PROBES = ("liveness", "startup")
 
 
 def _with(finding: Finding, *steps: Step | None) -> Finding:
@@ -72,9 +72,15 @@ def _with(finding: Finding, *steps: Step | None) -> Finding:
 
 
 def _restart(cause: Finding | None) -> Step | None:
-    if cause is not None and cause.check in RESTART_CLEARS:
-        return Step(RESTART, "restart it (new pods, no back-off)")
-    return None
+    """A rollout restart, for pods in a restart loop (a crash, a liveness or startup probe
+    that fails): new pods start at once, not after the back-off, once what they waited for is
+    back. Not for a pod that is only unready (its readiness probe): a restart would take the
+    ready replicas down as well, and the kubelet keeps probing the unready one anyway."""
+    if cause is None:
+        return None
+    looping = cause.check == "crashes" or (cause.check == "probes" and any(
+        s.action == PROBES and s.probe in RESTARTING_PROBES for s in cause.steps))
+    return Step(RESTART, "restart it (new pods, no back-off)") if looping else None
 
 
 def _set_undo(kind: str, meta: dict, status: dict) -> Step | None:
