@@ -232,13 +232,14 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     # -- keys --------------------------------------------------------------------------------
     def _key_of(self, action: str) -> str:
-        """The key a step is taken with; "" for a key not bound here (a change to the cluster
-        in ``--readonly``): the step is not offered then."""
+        """The key a step is taken with, as the config's ``[keymap]`` binds it; "" for a key
+        not bound here (a change to the cluster in ``--readonly``): the step is not offered."""
         name = next((a for a, steps in KEYS.items() if action in steps), "")
         binding = next((b for b in TRIAGE_BINDINGS if b.action == name), None)
         if binding is None or (binding.id in MUTATING and host(self.app).readonly):
             return ""
-        return binding.key
+        keys = host(self.app).settings.keymap.get(binding.id or "", binding.key)
+        return keys.split(",")[0].strip()
 
     def _step(self, name: str) -> tuple[f.Finding, f.Step] | None:
         for finding in self.report.findings if self.report is not None else ():
@@ -323,7 +324,6 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
             self.post_message(OpenPod(self.namespace, self.object_name))
         else:
             self.post_message(DescribeObject(self.kind, self.namespace, self.object_name))
-
 
     # -- the fixes a finding offers: the kind views' and the nodes pane's flows --------------
     def _fix(self, name: str) -> None:

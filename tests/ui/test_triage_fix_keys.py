@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from kubetui.config import Settings
 from kubetui.k8s.rbac.access import Need
 from kubetui.screens.drain import DrainScreen
 from kubetui.screens.fix_forms import UndoForm
@@ -67,11 +68,13 @@ async def test_a_stalled_rollout_rolled_back_a_crash_loop_restarted_a_cronjob_re
         "spec": {"schedule": "0 3 * * *", "suspend": True, "jobTemplate": {"spec": {
             "template": {"spec": {"restartPolicy": "Never", "containers": [
                 {"name": "job", "image": "busybox:1.35", "command": ["true"]}]}}}}}}))
-    readonly = await make_app(c.kubeconfig, namespace=namespace, readonly=True)
-    async with readonly.run_test(size=(120, 40)) as pilot:  # the cause, no fix offered
+    # read-only: the cause, no fix offered; a step's key as the config's [keymap] binds it
+    readonly = await make_app(c.kubeconfig, namespace=namespace, readonly=True,
+                              settings=Settings(keymap={"triage.pods": "N"}))
+    async with readonly.run_test(size=(120, 40)) as pilot:
         triage = await open_triage(pilot, "deploy", 2, "api")
         assert triage.report.cause.startswith("the rollout to revision 2 is stalled")
-        assert "roll back" not in body(triage) and "p  the new pods" in body(triage)
+        assert "roll back" not in body(triage) and "N  the new pods" in body(triage)
         await pilot.press("U")
         await pilot.pause(0.3)
         assert readonly.screen is triage

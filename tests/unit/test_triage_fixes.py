@@ -147,6 +147,7 @@ def test_a_node_whose_kubelet_never_reported_is_not_called_well():
     assert report.cause == "its kubelet has never reported its status (it has no Ready " \
                            "condition)"
     assert [a for a, _ in fixes(report)] == [CORDON, DRAIN]
+    assert report.checked == ("conditions", "schedulable")
 
 
 def test_a_liveness_loop_offers_a_restart_and_an_unready_replica_does_not():

@@ -91,6 +91,7 @@ def triage_node(node: dict, now: float) -> Report:
         findings.append(Finding(WARNING, "nodes", "it is cordoned: no new pods are scheduled "
                                 "on it", steps=() if findings else (
                                     Step(CORDON, "uncordon it"),)))
+    checked = ("conditions", "schedulable")
     if findings:
-        return Report(subject, tuple(findings))
-    return Report(subject, healthy="Ready, no pressure, schedulable")
+        return Report(subject, tuple(findings), checked=checked)
+    return Report(subject, healthy="Ready, no pressure, schedulable", checked=checked)

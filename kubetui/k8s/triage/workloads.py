@@ -159,9 +159,8 @@ def triage_deployment(dep: dict, world: World, now: float) -> Report:
                                 "resume goes on)"))
     if available < desired and not findings:
         cause = pods_cause(all_pods, world, now)
-        findings.append(_with(cause, _restart(cause)) if cause else Finding(WARNING, "workloads",
-                                         f"{desired - available} of {desired} replicas are "
-                                         "unavailable"))
+        findings.append(_with(cause, _restart(cause)) if cause else Finding(
+            WARNING, "workloads", f"{desired - available} of {desired} replicas are unavailable"))
     if findings:
         return Report(subject, ordered(findings), checked=("rollout", "replicasets", "pods"))
     return Report(subject, healthy=f"complete: {available}/{desired} available at revision "
