@@ -79,7 +79,7 @@ KEYS = {"logs": (f.LOGS, f.PREVIOUS_LOGS), "probes": (f.PROBES,), "debug": (f.DE
         "undo": (f.UNDO,), "restart": (f.RESTART,), "trigger": (f.TRIGGER,),
         "resume": (f.RESUME,), "cordon": (f.CORDON,), "drain": (f.DRAIN,)}
 #: the kind views' fix (``FixObject``) each fix key of the triage asks for
-FIXES = {"undo": "undo", "restart": "restart", "trigger": "trigger", "resume": "suspend"}
+FIX_OF_KEY = {"undo": "undo", "restart": "restart", "trigger": "trigger", "resume": "suspend"}
 # a row as the owner chain reads it: its name, and a Service's selector as kubectl prints it
 SELECTOR_COLUMNS = (ColumnDef("Name", format="name"), ColumnDef("Selector"))
 SCOPES = {
@@ -122,7 +122,7 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
 
     def needs(self, binding_id: str) -> tuple[Need, ...]:
         """A fix key needs what the same fix needs in the subject's kind view."""
-        fix = FIXES.get(binding_id.removeprefix("triage."))
+        fix = FIX_OF_KEY.get(binding_id.removeprefix("triage."))
         return fix_needs(fix, self.kind) if fix is not None else super().needs(binding_id)
 
     def on_mount(self) -> None:
@@ -328,7 +328,7 @@ class TriageScreen(AccessAware, QuietBehind, Guarded, Screen):
     # -- the fixes a finding offers: the kind views' and the nodes pane's flows --------------
     def _fix(self, name: str) -> None:
         if self._step(name) is not None:
-            self.post_message(FixObject(FIXES[name], self.kind, self.namespace,
+            self.post_message(FixObject(FIX_OF_KEY[name], self.kind, self.namespace,
                                         self.object_name))
 
     def action_undo(self) -> None:
